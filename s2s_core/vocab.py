@@ -1,0 +1,105 @@
+"""Character vocabularies: tokens <-> ids.
+
+Every vocabulary starts with the four special tokens, always at the same ids:
+
+    <pad> = 0   fills batches up to the longest sequence (masked everywhere)
+    <sos> = 1   the decoder's first input y_0
+    <eos> = 2   the decoder's last output: "the sequence ends here"
+    <unk> = 3   a symbol the model never saw (only when asked for, see `encode`)
+
+Tokens are single characters: the tasks here are character-level, so a source
+like "attention" is 9 tokens, and its repeated letters stay distinct positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PAD, SOS, EOS, UNK = "<pad>", "<sos>", "<eos>", "<unk>"
+SPECIALS = (PAD, SOS, EOS, UNK)
+PAD_ID, SOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
+
+
+class InputError(ValueError):
+    """A source text the model cannot take; the message says why, in one line."""
+
+
+class UnknownSymbolError(InputError):
+    """The input holds symbols that are not in the vocabulary."""
+
+    def __init__(self, symbols: list[str], alphabet: str):
+        self.symbols = symbols
+        shown = ", ".join(repr(s) for s in symbols[:8])
+        more = f" (+{len(symbols) - 8} more)" if len(symbols) > 8 else ""
+        super().__init__(
+            f"unknown symbol{'s' if len(symbols) > 1 else ''} {shown}{more}; "
+            f"this model accepts: {describe_alphabet(alphabet)}"
+        )
+
+
+def describe_alphabet(alphabet: str, limit: int = 60) -> str:
+    """A short, readable description of an alphabet for error messages."""
+    shown = "".join(ch if ch != " " else "␣" for ch in alphabet)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+@dataclass
+class Vocab:
+    """A character vocabulary: `symbols` are the non-special tokens, in id order."""
+
+    symbols: list[str]
+    stoi: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.itos = list(SPECIALS) + list(self.symbols)
+        self.stoi = {s: i for i, s in enumerate(self.itos)}
+
+    @classmethod
+    def from_texts(cls, texts: list[str] | str) -> Vocab:
+        """The sorted set of characters that occur in `texts`."""
+        chars: set[str] = set()
+        for t in [texts] if isinstance(texts, str) else texts:
+            chars.update(t)
+        return cls(sorted(chars))
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    @property
+    def alphabet(self) -> str:
+        return "".join(self.symbols)
+
+    def unknown(self, text: str) -> list[str]:
+        """The distinct symbols of `text` that this vocabulary lacks, in order of appearance."""
+        return list(dict.fromkeys(ch for ch in text if ch not in self.stoi))
+
+    def encode(self, text: str, *, unknown: str = "error", eos: bool = False) -> list[int]:
+        """Ids of the characters of `text`.
+
+        unknown="error" raises UnknownSymbolError naming the symbols (what the app
+        and CLI do); unknown="unk" maps them to <unk> instead.
+        """
+        if unknown == "error":
+            missing = self.unknown(text)
+            if missing:
+                raise UnknownSymbolError(missing, self.alphabet)
+        ids = [self.stoi.get(ch, UNK_ID) for ch in text]
+        return ids + [EOS_ID] if eos else ids
+
+    def decode(self, ids: list[int]) -> str:
+        """Text of `ids`, stopping at <eos> and skipping <pad>/<sos>."""
+        out = []
+        for i in ids:
+            if i == EOS_ID:
+                break
+            if i in (PAD_ID, SOS_ID):
+                continue
+            out.append(self.itos[i])
+        return "".join(out)
+
+    def to_json(self) -> list[str]:
+        return list(self.symbols)
+
+    @classmethod
+    def from_json(cls, symbols: list[str]) -> Vocab:
+        return cls(list(symbols))
