@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from safetensors import SafetensorsError
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from .model import ModelConfig, Seq2Seq
@@ -134,7 +134,7 @@ def load(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoin
         raise CheckpointError(f"{weights_path}: missing")
     try:
         weights = load_file(str(weights_path))  # safetensors: parses tensors, never runs code
-    except (SafetensorsError, OSError, ValueError) as err:
+    except (SafetensorError, OSError, ValueError) as err:
         raise CheckpointError(f"{weights_path}: not a valid safetensors file ({err})") from None
     model = Seq2Seq(cfg)
     expected = model.state_dict()
@@ -171,7 +171,7 @@ def load_optimizer(directory: str | Path, model: Seq2Seq, optimizer: torch.optim
         return False
     try:
         tensors = load_file(str(path))
-    except (SafetensorsError, OSError, ValueError) as err:
+    except (SafetensorError, OSError, ValueError) as err:
         raise CheckpointError(f"{path}: not a valid safetensors file ({err})") from None
     params = dict(model.named_parameters())
     for flat, value in tensors.items():

@@ -22,7 +22,7 @@ import torch
 from torch import Tensor
 
 from .model import Encoded, Seq2Seq
-from .vocab import EOS, EOS_ID, SOS_ID, InputError, Vocab
+from .vocab import EOS, EOS_ID, PAD_ID, SOS_ID, InputError, Vocab
 
 TOP_K = 5
 
@@ -143,7 +143,7 @@ def greedy_steps(
     for i in range(1, max_steps + 1):
         state, c, alpha, e = model.decoder.advance(model.decoder.embed(y_prev), state, enc)
         s = model.decoder.s(state)
-        probs = torch.softmax(model.decoder.W_o(s)[0], dim=0)
+        probs = torch.softmax(model.decoder.readout(s, c)[0], dim=0)
         forced = i in force
         token_id = tgt_vocab.stoi[force[i]] if forced else int(probs.argmax())
         yield _record(i, token_id, probs, c[0], s[0],
@@ -213,7 +213,7 @@ def beam_search(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
         y_prev = torch.tensor([tgt_vocab.stoi[t] for t in prev], device=model.device)
         states, c, alpha, e = model.decoder.advance(model.decoder.embed(y_prev), states, batch_enc)
         s = model.decoder.s(states)
-        log_p = torch.log_softmax(model.decoder.W_o(s), dim=1)  # (n, V)
+        log_p = torch.log_softmax(model.decoder.readout(s, c), dim=1)  # (n, V)
         total = torch.tensor([h.score for h in live], device=model.device)[:, None] + log_p
         best = total.flatten().topk(min(width - len(finished), total.numel()))
         keep_rows, new_live = [], []
@@ -235,3 +235,29 @@ def beam_search(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
         states = tuple(t[idx] for t in states) if isinstance(states, tuple) else states[idx]
     return sorted(finished + (new_live if len(finished) < width else []),
                   key=lambda h: h.score, reverse=True)[:width]
+
+
+@torch.inference_mode()
+def greedy_batch(model: Seq2Seq, src: Tensor, src_len: Tensor, max_steps: int
+                 ) -> tuple[Tensor, Tensor | None]:
+    """Greedy decoding of a whole batch at once (for evaluation).
+
+    Returns the ids y (B, n) with n <= max_steps (rows end with <eos>, then <pad>),
+    and the attention weights alpha (B, n, T), or None for a model without attention.
+    """
+    enc = model.encode(src, src_len)
+    state = model.decoder.init_state(enc)
+    y = torch.full((src.size(0),), SOS_ID, device=src.device)
+    done = torch.zeros(src.size(0), dtype=torch.bool, device=src.device)
+    ids, alphas = [], []
+    for _ in range(max_steps):
+        state, c, alpha, _ = model.decoder.advance(model.decoder.embed(y), state, enc)
+        y = model.decoder.readout(model.decoder.s(state), c).argmax(1)
+        y = y.masked_fill(done, PAD_ID)
+        ids.append(y)
+        if alpha is not None:
+            alphas.append(alpha)
+        done |= y == EOS_ID
+        if bool(done.all()):
+            break
+    return torch.stack(ids, 1), (torch.stack(alphas, 1) if alphas else None)

@@ -7,7 +7,11 @@ Decoder (seed §5, §7), step i = 1..T':
     attention = "none":      c_i = c for every i                 (the bottleneck, seed §6)
     otherwise:               c_i = sum_j alpha_ij h_j            (see attention.py)
     s_i = g(y_{i-1}, s_{i-1}, c_i)      a GRU (or LSTM) cell on [E y_{i-1} ; c_i]
-    P(y_i | y_<i, X) = softmax(W_o s_i + b_o)
+    P(y_i | y_<i, X) = softmax(W_o [s_i ; c_i] + b_o)
+
+The readout sees the context as well as the state, as in both papers the seed builds on:
+Cho et al. (2014) predict y_t from (s_t, y_{t-1}, c), Bahdanau et al. (2015) from
+(s_i, y_{i-1}, c_i). It lets y_i come straight from where the decoder looks at step i.
 
 s_0 = tanh(W_init c). Every kind has the same sizes (d for h_j, s_i and c_i), so the
 models differ only in how c_i is made: comparisons between them are fair.
@@ -86,7 +90,7 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    """s_i = g(y_{i-1}, s_{i-1}, c_i) and P(y_i | y_<i, X) = softmax(W_o s_i + b_o)."""
+    """s_i = g(y_{i-1}, s_{i-1}, c_i) and P(y_i | y_<i, X) = softmax(W_o [s_i ; c_i] + b_o)."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -96,7 +100,7 @@ class Decoder(nn.Module):
         self.W_init = nn.Linear(d, d)
         cell = nn.GRUCell if cfg.rnn == "gru" else nn.LSTMCell
         self.cell = cell(cfg.embedding + d, d)
-        self.W_o = nn.Linear(d, cfg.tgt_vocab_size)
+        self.W_o = nn.Linear(2 * d, cfg.tgt_vocab_size)
 
     def init_state(self, enc: Encoded):
         """s_0 = tanh(W_init c); an LSTM also carries a cell state (started at 0)."""
@@ -119,6 +123,10 @@ class Decoder(nn.Module):
             c, alpha, e = self.attention(self.s(state), enc.keys, enc.memory, enc.mask)
         state = self.cell(torch.cat([y_emb, c], dim=1), state)
         return state, c, alpha, e
+
+    def readout(self, s: Tensor, c: Tensor) -> Tensor:
+        """Logits W_o [s_i ; c_i] + b_o: (..., d), (..., d) -> (..., V). Softmax gives P(y_i)."""
+        return self.W_o(torch.cat([s, c], dim=-1))
 
 
 class Seq2Seq(nn.Module):
@@ -149,11 +157,13 @@ class Seq2Seq(nn.Module):
         enc = self.encode(src, src_len)
         state = self.decoder.init_state(enc)
         y_emb = self.decoder.embed(tgt_in)  # (B, T', emb), all steps at once
-        states = []
+        states, contexts = [], []
         for i in range(tgt_in.size(1)):
-            state, _, _, _ = self.decoder.advance(y_emb[:, i], state, enc)
+            state, c, _, _ = self.decoder.advance(y_emb[:, i], state, enc)
             states.append(self.decoder.s(state))
-        return self.decoder.W_o(torch.stack(states, dim=1))  # W_o s_i + b_o, every i at once
+            contexts.append(c)
+        # the readout for every step at once: one big matrix product instead of T' small ones
+        return self.decoder.readout(torch.stack(states, dim=1), torch.stack(contexts, dim=1))
 
 
 def pick_device(name: str | None = None) -> torch.device:
