@@ -100,16 +100,17 @@ def _record(i: int, token_id: int, probs: Tensor, c: Tensor, s: Tensor, alpha, e
             tgt_vocab: Vocab, forced: bool, k: int = TOP_K) -> Step:
     """Turn one step's tensors (batch row 0) into a Step of plain Python numbers."""
     top_p, top_i = probs.topk(min(k, probs.numel()))
+    norms = torch.linalg.vector_norm(torch.stack([c, s]), dim=1).tolist()
     return Step(
         index=i,
         token=tgt_vocab.itos[token_id],
-        prob=float(probs[token_id]),
+        prob=probs[token_id].item(),
         topk=list(zip([tgt_vocab.itos[t] for t in top_i.tolist()], top_p.tolist())),
         attention=None if alpha is None else alpha.tolist(),
         scores=None if e is None else e.tolist(),
         context=c.tolist(),
-        context_norm=float(c.norm()),
-        state_norm=float(s.norm()),
+        context_norm=norms[0],
+        state_norm=norms[1],
         forced=forced,
     )
 
@@ -123,11 +124,13 @@ def greedy_steps(
     max_steps: int,
     force: dict[int, str] | None = None,
     target: str | None = None,
+    enc: Encoded | None = None,
 ) -> Iterator[Step]:
     """Yield the steps of greedy decoding, one at a time, until <eos> or max_steps.
 
     force={i: token} imposes y_i = token at step i and continues greedily (a what-if);
     target="..." follows that whole output (forced decoding), then <eos>.
+    enc: the source already encoded (encode_source), to skip encoding it again.
     """
     force = dict(force or {})
     if target is not None:
@@ -137,11 +140,13 @@ def greedy_steps(
     for i, tok in force.items():
         if tok not in tgt_vocab.stoi:
             raise InputError(f"cannot force {tok!r} at step {i}: not an output symbol here")
-    enc = encode_source(model, src_vocab, source)
+    enc = enc or encode_source(model, src_vocab, source)
     state = model.decoder.init_state(enc)
-    y_prev = torch.tensor([SOS_ID], device=model.device)
+    E = model.decoder.embed.weight  # row y of E is the embedding E y
+    token_id = SOS_ID
     for i in range(1, max_steps + 1):
-        state, c, alpha, e = model.decoder.advance(model.decoder.embed(y_prev), state, enc)
+        y_emb = E[token_id : token_id + 1]  # E y_{i-1} as a batch of one: (1, emb)
+        state, c, alpha, e = model.decoder.advance(y_emb, state, enc)
         s = model.decoder.s(state)
         probs = torch.softmax(model.decoder.readout(s, c)[0], dim=0)
         forced = i in force
@@ -151,12 +156,10 @@ def greedy_steps(
                       tgt_vocab, forced)
         if token_id == EOS_ID:
             return
-        y_prev = torch.tensor([token_id], device=model.device)
 
 
-def new_trace(model: Seq2Seq, src_vocab: Vocab, source: str) -> Trace:
+def new_trace(model: Seq2Seq, source: str, enc: Encoded) -> Trace:
     """An empty trace for `source`, with the encoder's norms filled in."""
-    enc = encode_source(model, src_vocab, source)
     return Trace(
         source=source,
         source_tokens=list(source),
@@ -169,8 +172,10 @@ def new_trace(model: Seq2Seq, src_vocab: Vocab, source: str) -> Trace:
 def greedy_trace(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
                  max_steps: int, **kwargs) -> Trace:
     """The whole greedy (or forced) decoding of `source` as a Trace."""
-    trace = new_trace(model, src_vocab, source)
-    trace.steps = list(greedy_steps(model, src_vocab, tgt_vocab, source, max_steps, **kwargs))
+    enc = encode_source(model, src_vocab, source)
+    trace = new_trace(model, source, enc)
+    trace.steps = list(greedy_steps(model, src_vocab, tgt_vocab, source, max_steps, enc=enc,
+                                    **kwargs))
     return trace
 
 

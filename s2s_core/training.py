@@ -38,12 +38,12 @@ class TrainConfig:
     task: str = "reverse"
     attention: str = "additive"
     hidden: int = 64  # d
-    embedding: int = 32
+    embedding: int = 16
     rnn: str = "gru"
-    batch_size: int = 128
-    lr: float = 1e-2  # the peak learning rate
+    batch_size: int = 64
+    lr: float = 7e-3  # the peak learning rate
     warmup: float = 0.05  # share of the run spent warming the rate up from 0
-    max_steps: int = 2000
+    max_steps: int = 1000
     max_seconds: float | None = None  # a wall-clock budget; the schedule follows it too
     target_exact: float | None = None  # stop once held-out exact match reaches this
     eval_every: int = 100

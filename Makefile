@@ -1,0 +1,45 @@
+# Seq2Seq Attention Lab. The README's two commands: `make run` and `make test`.
+# Each target installs what it needs first, so both work on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+
+.PHONY: setup run test test-fast browser bench checkpoints lint clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the pinned requirements
+
+run: setup  ## start the app on the shipped checkpoints
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+browser:  ## Debian's Chromium for the browser tests (Playwright drives it; nothing downloaded)
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser  ## every test: unit, AppTest pages, Chromium end to end
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+test-fast: setup  ## the tests that need no browser
+	$(PY) -m pytest -q -m "not browser"
+
+bench: setup browser  ## benchmarks: writes benchmarks/latest.json, prints a table
+	$(PY) -m benchmarks.run
+
+checkpoints: setup  ## retrain every shipped checkpoint into checkpoints/ (see README for time)
+	$(PY) -m s2s_core.zoo --build
+
+lint: setup
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

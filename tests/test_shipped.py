@@ -1,0 +1,49 @@
+"""The shipped checkpoints: present, small, loadable, and as good as they say."""
+
+import json
+
+import pytest
+
+from s2s_core import tasks
+from s2s_core.checkpoints import load
+from s2s_core.evaluation import held_out, in_training_range, predict, summarize
+from s2s_core.zoo import CHECKPOINT_DIR, recipes
+
+NAMES = list(recipes())
+
+
+def test_every_recipe_is_shipped_and_all_fit_the_budget():
+    shipped = sorted(p.name for p in CHECKPOINT_DIR.iterdir() if p.is_dir())
+    assert shipped == sorted(NAMES)
+    size = sum(f.stat().st_size for f in CHECKPOINT_DIR.rglob("*") if f.is_file())
+    assert size <= 25 * 2**20, f"checkpoints/ holds {size / 2**20:.1f} MB"
+    assert not list(CHECKPOINT_DIR.rglob("optimizer.safetensors"))
+
+
+def test_each_task_has_a_fixed_context_and_an_attention_model_of_the_same_size():
+    for task in tasks.TASKS:
+        none, additive = (json.loads((CHECKPOINT_DIR / f"{task}-{k}" / "config.json").read_text())
+                          for k in ("none", "additive"))
+        assert none["model"]["hidden"] == additive["model"]["hidden"]
+        assert none["training"]["steps"] >= additive["training"]["steps"]
+        assert none["training"]["seed"] == additive["training"]["seed"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shipped_model_meets_its_recorded_accuracy(name):
+    ckpt = load(CHECKPOINT_DIR / name)
+    metrics = json.loads((CHECKPOINT_DIR / name / "metrics.json").read_text())
+    recorded = metrics["in_training_range"]["exact_match"]
+    assert ckpt.info["held_out"]["exact_match"] == pytest.approx(recorded, abs=1e-9)
+    if ckpt.model.cfg.attention != "none":
+        assert recorded >= 0.99, f"{name}: {recorded}"
+    task = tasks.get_task(ckpt.task)
+    sample = [e for e in held_out(task) if in_training_range(task, e)][::5]  # every 5th
+    measured = summarize(predict(ckpt, sample)).exact_match
+    assert measured == pytest.approx(recorded, abs=0.04), name
+
+
+def test_attention_follows_the_gold_alignment_on_reverse_and_dates():
+    for name in ("reverse-additive", "dates-additive"):
+        metrics = json.loads((CHECKPOINT_DIR / name / "metrics.json").read_text())
+        assert metrics["in_training_range"]["alignment"] >= 0.9, name
