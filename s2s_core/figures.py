@@ -167,14 +167,14 @@ def topk_bar(step: Step, large: bool = False) -> alt.LayerChart:
     )
     bars = base.mark_bar().encode(color=alt.Color(
         "role:N", scale=alt.Scale(domain=[chosen, "other"], range=[CURRENT_COLOR, OTHER_COLOR]),
-        legend=alt.Legend(title=None, orient="bottom")))
+        legend=None))
     labels = base.mark_text(align="left", dx=4, fontSize=size).encode(
         text=alt.Text("prob:Q", format=".2f"))
     return (bars + labels).properties(
-        title=f"P(y_i | y_<i, X): top {len(step.topk)} at step i = {step.index}",
-        height=(44 if large else 26) * len(data), width="container",
-    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_legend(
-        labelFontSize=size).configure_title(fontSize=size + 2)
+        title=f"P(y_i | y_<i, X) at step i = {step.index}: top {len(step.topk)}, "
+              "the chosen y_i in red",
+        height=alt.Step(40 if large else 24),
+    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_title(fontSize=size + 2)
 
 
 def _norm_layers(norms: list[float], fixed_norm: float | None) -> list[alt.Chart]:

@@ -12,6 +12,9 @@ Every task draws examples with `Task.sample(rng)`; `test_examples` and `train_ex
 the held-out and training sets from independent, seeded random streams, and the training set
 never contains a source that is in the held-out set.
 
+`Task.solve(source)` goes the other way: the example for a typed source, if the task could
+have generated it (the app shows its target, and marks each output character right or wrong).
+
 Some tasks also know their *alignment*: which source characters each target character comes
 from. The evaluation compares it with the model's attention weights α_ij.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import datetime
 import functools
 import random
+import re
 import string
 import unicodedata
 from dataclasses import dataclass
@@ -33,6 +37,7 @@ Span = tuple[int, int]
 """A half-open range [start, end) of source positions."""
 
 LETTERS = string.ascii_lowercase
+_LETTER_SET = frozenset(LETTERS)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,14 @@ class Task:
         """Typed input, made comparable with the task's sources (see `normalize`)."""
         return normalize(text)
 
+    def solve(self, source: str) -> Example | None:
+        """The example for `source` (normalized first) if the task could have generated it.
+
+        The right answer to a typed input: its target and, for tasks that know it, its
+        alignment, exactly as `sample` would give them. None for any other string.
+        """
+        raise NotImplementedError
+
     def _no_length(self, length: int | None) -> None:
         if length is not None:
             raise ValueError(f"task {self.name!r} has no source length to choose")
@@ -138,6 +151,12 @@ class _LettersTask(Task):
             length = rng.randint(*self.train_lengths)
         return self.example(random_letters(rng, length))
 
+    def solve(self, source: str) -> Example | None:
+        source = self.normalize(source)
+        if 0 < len(source) <= self.max_source_len and set(source) <= _LETTER_SET:
+            return self.example(source)
+        return None
+
     def example(self, source: str) -> Example:
         raise NotImplementedError
 
@@ -168,6 +187,8 @@ LAST_DATE = datetime.date(2049, 12, 31)  # "yy" years 50..99, 00..49 then read u
 # Which part of the date a pattern field shows, by its letter. Other fields (the weekday
 # "EEEE") feed no character of the ISO target.
 _DATE_PART = {"y": "year", "M": "month", "L": "month", "d": "day"}
+# What every pattern field shows, the weekday included: how `solve` reads a date back.
+_FIELD_PART = {**_DATE_PART, "E": "weekday"}
 
 
 @functools.cache
@@ -220,24 +241,52 @@ def date_example(day: datetime.date, locale: str, fmt: str) -> Example:
 
 
 @functools.cache
-def _date_piece_texts() -> tuple[tuple[set[str], ...], ...]:
-    """For every locale and format, every text each pattern piece can take.
+def _date_field_values(locale: str, code: str) -> dict[str, int]:
+    """Every text the pattern field `code` ("MMMM", "yy", ...) writes in `locale` -> its value.
 
-    Each field shows one of year, month, day or weekday, so one date per year plus every day
-    of a leap year give every value every field can take in FIRST_DATE..LAST_DATE.
+    The value is what the field shows: the year (1950..2049, also for a two-digit "yy"), the
+    month (1..12), the day (1..31) or the weekday (0 = Monday, as `date.weekday()`). Each
+    field shows one of them, so one date per year plus every day of a leap year give every
+    value every field can take in FIRST_DATE..LAST_DATE.
     """
+    part = _FIELD_PART[code[0]]
     days = [datetime.date(year, 1, 1) for year in range(FIRST_DATE.year, LAST_DATE.year + 1)]
     days += [datetime.date(2000, 1, 1) + datetime.timedelta(i) for i in range(366)]
-    result = []
-    for locale, fmt in DATE_STYLES:
-        pieces = []
-        for kind, value in _date_pattern(locale, fmt):
-            if kind == "chars":
-                pieces.append({normalize(value)})
-            else:
-                pieces.append({normalize(DateTimeFormat(d, _locale(locale))[value]) for d in days})
-        result.append(tuple(pieces))
-    return tuple(result)
+    return {
+        normalize(DateTimeFormat(d, _locale(locale))[code]): (
+            d.weekday() if part == "weekday" else getattr(d, part)
+        )
+        for d in days
+    }
+
+
+@functools.cache
+def _date_piece_texts() -> tuple[tuple[set[str], ...], ...]:
+    """For every locale and format, every text each pattern piece can take."""
+    return tuple(
+        tuple(
+            {normalize(value)} if kind == "chars" else set(_date_field_values(locale, value))
+            for kind, value in _date_pattern(locale, fmt)
+        )
+        for locale, fmt in DATE_STYLES
+    )
+
+
+@functools.cache
+def _date_regex(locale: str, fmt: str) -> re.Pattern[str]:
+    """A regex that matches every text the style can write, and a little more.
+
+    Each field becomes a group named by its code, e.g. (?P<MMMM>January|February|...), that
+    matches any text the field can take: the groups do not check that the date exists.
+    """
+    parts = []
+    for kind, value in _date_pattern(locale, fmt):
+        if kind == "chars":
+            parts.append(re.escape(normalize(value)))
+        else:
+            texts = sorted(_date_field_values(locale, value), key=len, reverse=True)
+            parts.append(f"(?P<{value}>{'|'.join(map(re.escape, texts))})")
+    return re.compile("".join(parts))
 
 
 def date_source_max_len() -> int:
@@ -255,6 +304,27 @@ class DatesTask(Task):
         day = datetime.date.fromordinal(rng.randint(FIRST_DATE.toordinal(), LAST_DATE.toordinal()))
         return date_example(day, *rng.choice(DATE_STYLES))
 
+    def solve(self, source: str) -> Example | None:
+        source = self.normalize(source)
+        for locale, fmt in DATE_STYLES:  # a source has one target: the first match is it
+            match = _date_regex(locale, fmt).fullmatch(source)
+            if match is None:
+                continue
+            values = {
+                _FIELD_PART[code[0]]: _date_field_values(locale, code)[text]
+                for code, text in match.groupdict().items()
+            }
+            try:
+                day = datetime.date(values["year"], values["month"], values["day"])
+            except ValueError:  # 31 February
+                continue
+            if values.get("weekday", day.weekday()) != day.weekday():
+                continue
+            example = date_example(day, locale, fmt)
+            if example.source == source:  # what Babel writes, exactly: the last word
+                return example
+        return None
+
 
 # --- numbers: num2words ------------------------------------------------------------------
 
@@ -269,20 +339,25 @@ def number_example(n: int, lang: str) -> Example:
 
 
 @functools.cache
-def _all_number_sources() -> frozenset[str]:
-    """Every numbers source: 0..MAX_NUMBER in every language (30k strings, about 2.5 s)."""
-    return frozenset(
-        number_example(n, lang).source for lang in NUMBER_LANGS for n in range(MAX_NUMBER + 1)
-    )
+def _number_examples() -> dict[str, Example]:
+    """Every numbers example by its source: 0..MAX_NUMBER in every language (about 2.5 s).
+
+    30k examples, 29,999 sources: English and French both write 6 as "six".
+    """
+    examples = (number_example(n, lang) for lang in NUMBER_LANGS for n in range(MAX_NUMBER + 1))
+    return {ex.source: ex for ex in examples}
 
 
 class NumbersTask(Task):
     def alphabets(self) -> tuple[str, str]:
-        return "".join(sorted(set().union(*_all_number_sources()))), "0123456789"
+        return "".join(sorted(set().union(*_number_examples()))), "0123456789"
 
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
         self._no_length(length)
         return number_example(rng.randint(0, MAX_NUMBER), rng.choice(NUMBER_LANGS))
+
+    def solve(self, source: str) -> Example | None:
+        return _number_examples().get(self.normalize(source))
 
 
 # --- the registry --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -333,3 +334,119 @@ def test_exclude_matters_where_sources_repeat():
         task = tasks.get_task(name)
         held_out = tasks.held_out_sources(task, 3000)
         assert held_out & {e.source for e in tasks.train_examples(task, 20_000)}
+
+
+# --- solve: the example for a typed source ---------------------------------------------------
+
+# Strings no task could have generated: solve must return None for them, never raise.
+NOT_SOURCES = [
+    "",
+    "ABC",
+    "abc1",
+    " attention",
+    "x" * 10_000,
+    "1" * 10_000,
+    "March 15, 2024" * 1000,
+    "\x00",
+    "😀",
+    "\ud800",  # a lone surrogate
+    "مرحبا",  # right-to-left
+    "e\u0301" * 50,  # combining accents
+    "\n",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_solve_gives_back_every_sample(name):
+    task = tasks.get_task(name)
+    rng = random.Random(8)
+    for _ in range(300):
+        ex = task.sample(rng)
+        assert task.solve(ex.source) == ex
+
+
+def test_solve_gives_back_dates_in_every_style():
+    task = tasks.get_task("dates")
+    rng = random.Random(9)
+    edges = [tasks.FIRST_DATE, tasks.LAST_DATE, datetime.date(2000, 2, 29)]
+    for locale, fmt in tasks.DATE_STYLES:
+        for day in edges + [random_date(rng) for _ in range(150)]:
+            ex = tasks.date_example(day, locale, fmt)
+            assert task.solve(ex.source) == ex, (locale, fmt, ex.source)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("text", NOT_SOURCES, ids=range(len(NOT_SOURCES)))
+def test_solve_returns_none_for_what_no_task_writes(name, text):
+    assert tasks.get_task(name).solve(text) is None
+
+
+def test_solve_letters():
+    reverse, sort = tasks.get_task("reverse"), tasks.get_task("sort")
+    assert reverse.solve("attention") == tasks.Example(
+        "attention", "noitnetta", tuple((8 - k, 9 - k) for k in range(9))
+    )
+    assert sort.solve("attention") == tasks.Example("attention", "aeinnottt")
+    assert reverse.solve("a") == tasks.Example("a", "a", ((0, 1),))
+    assert reverse.solve("z" * 40).target == "z" * 40
+    assert reverse.solve("z" * 41) is None  # longer than max_source_len
+    assert sort.solve("Attention") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("March 15, 2024", "2024-03-15"),
+        ("Friday, March 15, 2024", "2024-03-15"),
+        ("15. März 2024", "2024-03-15"),
+        ("15\u00a0mars 2024", "2024-03-15"),  # normalized first
+        ("29.02.24", "2024-02-29"),
+        ("1/2/50", "1950-02-01"),  # Spanish short: "yy" 50 is 1950...
+        ("1/2/49", "2049-02-01"),  # ... and 49 is 2049
+        ("15/03/2049", "2049-03-15"),
+        ("miércoles, 13 de septiembre de 1950", "1950-09-13"),
+    ],
+)
+def test_solve_dates(text, target):
+    assert tasks.get_task("dates").solve(text).target == target
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "February 31, 2024",  # no such day, in English, German, French, Spanish, Dutch
+        "31. Februar 2024",
+        "31 février 2024",
+        "31 de febrero de 2024",
+        "31 februari 2024",
+        "29.02.23",  # 2023 is no leap year
+        "March 15 2024",  # the comma is missing
+        "march 15, 2024",  # Babel writes "March"
+        "March 15, 2024 ",
+        "Thursday, March 15, 2024",  # it was a Friday
+        "March 15, 2075",  # outside FIRST_DATE..LAST_DATE
+        "15. März 1949",
+        "15/03/2050",
+        "15.03.2024.",
+    ],
+)
+def test_solve_dates_returns_none_for_impossible_dates(text):
+    assert tasks.get_task("dates").solve(text) is None
+
+
+def test_solve_dates_builds_its_tables_quickly():
+    tasks._date_regex.cache_clear()
+    tasks._date_field_values.cache_clear()
+    start = time.perf_counter()
+    assert tasks.get_task("dates").solve("no date") is None  # tries, and so builds, every style
+    assert time.perf_counter() - start < 10  # about 0.1 s
+
+
+def test_solve_numbers():
+    task = tasks.get_task("numbers")
+    assert task.solve("twenty-four") == tasks.Example("twenty-four", "24")
+    assert task.solve("vierundzwanzig").target == "24"
+    assert task.solve("six").target == "6"  # English and French agree
+    assert task.solve("neuf mille neuf cent quatre-vingt-dix-neuf").target == "9999"
+    for text in ("twenty four", "twentyfour", "tventy-four", "Twenty-four", "ten thousand"):
+        assert task.solve(text) is None
