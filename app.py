@@ -92,6 +92,7 @@ col_in.text_input("Input", key="input", on_change=restart,
 col_btn.button("Random example", on_click=random_example, width="stretch",
                help="A random input from this task's held-out set (never seen in training)")
 
+session.remember()
 ckpt = models.get_model(ss.model)
 source = task.normalize(ss.input)
 try:

@@ -27,7 +27,7 @@ CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "checkpoints"
 # Per task: sizes and how long to train. Same for every attention kind of the task.
 TASK_SETTINGS: dict[str, dict] = {
     "reverse": {"hidden": 64, "embedding": 16, "max_steps": 1500},
-    "sort": {"hidden": 64, "embedding": 16, "max_steps": 2000},
+    "sort": {"hidden": 128, "embedding": 32, "max_steps": 3000},
     "dates": {"hidden": 128, "embedding": 32, "max_steps": 1000},
     "numbers": {"hidden": 128, "embedding": 32, "max_steps": 2500},
 }

@@ -88,7 +88,7 @@ def test_random_example_comes_from_the_held_out_set(home):
 def test_what_if_forces_a_token_and_can_be_undone(home):
     home.button(key="next").click().run()
     home.button(key="force-0").click().run()
-    (forced_step, forced_token) = home.session_state["force"].items()
+    ((forced_step, forced_token),) = home.session_state["force"].items()
     assert forced_step == 1 and forced_token != "n"  # the greedy choice was "n"
     assert "what-if" in " ".join(m.value for m in home.markdown)
     home.button(key="unforce").click().run()

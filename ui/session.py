@@ -29,6 +29,8 @@ def init_from_url() -> list[str]:
     """Fill the state from the URL once per session; returns notes about ignored values."""
     ss = st.session_state
     if ss.get("_url_read"):
+        for key, value in recall().items():  # back from another page: restore the choices
+            ss.setdefault(key, value)
         return []
     ss["_url_read"] = True
     qp, notes = st.query_params, []
@@ -51,6 +53,25 @@ def init_from_url() -> list[str]:
     step = qp.get("step", "0")
     ss["step"] = int(step) if step.isdigit() and len(step) < 4 else 0
     return notes
+
+
+SHARED = ("task", "model", "input")  # what every page works on
+
+
+def remember() -> None:
+    """Copy the choices into keys no widget owns: Streamlit forgets a widget's key on a
+    page that does not draw that widget, so the other pages read these copies."""
+    for key in SHARED:
+        if key in st.session_state:
+            st.session_state[f"shared_{key}"] = st.session_state[key]
+
+
+def recall() -> dict[str, str]:
+    """The task, model and input chosen last on any page (defaults: reverse, additive)."""
+    ss = st.session_state
+    task = ss.get("shared_task", "reverse")
+    return {"task": task, "model": ss.get("shared_model", f"{task}-additive"),
+            "input": ss.get("shared_input", tasks.get_task(task).default_input)}
 
 
 def write_url() -> None:

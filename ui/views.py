@@ -20,7 +20,7 @@ def plotly(fig, key: str, fmt: str = "png") -> None:
     """A Plotly figure whose camera button downloads it as PNG or SVG."""
     config = PLOTLY_CONFIG | {"toImageButtonOptions": {"format": fmt, "scale": 2,
                                                        "filename": key}}
-    st.plotly_chart(fig, key=key, config=config, width="stretch")
+    st.plotly_chart(fig, key=key, config=config, width="stretch", theme=None)  # styled by us
 
 
 def attention_view(trace: Trace, step: int, large: bool, fmt: str, key: str) -> None:

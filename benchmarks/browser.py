@@ -1,0 +1,78 @@
+"""Browser benchmark: click "Next" in real Chromium until the page shows the new step.
+
+    browser_step_ms     home page: click Next -> "step i of n" shown and the heatmap has i rows
+    bare_rerun_ms       bare_app.py: click Next -> the new count shown (a bare Streamlit rerun)
+    minimal_heatmap_ms  heatmap_app.py: click Next -> the count and a heatmap of i rows
+
+Both measured in the same run, same browser, median over many clicks.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from tests.browser import app_server, browser
+
+HEATMAP_ROWS = """(i) => [...document.querySelectorAll('.js-plotly-plot')].some(
+    p => p._fullData && p._fullData[0] && p._fullData[0].z
+         && p._fullData[0].z.length === i && p.layout.yaxis && p.layout.yaxis.tickvals)"""
+
+
+def _clicks(page, button: str, ready, n: int) -> list[float]:
+    times = []
+    for i in range(1, n + 1):
+        start = time.perf_counter()
+        page.get_by_role("button", name=button).click()
+        ready(page, i)
+        times.append(1000 * (time.perf_counter() - start))
+    return times
+
+
+def counter_page_ms(script: str, heatmap: bool, clicks: int = 20) -> list[float]:
+    """A page with a Next button and "count i" (and, if `heatmap`, a heatmap of i rows)."""
+
+    def ready(p, i):
+        p.wait_for_selector(f"text=count {i}")
+        if heatmap:
+            p.wait_for_function(HEATMAP_ROWS, arg=i)
+
+    with app_server(script) as url, browser() as b:
+        page = b.new_page()
+        page.goto(url)
+        page.wait_for_selector("text=count 0", timeout=60_000)
+        return _clicks(page, "Next", ready, clicks)
+
+
+def browser_step_ms(rounds: int = 2) -> list[float]:
+    """Step through a 30-letter input (31 steps) `rounds` times, Reset in between."""
+    source = "abcdefghijklmnopqrstuvwxyzabcd"
+    times: list[float] = []
+    with app_server("app.py") as url, browser() as b:
+        page = b.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(f"{url}/?task=reverse&model=reverse-additive&input={source}&step=0")
+        page.wait_for_selector("text=step 0 of 31", timeout=90_000)
+
+        def ready(p, i):
+            p.wait_for_selector(f"text=step {i} of 31")
+            p.wait_for_function(HEATMAP_ROWS, arg=i)
+
+        for _ in range(rounds):
+            times += _clicks(page, "Next ▶", ready, 31)
+            page.get_by_role("button", name="⟲ Reset").click()
+            page.wait_for_selector("text=step 0 of 31")
+    return times
+
+
+def run() -> dict:
+    bare = counter_page_ms("benchmarks/bare_app.py", heatmap=False)
+    minimal = counter_page_ms("benchmarks/heatmap_app.py", heatmap=True)
+    full = browser_step_ms()
+    med = {name: statistics.median(v) for name, v in
+           (("bare", bare), ("minimal", minimal), ("full", full))}
+    return {"bare_rerun_ms": med["bare"], "minimal_heatmap_ms": med["minimal"],
+            "browser_step_ms": med["full"],
+            "browser_step_vs_bare": med["full"] / med["bare"],
+            "browser_step_vs_minimal_heatmap": med["full"] / med["minimal"],
+            "runs": {"bare_rerun_ms": bare, "minimal_heatmap_ms": minimal,
+                     "browser_step_ms": full}}
