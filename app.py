@@ -98,7 +98,7 @@ source = task.normalize(ss.input)
 try:
     check_source(source, ckpt.src_vocab, task.max_source_len)
 except InputError as err:
-    st.error(f"**This input can't be decoded:** {err}.")
+    st.error(f"**This input can't be decoded:** {views.escape_markdown(str(err))}.")
     session.write_url()
     st.stop()
 

@@ -34,6 +34,8 @@ def decode_one(ckpt: Checkpoint, text: str, beam: int) -> dict:
     check_source(source, ckpt.src_vocab, task.max_source_len)
     trace = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, max_steps(ckpt))
     result = trace.to_json()
+    known = task.solve(source)  # None: not an input the task generates, no known answer
+    result["expected"] = None if known is None else known.target
     if beam > 1:
         hyps = beam_search(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, beam,
                            max_steps(ckpt))
@@ -46,6 +48,11 @@ def readable(trace: dict) -> str:
     """Plain-text steps: token, probability, top-3, where the decoder looks, norms."""
     src = trace["input"]
     lines = [f"input  {src!r}  ({len(src)} positions)", f"output {trace['output']!r}"]
+    if trace["expected"] is None:
+        lines.append("(no known answer: the task never generates this input)")
+    else:
+        verdict = "correct" if trace["expected"] == trace["output"] else "wrong"
+        lines.append(f"expected {trace['expected']!r}: {verdict}")
     for s in trace["steps"]:
         top = "  ".join(f"{t!r} {p:.3f}" for t, p in s["topk"][:3])
         line = f"  i={s['index']:<3} y={s['token']!r:<8} p={s['prob']:.3f}  top: {top}"

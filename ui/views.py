@@ -16,6 +16,11 @@ from s2s_core.tasks import Example
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
+def escape_markdown(text: str) -> str:
+    """Text shown literally inside Streamlit Markdown: no formatting, links, math or HTML."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!$<>|~" else ch for ch in text)
+
+
 def plotly(fig, key: str, fmt: str = "png") -> None:
     """A Plotly figure whose camera button downloads it as PNG or SVG."""
     config = PLOTLY_CONFIG | {"toImageButtonOptions": {"format": fmt, "scale": 2,

@@ -1,0 +1,85 @@
+"""A corpus of bad inputs: what a class types when asked to "try anything".
+
+Each entry is (name, task, text). Every one must get a clear one-line message (or a clearly
+shown "no known answer" note for well-formed symbols in the wrong format) through the CLI
+and through every page's input, never a traceback, and nothing typed is rendered as HTML.
+"""
+
+LONG = "abcdefghij" * 1000  # 10,000 characters
+
+BAD_INPUTS: list[tuple[str, str, str]] = [
+    ("empty", "reverse", ""),
+    ("one space", "reverse", " "),
+    ("spaces", "reverse", "     "),
+    ("tab", "reverse", "\t"),
+    ("newline", "reverse", "\n"),
+    ("crlf", "reverse", "\r\n"),
+    ("10,000 characters", "reverse", LONG),
+    ("41 letters: one over the cap", "reverse", "a" * 41),
+    ("10,000 digits", "numbers", "1" * 10_000),
+    ("emoji", "reverse", "😀"),
+    ("emoji in a word", "reverse", "att😀ention"),
+    ("flag emoji", "reverse", "🇩🇪"),
+    ("family emoji (ZWJ)", "reverse", "👨‍👩‍👧"),
+    ("right-to-left Hebrew", "reverse", "שלום"),
+    ("right-to-left Arabic", "reverse", "مرحبا"),
+    ("RTL override mark", "reverse", "abc\u202edef"),
+    ("LTR mark", "reverse", "abc\u200edef"),
+    ("zero-width space", "reverse", "abc\u200bdef"),
+    ("combining acute", "reverse", "e\u0301"),
+    ("many combining marks", "reverse", "a" + "\u0300" * 30),
+    ("Zalgo", "reverse", "z̷̢a̶l̸g̵o̴"),
+    ("NUL", "reverse", "\x00"),
+    ("NUL inside", "reverse", "abc\x00def"),
+    ("bell", "reverse", "\x07"),
+    ("escape sequence", "reverse", "\x1b[31mred"),
+    ("backspace", "reverse", "abc\x08"),
+    ("DEL", "reverse", "\x7f"),
+    ("form feed", "reverse", "\x0c"),
+    ("lone surrogate", "reverse", "\ud800"),
+    ("BOM", "reverse", "\ufeffabc"),
+    ("script tag", "reverse", "<script>alert(1)</script>"),
+    ("img onerror", "reverse", '<img src=x onerror="alert(1)">'),
+    ("bold HTML", "reverse", "<b>bold</b>"),
+    ("HTML entity", "reverse", "&lt;b&gt;"),
+    ("markdown link", "reverse", "[click](javascript:alert(1))"),
+    ("markdown heading", "reverse", "# title"),
+    ("LaTeX", "reverse", r"\frac{a}{b}"),
+    ("dollar math", "reverse", "$x^2$"),
+    ("SQL injection", "reverse", "'; DROP TABLE users; --"),
+    ("path traversal", "reverse", "../../etc/passwd"),
+    ("format string", "reverse", "%s%s%s{0}"),
+    ("uppercase", "reverse", "ATTENTION"),
+    ("mixed case", "reverse", "Attention"),
+    ("accented letters", "reverse", "café"),
+    ("German sharp s", "reverse", "straße"),
+    ("Cyrillic lookalike a", "reverse", "\u0430ttention"),
+    ("fullwidth letters", "reverse", "ａｂｃ"),
+    ("digits for letters", "reverse", "12345"),
+    ("number word with digits", "reverse", "24"),
+    ("punctuation", "reverse", "a,b.c!"),
+    ("letters and spaces", "reverse", "hello world"),
+    ("date for reverse", "reverse", "March 15, 2024"),
+    ("sort with digits", "sort", "b3a1"),
+    ("sort uppercase", "sort", "SEQUENCE"),
+    ("dates: emoji", "dates", "📅 15.03.2024"),
+    ("dates: too long", "dates", "15 March 2024 " * 5),
+    ("dates: uppercase month", "dates", "MARCH 15, 2024"),
+    ("dates: unknown symbol", "dates", "2024/03/15?"),
+    ("numbers: digits", "numbers", "1234"),
+    ("numbers: uppercase", "numbers", "TWENTY-FOUR"),
+    ("numbers: emoji", "numbers", "twenty-four 🎉"),
+    ("numbers: too long", "numbers", "twenty " * 10),
+    ("numbers: question mark", "numbers", "twenty-four?"),
+]
+
+# Well-formed symbols, wrong format: the model decodes them, the app says there is no
+# known answer (the task never generates such an input).
+WRONG_FORMAT: list[tuple[str, str, str]] = [
+    ("letters for dates", "dates", "abc"),
+    ("date without a comma", "dates", "March 15 2024"),
+    ("31 February", "dates", "31. Februar 2024"),
+    ("date out of range", "dates", "March 15, 2075"),
+    ("misspelt number", "numbers", "twenty four"),
+    ("number words for numbers task, French spelling in English", "numbers", "vingt-four"),
+]
