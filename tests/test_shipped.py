@@ -44,6 +44,18 @@ def test_shipped_model_meets_its_recorded_accuracy(name):
 
 
 def test_attention_follows_the_gold_alignment_on_reverse_and_dates():
-    for name in ("reverse-additive", "dates-additive"):
-        metrics = json.loads((CHECKPOINT_DIR / name / "metrics.json").read_text())
-        assert metrics["in_training_range"]["alignment"] >= 0.9, name
+    """Dates' attention lands on the right field; reverse's on the right letter or the one
+    after it. The biGRU state h_{j+1} = [->h_{j+1} ; <-h_{j+1}] has just read x_j, so
+    looking one position further still finds x_j: dot and general attention do that almost
+    always (exact agreement ~6%), additive in about a third of the steps."""
+    agreement = {name: json.loads((CHECKPOINT_DIR / name / "metrics.json").read_text())
+                 ["in_training_range"]["alignment"] for name in
+                 ("dates-additive", "reverse-additive", "reverse-dot", "reverse-general")}
+    assert agreement["dates-additive"] >= 0.9
+    assert agreement["reverse-additive"] >= 0.6
+    task = tasks.get_task("reverse")
+    sample = [e for e in held_out(task) if in_training_range(task, e)][:200]
+    for name in ("reverse-additive", "reverse-dot", "reverse-general"):
+        preds = predict(load(CHECKPOINT_DIR / name), sample)
+        offsets = [a - span[0] for p in preds for a, span in zip(p.argmax, p.example.alignment)]
+        assert sum(o in (0, 1) for o in offsets) / len(offsets) >= 0.95, name
