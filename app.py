@@ -75,8 +75,9 @@ with st.sidebar:
 
 large = ss.get("classroom", False)
 if large:  # our own fixed CSS, no user text in it
-    st.markdown("<style>html, body, [class*='st-'] { font-size: 1.25rem; } "
-                "h1 { font-size: 3rem !important; }</style>", unsafe_allow_html=True)
+    st.markdown("<style>[data-testid='stMarkdownContainer'] p, [data-testid='stCaptionContainer'],"
+                " [data-testid='stWidgetLabel'] p, button p, input "
+                "{ font-size: 1.3rem !important; }</style>", unsafe_allow_html=True)
 
 # --- input -----------------------------------------------------------------------------------
 
@@ -134,7 +135,8 @@ def stepper(playing: bool) -> None:
             ss.playing = False
             st.rerun()
     step = ss.step
-    c = st.columns([1, 1, 1, 1.2, 2.5, 2], vertical_alignment="center")
+    c = st.columns([1.2, 1.2, 1.2, 1.3, 2.2, 2] if large else [1, 1, 1, 1.2, 2.5, 2],
+                   vertical_alignment="center")
     c[0].button("⟲ Reset", key="reset", on_click=go_to, args=(0,), disabled=step == 0)
     c[1].button("◀ Back", key="back", on_click=go_to, args=(max(0, step - 1),),
                 disabled=step == 0)
@@ -148,7 +150,7 @@ def stepper(playing: bool) -> None:
                        format_func=lambda s: f"{s:g} s")
     c[5].markdown(f"### step {step} of {n}")
 
-    left, right = st.columns([3, 2])
+    left, right = (st.container(), st.container()) if large else st.columns([3, 2])
     with left:
         views.attention_view(trace, step, large, ss.fig_format, "main")
     with right:

@@ -104,15 +104,16 @@ def _layout_heatmap(fig: go.Figure, trace: Trace, steps: list[Step], large: bool
     T, n = len(trace.source_tokens), len(steps)
     size = _font_size(large)
     fig.update_layout(
-        title=dict(text=title or "attention α_ij (row i: output step, column j: source)"),
-        height=_heatmap_height(n, large), font=dict(size=size),
-        margin=dict(l=40, r=20, t=60 if large else 50, b=40),
+        title=dict(text=title or "attention α_ij (row i: output step, column j: source x_j)",
+                   y=0.98, yanchor="top"),
+        height=_heatmap_height(n, large) + 30, font=dict(size=size),
+        margin=dict(l=10, r=10, t=110 if large else 80, b=20),
         plot_bgcolor="white",
     )
-    fig.update_xaxes(title_text="source x_j", tickvals=list(range(T)),
+    fig.update_xaxes(tickvals=list(range(T)), automargin=True,
                      ticktext=list(trace.source_tokens), range=[-0.5, T - 0.5], side="top",
                      showgrid=False, zeroline=False)
-    fig.update_yaxes(title_text="output y_i", tickvals=list(range(n)),
+    fig.update_yaxes(title_text="output y_i", tickvals=list(range(n)), automargin=True,
                      ticktext=[f"{s.index} · {s.token}" for s in steps],
                      range=[max(n, 1) - 0.5, -0.5], showgrid=False, zeroline=False)
 
