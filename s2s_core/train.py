@@ -5,6 +5,14 @@
 
 Prints a tqdm progress bar (loss, accuracy, tokens/s, held-out exact match). Ctrl-C
 stops cleanly: the last checkpoint written stays. --resume continues a run in --out.
+
+Several processes (one per GPU, or CPU workers) with DistributedDataParallel:
+
+    torchrun --standalone --nproc_per_node 2 -m s2s_core.train --task reverse --out runs/r2
+
+Each process trains on its own shard of the data with --batch-size examples per step, so
+one step sees a global batch of batch-size x processes. Rank 0 alone prints and writes
+--out. On a GPU, --precision auto runs the forward pass under bf16 autocast.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from dataclasses import fields
 
 from tqdm import tqdm
 
+from . import distributed
 from .checkpoints import CheckpointError
 from .training import Progress, TrainConfig, train
 
@@ -35,11 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig)})
-    bar = tqdm(total=cfg.max_steps, unit="step", dynamic_ncols=True)
-    last_exact = [None]
+def progress_bar(bar: tqdm):
+    """An on_progress callback that moves `bar` and shows the latest numbers on it."""
+    last_exact: list[float | None] = [None]
 
     def on_progress(p: Progress) -> None:
         if p.exact_match is not None:
@@ -49,9 +56,19 @@ def main(argv: list[str] | None = None) -> int:
                         tok_s=f"{p.tokens_per_s:,.0f}",
                         exact="-" if last_exact[0] is None else f"{last_exact[0]:.3f}")
 
+    return on_progress
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig)})
+    is_main = distributed.env_rank() == 0  # under torchrun, rank 0 alone shows progress
+    bar = tqdm(total=cfg.max_steps, unit="step", dynamic_ncols=True, disable=not is_main)
     try:
-        result = train(cfg, out=args.out, resume=args.resume, on_progress=on_progress,
-                       log=tqdm.write)
+        # under torchrun: join the process group (gloo on CPU, nccl on CUDA); else no-op
+        with distributed.process_group(cfg.device):
+            result = train(cfg, out=args.out, resume=args.resume, on_progress=progress_bar(bar),
+                           log=tqdm.write)
     except KeyboardInterrupt:
         bar.close()
         print(f"interrupted; the last checkpoint in {args.out} is kept", file=sys.stderr)
@@ -61,9 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     bar.close()
+    if not is_main:
+        return 0
     h = result.checkpoint.info["held_out"]
     t = result.checkpoint.info["training"]
-    print(f"{args.out}: {t['steps']} steps in {t['seconds']:.1f} s ({result.stopped_by}); "
+    world = f" on {t['world_size']} processes" if t["world_size"] > 1 else ""
+    print(f"{args.out}: {t['steps']} steps in {t['seconds']:.1f} s{world} ({result.stopped_by}); "
           f"held-out exact match {h['exact_match']:.4f}, token accuracy "
           f"{h['token_accuracy']:.4f} on {h['n']} examples")
     return 0

@@ -9,8 +9,14 @@ with Adam. What makes it fast on two CPU cores: batches of similar length (littl
 padding), a learning rate that warms up and then decays (so a large peak rate is safe),
 the output layer W_o applied to all steps at once, and the threads set explicitly.
 
+On a CUDA GPU the same code runs with bf16 autocast around the forward pass and the loss
+(the recurrences h_j = f(x_j, h_{j-1}) and s_i = g(y_{i-1}, s_{i-1}, c_i) stay in float32),
+and batches are copied from pinned host memory. Started by torchrun, every process trains
+on its own shard of the data and DistributedDataParallel averages the gradients (see
+distributed.py): the global batch is batch_size x the number of processes.
+
 Use it from Python (`train(TrainConfig(...))`) or the command line
-(`python -m s2s_core.train --help`).
+(`python -m s2s_core.train --help`; several processes: `torchrun ... -m s2s_core.train`).
 """
 
 from __future__ import annotations
@@ -18,16 +24,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch import Tensor, nn
+from torch.nn.parallel import DistributedDataParallel
 
-from . import checkpoints
+from . import checkpoints, distributed
 from . import tasks as task_registry
 from .checkpoints import Checkpoint
 from .data import Batch, bucketed_batches, make_batch
+from .distributed import Context
 from .evaluation import held_out, in_training_range, predict, summarize
 from .model import ModelConfig, Seq2Seq, pick_device
 from .vocab import PAD_ID, Vocab
@@ -51,6 +61,11 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     threads: int | None = None  # CPU threads (None: all cores)
+    precision: str = "auto"  # auto | fp32 | bf16 (auto: bf16 autocast on a CUDA GPU with bf16)
+
+
+PRECISIONS = ("auto", "fp32", "bf16")
+STOPS = ("max_steps", "max_seconds", "target_exact", "callback")  # why training ended
 
 
 @dataclass
@@ -70,7 +85,7 @@ class Progress:
 class TrainResult:
     checkpoint: Checkpoint
     history: list[Progress] = field(default_factory=list)
-    stopped_by: str = "max_steps"  # max_steps | max_seconds | target_exact | callback
+    stopped_by: str = "max_steps"  # one of STOPS
 
 
 def learning_rate(cfg: TrainConfig, progress: float) -> float:
@@ -83,15 +98,17 @@ def learning_rate(cfg: TrainConfig, progress: float) -> float:
 
 def training_batches(task: task_registry.Task, cfg: TrainConfig, src_vocab: Vocab,
                      tgt_vocab: Vocab, exclude: set[str], first_chunk: int = 0,
-                     chunk_batches: int = 50) -> Iterator[Batch]:
+                     chunk_batches: int = 50, ctx: Context | None = None) -> Iterator[Batch]:
     """An endless stream of length-bucketed batches of fresh training pairs.
 
     Chunk k holds `chunk_batches` batches drawn with seed (cfg.seed, k): a resumed run
-    continues with new chunks instead of repeating the first ones.
+    continues with new chunks instead of repeating the first ones. Under torchrun, rank r
+    of W takes the chunks k*W + r: its own shard, disjoint from every other rank's.
     """
+    ctx = ctx or Context()
     k = first_chunk
     while True:
-        seed = cfg.seed * 1_000_003 + k
+        seed = cfg.seed * 1_000_003 + distributed.shard_chunk(k, ctx)
         examples = task_registry.train_examples(task, cfg.batch_size * chunk_batches, seed,
                                                 exclude)
         data = make_batch([e.source for e in examples], [e.target for e in examples],
@@ -110,14 +127,131 @@ def new_checkpoint(cfg: TrainConfig) -> Checkpoint:
     return Checkpoint(model, src_vocab, tgt_vocab, cfg.task)
 
 
-def loss_and_accuracy(model: Seq2Seq, batch: Batch) -> tuple[torch.Tensor, torch.Tensor, int]:
-    """Masked cross-entropy over real target tokens; also the teacher-forced token accuracy."""
+def loss_and_accuracy(model: nn.Module, batch: Batch) -> tuple[Tensor, Tensor, int]:
+    """Masked cross-entropy over real target tokens; also the teacher-forced token accuracy.
+
+    `model` is a Seq2Seq, or the DistributedDataParallel wrapper around one.
+    """
     logits = model(batch.src, batch.src_len, batch.tgt_in)  # (B, T', V)
     loss = F.cross_entropy(logits.flatten(0, 1), batch.tgt_out.flatten(), ignore_index=PAD_ID)
     real = batch.tgt_out != PAD_ID
     n_tokens = int(real.sum())
     correct = ((logits.argmax(2) == batch.tgt_out) & real).sum()
     return loss, correct / n_tokens, n_tokens
+
+
+def global_token_mean(loss: Tensor, acc: Tensor, n_tokens: int, ctx: Context
+                      ) -> tuple[Tensor, float, float, int]:
+    """This rank's loss rescaled so that DDP trains on the per-token mean of the global batch.
+
+    Rank r holds N_r real target tokens and their mean loss L_r. DDP's backward averages
+    the gradients of the W ranks: it differentiates (1/W) sum_r L_r. One process holding the
+    whole global batch would differentiate sum_r N_r L_r / N, with N = sum_r N_r. The two
+    differ whenever ranks hold different token counts (batches of different lengths), so
+    each rank backpropagates L_r * W N_r / N instead: then DDP's average is exactly the
+    single-process loss. Returns (that loss, then the global mean loss, token accuracy and
+    token count, for the log).
+    """
+    if not ctx.distributed:
+        return loss, loss.item(), acc.item(), n_tokens
+    n, loss_sum, correct = ctx.sum([n_tokens, loss.item() * n_tokens, acc.item() * n_tokens])
+    return loss * (ctx.world_size * n_tokens / n), loss_sum / n, correct / n, int(n)
+
+
+def autocast_dtype(cfg: TrainConfig, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype for the forward pass and loss: bfloat16, or None for plain fp32."""
+    if cfg.precision not in PRECISIONS:
+        raise ValueError(f"unknown precision '{cfg.precision}'; choose from: "
+                         f"{', '.join(PRECISIONS)}")
+    if cfg.precision == "auto":
+        on_gpu = device.type == "cuda" and torch.cuda.is_bf16_supported()
+        return torch.bfloat16 if on_gpu else None
+    return torch.bfloat16 if cfg.precision == "bf16" else None
+
+
+def mixed_precision(device: torch.device, dtype: torch.dtype | None) -> AbstractContextManager:
+    """Autocast to `dtype` on `device` (matrix products in bf16, softmax/loss in fp32)."""
+    return nullcontext() if dtype is None else torch.autocast(device.type, dtype=dtype)
+
+
+def _float32(x):
+    """Floating tensors (and tuples of them: an LSTM's (h, c)) as float32; the rest as is."""
+    if isinstance(x, Tensor) and x.is_floating_point():
+        return x.float()
+    return tuple(_float32(v) for v in x) if type(x) is tuple else x
+
+
+@contextmanager
+def float32_inside(modules: list[nn.Module]) -> Iterator[None]:
+    """Run `modules` in float32 even inside an autocast region.
+
+    Used for the RNNs: h_j = f(x_j, h_{j-1}) and s_i = g(y_{i-1}, s_{i-1}, c_i) carry their
+    state across up to 40 steps, and bf16 (8 significant bits) would round the state at
+    every one of them. Under CUDA autocast the GRU/LSTM cells would run in bf16; these
+    hooks switch autocast off for the module's own forward and back on after it.
+    """
+    saved: list[tuple[bool, bool]] = []
+
+    def off(_module, args):
+        saved.append((torch.is_autocast_enabled("cuda"), torch.is_autocast_enabled("cpu")))
+        torch.set_autocast_enabled("cuda", False)
+        torch.set_autocast_enabled("cpu", False)
+        return _float32(args)
+
+    def back(_module, _args, _output):
+        on_cuda, on_cpu = saved.pop()
+        torch.set_autocast_enabled("cuda", on_cuda)
+        torch.set_autocast_enabled("cpu", on_cpu)
+
+    handles = [h for m in modules for h in (m.register_forward_pre_hook(off),
+                                             m.register_forward_hook(back))]
+    try:
+        yield
+    finally:
+        for h in handles:
+            h.remove()
+
+
+def recurrences(model: nn.Module) -> list[nn.Module]:
+    """The model's RNNs: the encoder's GRU/LSTM and the decoder's cell."""
+    return [m for m in model.modules() if isinstance(m, nn.RNNBase | nn.RNNCellBase)]
+
+
+def pinned(batch: Batch) -> Batch:
+    """The batch in page-locked host memory, so that .to(cuda, non_blocking=True) is async."""
+    return Batch(*(t.pin_memory() for t in vars(batch).values()))
+
+
+def optimisation_step(net: nn.Module, batch: Batch, optimizer: torch.optim.Optimizer,
+                      ctx: Context | None = None, amp: torch.dtype | None = None
+                      ) -> tuple[float, float, int]:
+    """One step: loss (under autocast if `amp`), backward, clip to norm 1, optimizer step.
+
+    `net` is the model, or its DDP wrapper (backward then averages the gradients of all
+    ranks). Returns (loss, teacher-forced token accuracy, real target tokens), all over
+    the global batch.
+    """
+    ctx = ctx or Context()
+    with mixed_precision(batch.src.device, amp):
+        loss, acc, n_tokens = loss_and_accuracy(net, batch)
+    loss, loss_value, acc_value, n_tokens = global_token_mean(loss, acc, n_tokens, ctx)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    optimizer.step()
+    return loss_value, acc_value, n_tokens
+
+
+def stop_reason(cfg: TrainConfig, p: Progress,
+                on_progress: Callable[[Progress], bool | None] | None) -> str:
+    """Why training should stop after this step ("max_steps": it should not stop early)."""
+    if on_progress and on_progress(p):
+        return "callback"
+    if p.exact_match is not None and cfg.target_exact and p.exact_match >= cfg.target_exact:
+        return "target_exact"
+    if cfg.max_seconds and p.seconds >= cfg.max_seconds:
+        return "max_seconds"
+    return "max_steps"
 
 
 def train(cfg: TrainConfig, out: str | Path | None = None, resume: bool = False,
@@ -127,10 +261,20 @@ def train(cfg: TrainConfig, out: str | Path | None = None, resume: bool = False,
 
     on_progress(progress) is called after every step; returning True stops training
     (the app's Stop button). With resume=True, training continues from `out`.
+
+    Inside a torchrun process group (see train.py and distributed.py) this process is one
+    rank of W: it trains on its own data shard through DDP, and only rank 0 calls `log`
+    and `on_progress`, evaluates and writes `out`; rank 0's clock and stop decision are
+    broadcast so that every rank takes the same steps. Progress then counts the global
+    batch (loss, accuracy and tokens/s over all ranks).
     """
+    ctx = distributed.context()  # rank 0 of 1 unless torchrun started this process
+    if not ctx.is_main:
+        log, on_progress = (lambda _msg: None), None
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
-    device = pick_device(cfg.device)
+    device = ctx.device or pick_device(cfg.device)
+    amp = autocast_dtype(cfg, device)
     task = task_registry.get_task(cfg.task)
     ckpt = new_checkpoint(cfg)
     model = ckpt.model.to(device)
@@ -143,12 +287,17 @@ def train(cfg: TrainConfig, out: str | Path | None = None, resume: bool = False,
         step = int(old.info.get("training", {}).get("steps", 0))
         seconds_before = float(old.info.get("training", {}).get("seconds", 0.0))
         log(f"resuming {out} at step {step}")
+    # DDP all-reduces the gradients in backward; ckpt.model stays the bare model, so the
+    # checkpoint's tensor names have no 'module.' prefix.
+    net = model
+    if ctx.distributed:
+        net = DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None)
 
     test = [e for e in held_out(task) if in_training_range(task, e)]
     evalset = test[: cfg.eval_size]
     exclude = {e.source for e in held_out(task)}
     batches = training_batches(task, cfg, ckpt.src_vocab, ckpt.tgt_vocab, exclude,
-                               first_chunk=step // 50)
+                               first_chunk=step // 50, ctx=ctx)
     history: list[Progress] = []
     stopped_by = "max_steps"
     tokens, start = 0, time.perf_counter()
@@ -164,38 +313,38 @@ def train(cfg: TrainConfig, out: str | Path | None = None, resume: bool = False,
 
     def save(held_out_scores: dict) -> None:
         ckpt.info = {"training": {**asdict(cfg), "steps": step, "seconds": round(elapsed(), 2),
-                                  "device": str(device), "stopped_by": stopped_by},
+                                  "device": str(device), "stopped_by": stopped_by,
+                                  "world_size": ctx.world_size,
+                                  "autocast": str(amp).removeprefix("torch.") if amp else None},
                      "held_out": held_out_scores}
-        if out is not None:
+        if out is not None and ctx.is_main:
             checkpoints.save(ckpt, out, optimizer)
 
     model.train()
-    while step < cfg.max_steps:
-        lr = learning_rate(cfg, progress_share())
-        for group in optimizer.param_groups:
-            group["lr"] = lr
-        batch = next(batches).to(device)
-        loss, acc, n_tokens = loss_and_accuracy(model, batch)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        step += 1
-        tokens += n_tokens
-        p = Progress(step, elapsed(), loss.item(), acc.item(),
-                     tokens / (time.perf_counter() - start), lr)
-        if step % cfg.eval_every == 0 or step == cfg.max_steps:
-            p.exact_match = summarize(predict(ckpt, evalset)).exact_match
-            save({"exact_match": p.exact_match, "n": len(evalset)})
-        history.append(p)
-        if on_progress and on_progress(p):
-            stopped_by = "callback"
-        elif p.exact_match is not None and cfg.target_exact and p.exact_match >= cfg.target_exact:
-            stopped_by = "target_exact"
-        elif cfg.max_seconds and p.seconds >= cfg.max_seconds:
-            stopped_by = "max_seconds"
-        if stopped_by != "max_steps":
-            break
+    with float32_inside(recurrences(model) if amp else []):
+        while step < cfg.max_steps:
+            lr = ctx.from_rank0(learning_rate(cfg, progress_share()))  # rank 0's clock
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            batch = next(batches)
+            if device.type == "cuda":
+                batch = pinned(batch)
+            loss, acc, n_tokens = optimisation_step(net, batch.to(device), optimizer, ctx, amp)
+            step += 1
+            tokens += n_tokens
+            p = Progress(step, elapsed(), loss, acc, tokens / (time.perf_counter() - start), lr)
+            if (step % cfg.eval_every == 0 or step == cfg.max_steps) and ctx.is_main:
+                p.exact_match = summarize(predict(ckpt, evalset)).exact_match
+                save({"exact_match": p.exact_match, "n": len(evalset)})
+            history.append(p)
+            # every rank must stop at the same step, or the others would wait forever in
+            # the next all-reduce: rank 0 decides (only it evaluates and runs on_progress)
+            stop = STOPS.index(stop_reason(cfg, p, on_progress))
+            stopped_by = STOPS[int(ctx.from_rank0(stop))]
+            if stopped_by != "max_steps":
+                break
 
-    save(asdict(summarize(predict(ckpt, test))))  # the whole held-out set, training lengths
+    # the whole held-out set, training lengths; rank 0 scores it while the others wait
+    save(asdict(summarize(predict(ckpt, test))) if ctx.is_main else {})
+    ctx.barrier()
     return TrainResult(ckpt, history, stopped_by)
