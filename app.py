@@ -68,16 +68,12 @@ with st.sidebar:
     st.radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True, on_change=restart)
     if ss.decoding == "beam":
         st.slider("Beam width k", 2, 8, key="beam_width", on_change=restart)
-    st.toggle("Classroom mode", key="classroom", help="Large fonts and figures for a projector")
-    st.radio("Figure download (camera icon)", ["png", "svg"], key="fig_format", horizontal=True)
+    st.radio("Figure download (camera icon)", ["png", "svg"], key="fig_format", horizontal=True,
+             persist_state="session")
     st.caption(f"Device: **{models.device()}** · torch {torch.__version__} · "
                f"{torch.get_num_threads()} CPU threads")
 
-large = ss.get("classroom", False)
-if large:  # our own fixed CSS, no user text in it
-    st.markdown("<style>[data-testid='stMarkdownContainer'] p, [data-testid='stCaptionContainer'],"
-                " [data-testid='stWidgetLabel'] p, button p, input "
-                "{ font-size: 1.3rem !important; }</style>", unsafe_allow_html=True)
+large = session.classroom_toggle()
 
 # --- input -----------------------------------------------------------------------------------
 

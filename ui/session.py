@@ -118,3 +118,18 @@ def hypothesis_trace(ckpt: Checkpoint, source: str, hyp: Hypothesis) -> Trace:
     trace = new_trace(ckpt.model, source, encode_source(ckpt.model, ckpt.src_vocab, source))
     trace.steps = hyp.steps
     return trace
+
+
+CLASSROOM_CSS = ("<style>[data-testid='stMarkdownContainer'] p, [data-testid='stCaptionContainer'],"
+                 " [data-testid='stWidgetLabel'] p, button p, input "
+                 "{ font-size: 1.3rem !important; }</style>")
+
+
+def classroom_toggle() -> bool:
+    """The sidebar's Classroom mode switch, the same on every page (it follows the student
+    from page to page); when on, larger text via our own fixed CSS (no user text in it)."""
+    on = st.sidebar.toggle("Classroom mode", key="classroom", persist_state="session",
+                           help="Large fonts and figures for a projector")
+    if on:
+        st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)
+    return on
