@@ -1,0 +1,215 @@
+"""Theory: the seed's sections with their formulas, each with a live example on your input.
+
+The sections and their formulas are data (s2s_core/theory.py); the live numbers come from
+the shipped fixed-context model (none) and an attention model of the chosen task, decoding
+the current input. Each section points to the page that shows it in full.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from s2s_core import figures, figures_explorer, tasks, theory
+from s2s_core.decoding import check_source
+from s2s_core.formulas import SCORE_FORMULAS
+from s2s_core.vocab import InputError
+from ui import models, session, views
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Classroom mode: larger text, headings included (their inner spans carry their own size).
+CLASSROOM_CSS = ("<style>html, body, [class*='st-'] { font-size: 1.25rem; } "
+                 "h1, h1 * { font-size: 3rem !important; } "
+                 "h2, h2 * { font-size: 2.3rem !important; } "
+                 "h3, h3 * { font-size: 1.9rem !important; } "
+                 "h4, h4 * { font-size: 1.5rem !important; }</style>")
+
+st.set_page_config(page_title="Theory · Seq2Seq Attention Lab", page_icon="🔍", layout="wide")
+ss = st.session_state
+notes = session.init_from_url()
+KEEP = "session"  # persist_state: the value follows the student to other pages and back
+
+
+def restart_home() -> None:
+    """A new input here is a new input on Home too: its step and what-if start over."""
+    ss.step, ss.force, ss.playing = 0, {}, False
+
+
+def on_task_change() -> None:
+    task = tasks.get_task(ss.task)
+    ss.input, ss.model = task.default_input, f"{task.name}-additive"
+    restart_home()
+
+
+def link(page: str, label: str) -> None:
+    """A link to another page of the app; plain text if that page is not there (yet)."""
+    if (ROOT / page).exists():
+        try:
+            st.page_link(page, label=label, icon="➡️")
+            return
+        except StreamlitAPIException:  # this page was started on its own, without the app
+            pass
+    st.caption(f"➡️ {label}")
+
+
+with st.sidebar:
+    st.toggle("Classroom mode", key="classroom", persist_state=KEEP,
+              help="Large fonts and figures for a projector")
+large, fmt = ss.get("classroom", False), ss.get("fig_format", "png")
+if large:  # our own fixed CSS, no user text in it
+    st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)
+
+st.title("Theory: the seed, section by section")
+st.caption("Each section of the seed with its formulas and a live example: the numbers of "
+           "the shipped models decoding your input. Change the input and every number follows.")
+for note in notes:
+    st.warning(note)
+
+cols = st.columns([1, 2, 1, 1])
+cols[0].selectbox("Task", list(tasks.TASKS), key="task", on_change=on_task_change,
+                  format_func=lambda name: tasks.TASKS[name].title, persist_state=KEEP)
+task = tasks.get_task(ss.task)
+cols[1].text_input("Input", key="input", on_change=restart_home, persist_state=KEEP,
+                   help=f"Up to {task.max_source_len} symbols from the task's alphabet")
+kinds = [n.split("-", 1)[1] for n in models.shipped_names(task.name) if not n.endswith("-none")]
+if ss.get("theory_kind") not in kinds:
+    chosen = ss.get("model", "").removeprefix(f"{task.name}-")
+    ss.theory_kind = chosen if chosen in kinds else "additive"
+cols[2].selectbox("Score function (§7)", kinds, key="theory_kind",
+                  help="The attention model used in §1, §2 and §7 (reverse ships all three)")
+session.remember()
+
+source = task.normalize(ss.input)
+none_name, att_name = f"{task.name}-none", f"{task.name}-{ss.theory_kind}"
+none_ckpt, att_ckpt = models.get_model(none_name), models.get_model(att_name)
+try:
+    check_source(source, att_ckpt.src_vocab, task.max_source_len)
+except InputError as err:
+    st.error(f"**This input can't be decoded:** {views.escape_markdown(str(err))}.")
+    session.write_url()
+    st.stop()
+fixed = session.greedy(none_name, none_ckpt, source, {})
+att = session.greedy(att_name, att_ckpt, source, {})
+expected = task.solve(source)
+n = len(att.steps)
+if ss.get("theory_step") not in range(1, n + 1):
+    ss.theory_step = min(max(1, int(ss.get("theory_step") or 1)), n)
+cols[3].select_slider("Step i (§5, §7)", list(range(1, n + 1)), key="theory_step")
+step = ss.theory_step
+
+
+# --- the live examples, one function per section -------------------------------------------
+
+def live_1() -> None:
+    st.latex(theory.sequence_example(att).latex()[0])
+    if expected is not None and expected.target != att.output:
+        st.caption(f"The task's answer would be `{expected.target}`.")
+
+
+def live_2() -> None:
+    seq = theory.sequence_example(att)
+    st.latex(seq.latex()[1])
+    st.caption(f"One factor per output step of {att_name}, the final ‹eos› included: "
+               "how sure the model was of each symbol it wrote.")
+
+
+def live_4() -> None:
+    enc = theory.encoder_example(fixed)
+    for line in enc.latex():
+        st.latex(line)
+    views.plotly(figures_explorer.encoder_norm_chart(enc.tokens, enc.norms, enc.fixed_norm,
+                                                     large=large), key="theory-h", fmt=fmt)
+    st.caption(f"Encoder states of {none_name}, the model that decodes from c alone.")
+
+
+def live_5() -> None:
+    dec = theory.decoder_example(fixed, step)
+    for line in dec.latex():
+        st.latex(line)
+    st.caption(f"Step t = {dec.t} of {none_name} (no attention: the same c at every step).")
+
+
+def live_6() -> None:
+    enc = theory.encoder_example(fixed)
+    st.latex(enc.squeeze_latex())
+    left, right = st.columns(2)
+    curves, train_max = {}, None
+    for col, name, trace in ((left, none_name, fixed), (right, att_name, att)):
+        with col:
+            st.markdown(f"**{models.label(name)}**")
+            st.code(trace.output or "(empty)", language=None)
+            st.markdown(views.verdict(trace.output, expected) or ":gray[no known answer]")
+            metrics = theory.shipped_metrics(name)
+            if metrics is None:
+                continue
+            curves[models.label(name)] = theory.exact_by_length(metrics)
+            train_max = metrics["train_max_length"]
+            here, longest = (theory.bucket_for(metrics, len(source)),
+                             theory.longest_bucket(metrics))
+            lines = [f"at the longest training lengths {longest['lengths'][0]}–"
+                     f"{longest['lengths'][1]}: **{longest['exact_match']:.0%}**"]
+            if here is not None:
+                lines.insert(0, f"at lengths {here['lengths'][0]}–{here['lengths'][1]} "
+                                f"(like this input): **{here['exact_match']:.0%}**")
+            st.caption("Held-out exact match " + "; ".join(lines))
+    if curves:
+        views.plotly(figures_explorer.length_chart(curves, len(source), train_max, large),
+                     key="theory-lengths", fmt=fmt)
+
+
+def live_7() -> None:
+    st.latex(rf"\text{{this model scores with }} {SCORE_FORMULAS[ss.theory_kind]}")
+    example = theory.attention_example(att, step)
+    for line in example.latex():
+        st.latex(line)
+    st.caption(f"Step i = {example.i} of {att_name}: the source coloured by α_i·.")
+    views.plotly(figures.source_strip(att.source_tokens, example.alpha, large=large),
+                 key="theory-strip", fmt=fmt)
+    agreement = theory.alignment_agreement(att, expected)
+    if agreement is not None:
+        st.caption(f"Over the whole output the largest α_ij falls on the right source position "
+                   f"at **{agreement[0]}/{agreement[1]}** steps.")
+
+
+def live_9() -> None:
+    T, T_out = theory.sequential_depth(att)
+    st.latex(rf"\text{{this input: }} T = {T},\ T' = {T_out}: \quad {T} + {T_out} = {T + T_out}"
+             r"\text{ recurrent steps one after another}")
+    rows = [{"Limitation": lim.name, "Theoretical impact": lim.impact,
+             "Measured by": lim.measured, "Numbers": number}
+            for lim, number in zip(theory.LIMITATIONS, theory.limitation_numbers(att))]
+    st.table(rows)
+
+
+def live_10() -> None:
+    for name, trace in ((none_name, fixed), (att_name, att)):
+        seq = theory.sequence_example(trace)
+        st.markdown(f"**{models.label(name)}:** `{trace.output or '(empty)'}` · "
+                    f"log P(Y | X) = {seq.log_probability:.3f} "
+                    + views.verdict(trace.output, expected))
+
+
+LIVE = {1: live_1, 2: live_2, 4: live_4, 5: live_5, 6: live_6, 7: live_7, 9: live_9,
+        10: live_10}
+
+
+def show(section: theory.Section) -> None:
+    """A section: text, formulas, its live example and where the app shows it."""
+    with st.container(border=True):
+        st.header(f"{section.number}. {section.title}")
+        st.markdown(section.text)
+        for formula in section.formulas:
+            st.latex(formula)
+        st.markdown("**Live, on your input**")
+        LIVE[section.number]()
+        st.markdown("**See it in full**")
+        for pointer in section.shown_on:
+            link(pointer.page, pointer.label)
+
+
+for sec in theory.SECTIONS:
+    show(sec)
+session.write_url()
