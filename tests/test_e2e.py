@@ -46,3 +46,16 @@ def test_type_and_step_to_the_end(page):
     assert "ecneuqes" in body  # the output, reversed "sequence"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-home.png"), full_page=True)
+
+
+def test_typed_html_is_shown_as_text_never_run(page):
+    box = page.get_by_label("Input", exact=True)
+    payload = '<img src=x onerror="__pwned=1"><b id=b>'
+    box.fill(payload)
+    box.press("Enter")
+    page.wait_for_selector("text=This input can't be decoded", timeout=30_000)
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("b#b").count() == 0
+    assert page.evaluate("() => window.__pwned") is None
+    message = page.locator("[data-testid='stAlert']").inner_text()
+    assert "'<'" in message and "'='" in message  # the symbols, as literal text
