@@ -9,6 +9,11 @@ from s2s_core.vocab import EOS_ID, Vocab
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
+# One intra-op thread in the test process: these models are tiny, and the app servers and
+# training subprocesses the tests start need the other core (two threads each on 2 cores
+# made some tests many times slower).
+torch.set_num_threads(1)
+
 
 def tiny_checkpoint(attention: str, rnn: str = "gru", seed: int = 0) -> Checkpoint:
     torch.manual_seed(seed)
