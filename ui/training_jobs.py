@@ -1,0 +1,200 @@
+"""The server-wide training job board: one training job per server process at a time.
+
+Training a model takes all the CPU one job can use, so the server runs at most one.
+The board (one per process, `board()`, an st.cache_resource) holds that job: who owns
+it (a session id kept in that session's st.session_state), when it started, its budget,
+the Progress reports so far, a stop flag, and the result or error. The job trains in a
+background thread (s2s_core.training.train); the page only reads the board.
+
+    start(owner, cfg)         refuses (Busy) while another job holds the board
+    stop(owner)               sets the stop flag: train() stops after its next step
+    collect(owner)            a finished job, handed only to its owner; frees the board
+
+A finished job whose owner never comes back to collect it (a closed tab) is dropped
+after ABANDONED_AFTER seconds, so the board cannot stay blocked.
+
+Threads: train() is called with TrainConfig.threads=None, so it never calls
+torch.set_num_threads, which would change the thread count of the whole process
+(every session's decoding too), and for good. Measured on 2 shared CPU cores, decoding
+"attention"-length inputs with the shipped reverse-additive model (greedy_trace plus the
+heatmap, one every 0.3 s) while a d = 64 job trained: 24-34 ms (median) with the default
+threads, about as fast as with no job (27-45 ms); 114-196 ms with threads=1, which made
+training only about 1.5x faster. The training thread still shares the GIL with the pages.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+
+import streamlit as st
+
+from s2s_core import tasks
+from s2s_core.model import ATTENTION_KINDS
+from s2s_core.training import Progress, TrainConfig, TrainResult, train
+from s2s_core.zoo import TASK_SETTINGS
+
+OWNER = "train_owner"  # session_state key: this session's id on the board
+ABANDONED_AFTER = 300.0  # seconds a finished, uncollected job may hold the board
+MIN_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one job may use: the caps bound a job's time and memory."""
+
+    hidden_sizes: tuple[int, ...]  # the choices of d
+    max_seconds: int  # the time budget's cap
+
+
+CPU_LIMITS = Limits(hidden_sizes=(16, 32, 64, 128), max_seconds=120)
+CUDA_LIMITS = Limits(hidden_sizes=(16, 32, 64, 128, 256), max_seconds=600)
+
+
+def limits(device_type: str) -> Limits:
+    return CUDA_LIMITS if device_type == "cuda" else CPU_LIMITS
+
+
+class Busy(RuntimeError):
+    """The board holds another job."""
+
+    def __init__(self, seconds_left: float) -> None:
+        super().__init__(f"Training is busy: another session's job, about "
+                         f"{seconds_left:.0f} s left.")
+        self.seconds_left = seconds_left
+
+
+def make_config(task: str, attention: str, hidden: int, seconds: float,
+                lim: Limits = CPU_LIMITS, seed: int = 0) -> TrainConfig:
+    """The page's settings as a TrainConfig; ValueError with a clear message past the caps.
+
+    The time budget governs (max_steps is out of reach); the learning-rate schedule
+    follows the budget. Held-out exact match is measured every 200 steps on 200 examples
+    (an evaluation decodes greedily: about as long as 30–60 training steps).
+    """
+    if task not in tasks.TASKS:
+        raise ValueError(f"unknown task {task!r}; choose from {', '.join(tasks.TASKS)}")
+    if attention not in ATTENTION_KINDS:
+        raise ValueError(f"unknown attention {attention!r}; choose from "
+                         f"{', '.join(ATTENTION_KINDS)}")
+    if hidden not in lim.hidden_sizes:
+        raise ValueError(f"hidden size d = {hidden} is not allowed here; choose from "
+                         f"{', '.join(map(str, lim.hidden_sizes))}")
+    if not MIN_SECONDS <= seconds <= lim.max_seconds:
+        raise ValueError(f"time budget {seconds:g} s is out of range: "
+                         f"{MIN_SECONDS}–{lim.max_seconds} s on this machine")
+    return TrainConfig(task=task, attention=attention, hidden=hidden,
+                       embedding=TASK_SETTINGS[task]["embedding"], max_steps=10**7,
+                       max_seconds=float(seconds), eval_every=200, eval_size=200, seed=seed,
+                       threads=None)
+
+
+@dataclass
+class Job:
+    """One training run on the board. The thread writes; pages only read."""
+
+    owner: str
+    config: TrainConfig
+    started: float = field(default_factory=time.monotonic)
+    progress: list[Progress] = field(default_factory=list)
+    stop_flag: threading.Event = field(default_factory=threading.Event)
+    result: TrainResult | None = None
+    error: str | None = None
+    finished: float | None = None  # time.monotonic() when the thread ended
+
+    @property
+    def budget(self) -> float:
+        return float(self.config.max_seconds or 0.0)
+
+    @property
+    def done(self) -> bool:
+        return self.finished is not None
+
+    def seconds_left(self, now: float | None = None) -> float:
+        """The budget left (0 while the last evaluation runs or once done)."""
+        if self.done:
+            return 0.0
+        return max(0.0, self.budget - ((now or time.monotonic()) - self.started))
+
+    def report(self, p: Progress) -> bool:
+        """train()'s on_progress: keep the report; True (stop) once the flag is set."""
+        self.progress.append(p)
+        return self.stop_flag.is_set()
+
+
+class JobBoard:
+    """At most one job per process; every method holds the lock while it reads or writes."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.job: Job | None = None
+
+    def start(self, owner: str, cfg: TrainConfig) -> Job:
+        """Start a job in a background thread; Busy if the board holds one."""
+        with self.lock:
+            self._drop_abandoned()
+            if self.job is not None:
+                raise Busy(self.job.seconds_left())
+            job = self.job = Job(owner, replace(cfg))
+        threading.Thread(target=self._run, args=(job,), name=f"train-{owner[:8]}",
+                         daemon=True).start()
+        return job
+
+    def _run(self, job: Job) -> None:
+        try:
+            result = train(job.config, on_progress=job.report, log=lambda _m: None)
+            result.checkpoint.model.eval()
+            job.result = result
+        except Exception as err:  # shown on the page as a message, never a traceback
+            job.error = f"{type(err).__name__}: {err}"
+        finally:
+            job.finished = time.monotonic()
+
+    def _drop_abandoned(self) -> None:
+        job = self.job
+        if job and job.done and time.monotonic() - job.finished > ABANDONED_AFTER:
+            self.job = None
+
+    def current(self) -> Job | None:
+        with self.lock:
+            self._drop_abandoned()
+            return self.job
+
+    def stop(self, owner: str) -> bool:
+        """Ask the owner's job to stop after its next step; False if it is not theirs."""
+        with self.lock:
+            if self.job is None or self.job.owner != owner:
+                return False
+            self.job.stop_flag.set()
+            return True
+
+    def collect(self, owner: str) -> Job | None:
+        """The owner's finished job (and the board is free again), else None."""
+        with self.lock:
+            job = self.job
+            if job is None or job.owner != owner or not job.done:
+                return None
+            self.job = None
+            return job
+
+
+@st.cache_resource
+def board() -> JobBoard:
+    """The one board of this server process (shared by every session)."""
+    return JobBoard()
+
+
+def session_owner() -> str:
+    """This session's id on the board (a uuid in st.session_state, never shared)."""
+    return st.session_state.setdefault(OWNER, uuid.uuid4().hex)
+
+
+def model_name(cfg: TrainConfig, taken: set[str] | list[str], clock: str) -> str:
+    """A readable name not yet in `taken`: 'reverse-additive-d64 (trained 14:03)'."""
+    base = f"{cfg.task}-{cfg.attention}-d{cfg.hidden} (trained {clock})"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base} #{n}", n + 1
+    return name
