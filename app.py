@@ -15,10 +15,11 @@ from s2s_core import figures, tasks
 from s2s_core.decoding import check_source
 from s2s_core.evaluation import Prediction, held_out
 from s2s_core.vocab import InputError
-from ui import models, session, views
+from ui import models, session, training_jobs, views
 
 st.set_page_config(page_title="Seq2Seq Attention Lab", page_icon="🔍", layout="wide")
 ss = st.session_state
+training_jobs.deliver(ss)  # a model this session trained on the Train page, now finished
 notes = session.init_from_url()
 ss.setdefault("force", {})
 ss.setdefault("playing", False)

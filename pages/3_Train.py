@@ -74,22 +74,7 @@ def start_job() -> None:
 
 def collect() -> bool:
     """Take this session's finished job off the board; True if there was one."""
-    job = jobs.collect(owner)
-    if job is None:
-        return False
-    if job.error is not None:
-        ss.train_error = f"Training failed: {job.error}"
-        return True
-    own = models.trained_models()
-    name = training_jobs.model_name(job.config, set(own), time.strftime("%H:%M"))
-    own[name] = job.result.checkpoint
-    ss.train_last = {"name": name, "stopped_by": job.result.stopped_by,
-                     "history": figures_training.thin(job.result.history),
-                     "held_out": job.result.checkpoint.info.get("held_out", {})}
-    if session.recall()["task"] != job.config.task:  # the home page opens with this model
-        ss["shared_input"] = tasks.get_task(job.config.task).default_input
-    ss["shared_task"], ss["shared_model"] = job.config.task, name
-    return True
+    return training_jobs.deliver(ss)
 
 
 def board_state() -> str:

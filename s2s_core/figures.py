@@ -217,7 +217,7 @@ def context_norm_chart(norms: list[float], fixed_norm: float | None = None,
     size = _font_size(large)
     return alt.layer(*layers).properties(
         title="‖c_i‖: the length of the context vector at each step",
-        height=320 if large else 220, width="container",
+        height=380 if large else 300, width="container",
     ).configure_axis(labelFontSize=size, titleFontSize=size).configure_legend(
         labelFontSize=size).configure_text(fontSize=size).configure_title(fontSize=size + 2)
 

@@ -55,9 +55,10 @@ def get_model(name: str) -> Checkpoint:
 
 
 def label(name: str) -> str:
-    """A readable label: 'reverse-additive' -> 'additive attention'."""
-    own = trained_models()
-    if name in own:
+    """A readable label: 'reverse-additive' -> 'additive attention'.
+
+    Reads no session state (a selectbox may call it outside a script run)."""
+    if not (CHECKPOINT_DIR / name).is_dir():
         return f"{name} (trained here)"
     kind = name.split("-", 1)[1]
     return "none (fixed context c)" if kind == "none" else f"{kind} attention"

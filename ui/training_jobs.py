@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from s2s_core import tasks
+from s2s_core import figures_training, tasks
 from s2s_core.model import ATTENTION_KINDS
 from s2s_core.training import Progress, TrainConfig, TrainResult, train
 from s2s_core.zoo import TASK_SETTINGS
@@ -198,3 +198,27 @@ def model_name(cfg: TrainConfig, taken: set[str] | list[str], clock: str) -> str
     while name in taken:
         name, n = f"{base} #{n}", n + 1
     return name
+
+
+def deliver(ss) -> bool:
+    """Hand this session's finished job (if any) to it: the model joins its own models and
+    becomes the shared choice, so the home page opens with it. Any page may call this.
+    Returns True if a job was taken off the board."""
+    from . import models, session  # here, not at the top: models/session import nothing of ours
+
+    job = board().collect(session_owner())
+    if job is None:
+        return False
+    if job.error is not None:
+        ss.train_error = f"Training failed: {job.error}"
+        return True
+    own = models.trained_models()
+    name = model_name(job.config, set(own), time.strftime("%H:%M"))
+    own[name] = job.result.checkpoint
+    ss.train_last = {"name": name, "stopped_by": job.result.stopped_by,
+                     "history": figures_training.thin(job.result.history),
+                     "held_out": job.result.checkpoint.info.get("held_out", {})}
+    if session.recall()["task"] != job.config.task:  # the home page opens with this model
+        ss["shared_input"] = tasks.get_task(job.config.task).default_input
+    ss["shared_task"], ss["shared_model"] = job.config.task, name
+    return True
