@@ -28,19 +28,6 @@ ss.setdefault("speed", 0.8)
 
 # --- callbacks: they change the state before the rerun draws it ---------------------------
 
-def restart() -> None:
-    """A new input, model or decoding: back to step 0, no what-if."""
-    ss.step, ss.force, ss.playing = 0, {}, False
-
-
-def on_task_change() -> None:
-    task = tasks.get_task(ss.task)
-    names = models.model_names(task.name)
-    ss.model = f"{task.name}-additive" if f"{task.name}-additive" in names else names[0]
-    ss.input = task.default_input
-    restart()
-
-
 @st.cache_data(show_spinner=False)
 def held_out_sources(task_name: str) -> list[str]:
     return [e.source for e in held_out(tasks.get_task(task_name))]
@@ -48,7 +35,7 @@ def held_out_sources(task_name: str) -> list[str]:
 
 def random_example() -> None:
     ss.input = random.choice(held_out_sources(ss.task))
-    restart()
+    session.restart()
 
 
 def go_to(step: int) -> None:
@@ -58,23 +45,23 @@ def go_to(step: int) -> None:
 # --- sidebar ---------------------------------------------------------------------------------
 
 with st.sidebar:
-    st.selectbox("Task", list(tasks.TASKS), key="task", on_change=on_task_change,
+    st.selectbox("Task", list(tasks.TASKS), key="task", on_change=session.on_task_change,
                  format_func=lambda name: tasks.TASKS[name].title)
     names = models.model_names(ss.task)
     if ss.get("model") not in names:
         ss.model = names[0]
-    st.selectbox("Model", names, key="model", format_func=models.label, on_change=restart,
+    st.selectbox("Model", names, key="model", format_func=models.label, on_change=session.restart,
                  help="none: one fixed context vector c for every step (seed §4–6); "
                       "additive, dot, general: attention's score functions (seed §7)")
-    st.radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True, on_change=restart)
+    st.radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True,
+             on_change=session.restart)
     if ss.decoding == "beam":
-        st.slider("Beam width k", 2, 8, key="beam_width", on_change=restart)
-    st.radio("Figure download (camera icon)", ["png", "svg"], key="fig_format", horizontal=True,
-             persist_state="session")
+        st.slider("Beam width k", 2, 8, key="beam_width", on_change=session.restart)
     st.caption(f"Device: **{models.device()}** · torch {torch.__version__} · "
                f"{torch.get_num_threads()} CPU threads")
 
 large = session.classroom_toggle()
+session.figure_format()
 
 # --- input -----------------------------------------------------------------------------------
 
@@ -85,7 +72,7 @@ for note in notes:
     st.warning(note)
 
 col_in, col_btn = st.columns([4, 1], vertical_alignment="bottom")
-col_in.text_input("Input", key="input", on_change=restart,
+col_in.text_input("Input", key="input", on_change=session.restart,
                   help=f"Up to {task.max_source_len} symbols from the task's alphabet")
 col_btn.button("Random example", on_click=random_example, width="stretch",
                help="A random input from this task's held-out set (never seen in training)")

@@ -16,39 +16,12 @@ from s2s_core.tasks import Example
 from s2s_core.vocab import InputError
 from ui import models, session, views
 
-# Classroom mode: larger text, headings included (their inner spans carry their own size).
-CLASSROOM_CSS = ("<style>html, body, [class*='st-'] { font-size: 1.25rem; } "
-                 "h1, h1 * { font-size: 3rem !important; } "
-                 "h2, h2 * { font-size: 2.3rem !important; } "
-                 "h3, h3 * { font-size: 1.9rem !important; } "
-                 "h4, h4 * { font-size: 1.5rem !important; }</style>")
-
 st.set_page_config(page_title="Attention explorer · Seq2Seq Attention Lab", page_icon="🔍",
                    layout="wide")
 ss = st.session_state
 notes = session.init_from_url()
-KEEP = "session"  # persist_state: the value follows the student to other pages and back
 
-
-def restart_home() -> None:
-    """A new input here is a new input on Home too: its step and what-if start over."""
-    ss.step, ss.force, ss.playing = 0, {}, False
-
-
-def on_task_change() -> None:
-    task = tasks.get_task(ss.task)
-    ss.input, ss.model = task.default_input, f"{task.name}-additive"
-    restart_home()
-
-
-with st.sidebar:
-    st.toggle("Classroom mode", key="classroom", persist_state=KEEP,
-              help="Large fonts and figures for a projector")
-    st.radio("Figure download (camera icon)", ["png", "svg"], key="fig_format", horizontal=True,
-             persist_state=KEEP)
-large, fmt = ss.get("classroom", False), ss.get("fig_format", "png")
-if large:  # our own fixed CSS, no user text in it
-    st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)
+large, fmt = session.classroom_toggle(), session.figure_format()
 
 st.title("Attention explorer")
 st.caption("One input through every model of the task: where each one looks (α_ij), what it "
@@ -56,10 +29,10 @@ st.caption("One input through every model of the task: where each one looks (α_
 for note in notes:
     st.warning(note)
 col_task, col_in = st.columns([1.5, 3])
-col_task.selectbox("Task", list(tasks.TASKS), key="task", on_change=on_task_change,
-                   format_func=lambda name: tasks.TASKS[name].title, persist_state=KEEP)
+col_task.selectbox("Task", list(tasks.TASKS), key="task", on_change=session.on_task_change,
+                   format_func=lambda name: tasks.TASKS[name].title, persist_state=session.KEEP)
 task = tasks.get_task(ss.task)
-col_in.text_input("Input", key="input", on_change=restart_home, persist_state=KEEP,
+col_in.text_input("Input", key="input", on_change=session.restart, persist_state=session.KEEP,
                   help=f"Up to {task.max_source_len} symbols from the task's alphabet")
 session.remember()
 

@@ -20,7 +20,6 @@ from ui import models, session
 st.set_page_config(page_title="Bottleneck · Seq2Seq Attention Lab", page_icon="🔍",
                    layout="wide")
 ss = st.session_state
-ss["classroom"] = ss.get("classroom", False)  # keep the home page's toggle on this page too
 
 LIVE_MAX_SECONDS = 30  # the re-run's time limit (it may overrun by one model's chunk)
 LIVE_CHUNK = 50  # sources per chunk: smaller stops closer to the limit, larger runs faster
@@ -59,12 +58,7 @@ if "bn_task" not in ss:
 with st.sidebar:
     st.selectbox("Task", list(tasks.TASKS), key="bn_task", on_change=remember_task,
                  format_func=lambda name: tasks.TASKS[name].title)
-    st.toggle("Classroom mode", key="classroom", help="Large fonts and figures for a projector")
-large = ss["classroom"]
-if large:  # our own fixed CSS, no user text in it
-    st.markdown("<style>html, body, [class*='st-'] { font-size: 1.25rem; } "
-                "h1, h1 * { font-size: 3rem !important; } "
-                "h2, h2 * { font-size: 2.2rem !important; }</style>", unsafe_allow_html=True)
+large = session.classroom_toggle()
 
 task = tasks.get_task(ss["bn_task"])
 names = bn.task_models(task.name)

@@ -20,8 +20,7 @@ from ui import models, session, training_jobs
 
 st.set_page_config(page_title="Train · Seq2Seq Attention Lab", page_icon="🔍", layout="wide")
 ss = st.session_state
-ss["classroom"] = ss.get("classroom", False)  # keep the home page's toggle on this page too
-large = ss["classroom"]
+large = session.classroom_toggle()
 
 MAX_OWN_MODELS = 5  # models one session may keep (each is a whole Seq2Seq in memory)
 REFRESH_S = 1.0  # how often the live view redraws while a job runs

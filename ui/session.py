@@ -122,13 +122,39 @@ def hypothesis_trace(ckpt: Checkpoint, source: str, hyp: Hypothesis) -> Trace:
 
 CLASSROOM_CSS = ("<style>[data-testid='stMarkdownContainer'] p, [data-testid='stCaptionContainer'],"
                  " [data-testid='stWidgetLabel'] p, button p, input "
-                 "{ font-size: 1.3rem !important; }</style>")
+                 "{ font-size: 1.3rem !important; } "
+                 "h1, h1 * { font-size: 3rem !important; } "
+                 "h2, h2 * { font-size: 2.3rem !important; } "
+                 "h3, h3 * { font-size: 1.9rem !important; }</style>")
+KEEP = "session"  # persist_state: a widget's value follows the student to other pages and back
+
+
+def restart() -> None:
+    """A new input, model or decoding: Home's step and what-if start over."""
+    ss = st.session_state
+    ss.step, ss.force, ss.playing = 0, {}, False
+
+
+def on_task_change() -> None:
+    """A new task: its default input and its additive model (or the first one there is)."""
+    ss = st.session_state
+    task = tasks.get_task(ss.task)
+    names = model_names(task.name)
+    ss.model = f"{task.name}-additive" if f"{task.name}-additive" in names else names[0]
+    ss.input = task.default_input
+    restart()
+
+
+def figure_format() -> str:
+    """The sidebar's choice of download format for the figures' camera icon."""
+    return st.sidebar.radio("Figure download (camera icon)", ["png", "svg"], key="fig_format",
+                            horizontal=True, persist_state=KEEP)
 
 
 def classroom_toggle() -> bool:
     """The sidebar's Classroom mode switch, the same on every page (it follows the student
     from page to page); when on, larger text via our own fixed CSS (no user text in it)."""
-    on = st.sidebar.toggle("Classroom mode", key="classroom", persist_state="session",
+    on = st.sidebar.toggle("Classroom mode", key="classroom", persist_state=KEEP,
                            help="Large fonts and figures for a projector")
     if on:
         st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)
