@@ -97,9 +97,12 @@ SECTIONS: tuple[Section, ...] = (
         "The decoder is a second recurrent network that writes the output. At each step $t$ it "
         "updates its state $s_t$ from the symbol it wrote last, its previous state and the "
         "context, then turns $s_t$ into a probability for every output symbol with a softmax. "
-        "Greedy decoding writes the most likely one; beam search keeps several candidates.",
+        "Greedy decoding writes the most likely one; beam search keeps several candidates. "
+        "The models here feed the context to the softmax too, $W_o [s_t ; c]$, as Cho et al. "
+        "(2014) and Bahdanau et al. (2015) do: the second line.",
         (r"s_t = g(y_{t-1}, s_{t-1}, c)",
-         r"P(y_t \mid y_{<t}, X) = \mathrm{softmax}(W_o s_t + b_o)"),
+         r"P(y_t \mid y_{<t}, X) = \mathrm{softmax}(W_o s_t + b_o)",
+         r"\text{here: } P(y_t \mid y_{<t}, X) = \mathrm{softmax}(W_o [s_t ; c] + b_o)"),
         (Pointer(HOME, "Home: the top-k bar of P(y_t | y_<t, X) and the what-if buttons"),
          Pointer(EXPLORER, "Attention explorer: beam search, the k best outputs")),
     ),
