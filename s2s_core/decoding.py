@@ -96,16 +96,22 @@ def encode_source(model: Seq2Seq, src_vocab: Vocab, source: str) -> Encoded:
     return model.encode(ids, torch.tensor([ids.size(1)], device=model.device))
 
 
-def _record(i: int, token_id: int, probs: Tensor, c: Tensor, s: Tensor, alpha, e,
+def _record(i: int, token_id: int | None, probs: Tensor, c: Tensor, s: Tensor, alpha, e,
             tgt_vocab: Vocab, forced: bool, k: int = TOP_K) -> Step:
-    """Turn one step's tensors (batch row 0) into a Step of plain Python numbers."""
-    top_p, top_i = probs.topk(min(k, probs.numel()))
+    """Turn one step's tensors (batch row 0) into a Step of plain Python numbers.
+
+    token_id None: the step takes the most likely token (greedy).
+    """
+    top_p, top_i = (t.tolist() for t in probs.topk(min(k, probs.numel())))
+    if token_id is None:
+        token_id = top_i[0]
+    prob = top_p[top_i.index(token_id)] if token_id in top_i else probs[token_id].item()
     norms = torch.linalg.vector_norm(torch.stack([c, s]), dim=1).tolist()
     return Step(
         index=i,
         token=tgt_vocab.itos[token_id],
-        prob=probs[token_id].item(),
-        topk=list(zip([tgt_vocab.itos[t] for t in top_i.tolist()], top_p.tolist())),
+        prob=prob,
+        topk=list(zip([tgt_vocab.itos[t] for t in top_i], top_p)),
         attention=None if alpha is None else alpha.tolist(),
         scores=None if e is None else e.tolist(),
         context=c.tolist(),
@@ -150,10 +156,11 @@ def greedy_steps(
         s = model.decoder.s(state)
         probs = torch.softmax(model.decoder.readout(s, c)[0], dim=0)
         forced = i in force
-        token_id = tgt_vocab.stoi[force[i]] if forced else int(probs.argmax())
-        yield _record(i, token_id, probs, c[0], s[0],
-                      None if alpha is None else alpha[0], None if e is None else e[0],
-                      tgt_vocab, forced)
+        step = _record(i, tgt_vocab.stoi[force[i]] if forced else None, probs, c[0], s[0],
+                       None if alpha is None else alpha[0], None if e is None else e[0],
+                       tgt_vocab, forced)
+        yield step
+        token_id = tgt_vocab.stoi[step.token]
         if token_id == EOS_ID:
             return
 
