@@ -144,11 +144,17 @@ def stepper(playing: bool) -> None:
             views.topk_view(current, large)
             if ss.decoding == "greedy":
                 what_if(current)
-    st.subheader("Context vectors: c_i for each step, against the one fixed c")
-    views.context_view(trace, step, fixed.fixed_context_norm if fixed else None, large,
-                       ss.fig_format, "main")
-    st.subheader("The formulas at this step")
-    views.formulas_view(trace, step, ckpt.model.cfg.rnn)
+    # Lazy tabs: only the open one is computed and drawn at each step (a step stays cheap).
+    formulas_tab, context_tab = st.tabs(["The formulas at this step",
+                                         "Context vectors: c_i against the one fixed c"],
+                                        key="detail_tab", on_change="rerun")
+    if formulas_tab.open:
+        with formulas_tab:
+            views.formulas_view(trace, step, ckpt.model.cfg.rnn)
+    if context_tab.open:
+        with context_tab:
+            views.context_view(trace, step, fixed.fixed_context_norm if fixed else None, large,
+                               ss.fig_format, "main")
     session.write_url()
 
 

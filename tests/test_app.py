@@ -115,3 +115,13 @@ def test_bad_input_gets_a_message_and_no_traceback(home, text, message):
     assert message in errors
     if "unknown" in message:
         assert "this model accepts: abcdefghijklmnopqrstuvwxyz" in errors
+
+
+def test_formulas_or_context_vectors_only_the_open_tab_is_drawn(home):
+    home.button(key="next").click().run()
+    assert len(home.latex) == 12  # six formulas, each general and with this step's numbers
+    assert any(r"\alpha_{1," in x.value for x in home.latex)
+    home.session_state["detail_tab"] = "Context vectors: c_i against the one fixed c"
+    home.run()
+    assert not home.exception and len(home.latex) == 0
+    assert len(home.get("plotly_chart")) == 3  # heatmap, source strip, c_i strip
