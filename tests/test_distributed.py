@@ -109,7 +109,7 @@ def ranks(tmp_path_factory) -> tuple[dict, dict, str]:
             for p in procs.processes:
                 p.kill()
             pytest.fail("the 2 ranks did not finish in 90 s: a rank is stuck in a collective")
-    r0, r1 = (torch.load(f"{folder}/rank{r}.pt") for r in (0, 1))
+    r0, r1 = (torch.load(f"{folder}/rank{r}.pt", weights_only=True) for r in (0, 1))
     return r0, r1, folder
 
 
