@@ -12,9 +12,7 @@ import streamlit as st
 import torch
 
 from s2s_core import figures, tasks
-from s2s_core.decoding import check_source
 from s2s_core.evaluation import Prediction, held_out
-from s2s_core.vocab import InputError
 from ui import models, session, training_jobs, views
 
 st.set_page_config(page_title="Seq2Seq Attention Lab", page_icon="🔍", layout="wide")
@@ -80,12 +78,7 @@ col_btn.button("Random example", on_click=random_example, width="stretch",
 session.remember()
 ckpt = models.get_model(ss.model)
 source = task.normalize(ss.input)
-try:
-    check_source(source, ckpt.src_vocab, task.max_source_len)
-except InputError as err:
-    st.error(f"**This input can't be decoded:** {views.escape_markdown(str(err))}.")
-    session.write_url()
-    st.stop()
+views.source_or_stop(source, ckpt.src_vocab, task.max_source_len)
 
 # --- the trace (computed once per model, input and decoding; kept in this session) --------
 

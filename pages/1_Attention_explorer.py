@@ -11,9 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from s2s_core import figures, figures_explorer, tasks, theory
-from s2s_core.decoding import Trace, check_source
+from s2s_core.decoding import Trace
 from s2s_core.tasks import Example
-from s2s_core.vocab import InputError
 from ui import models, session, views
 
 st.set_page_config(page_title="Attention explorer · Seq2Seq Attention Lab", page_icon="🔍",
@@ -38,12 +37,7 @@ session.remember()
 
 names = models.model_names(task.name)
 source = task.normalize(ss.input)
-try:
-    check_source(source, models.get_model(names[0]).src_vocab, task.max_source_len)
-except InputError as err:
-    st.error(f"**This input can't be decoded:** {views.escape_markdown(str(err))}.")
-    session.write_url()
-    st.stop()
+views.source_or_stop(source, models.get_model(names[0]).src_vocab, task.max_source_len)
 expected = task.solve(source)
 
 

@@ -13,9 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from s2s_core import figures, figures_explorer, tasks, theory
-from s2s_core.decoding import check_source
 from s2s_core.formulas import SCORE_FORMULAS
-from s2s_core.vocab import InputError
 from ui import models, session, views
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,12 +61,7 @@ session.remember()
 source = task.normalize(ss.input)
 none_name, att_name = f"{task.name}-none", f"{task.name}-{ss.theory_kind}"
 none_ckpt, att_ckpt = models.get_model(none_name), models.get_model(att_name)
-try:
-    check_source(source, att_ckpt.src_vocab, task.max_source_len)
-except InputError as err:
-    st.error(f"**This input can't be decoded:** {views.escape_markdown(str(err))}.")
-    session.write_url()
-    st.stop()
+views.source_or_stop(source, att_ckpt.src_vocab, task.max_source_len)
 fixed = session.greedy(none_name, none_ckpt, source, {})
 att = session.greedy(att_name, att_ckpt, source, {})
 expected = task.solve(source)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from s2s_core import figures
-from s2s_core.decoding import Step, Trace
+from s2s_core.decoding import Step, Trace, check_source
 from s2s_core.formulas import step_formulas
 from s2s_core.tasks import Example
+from s2s_core.vocab import InputError
+
+from . import session
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -19,6 +22,16 @@ PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png",
 def escape_markdown(text: str) -> str:
     """Text shown literally inside Streamlit Markdown: no formatting, links, math or HTML."""
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!$<>|~" else ch for ch in text)
+
+
+def source_or_stop(source: str, src_vocab, max_len: int) -> None:
+    """Stop the page with a one-line message if the model cannot take `source`."""
+    try:
+        check_source(source, src_vocab, max_len)
+    except InputError as err:
+        st.error(f"**This input can't be decoded:** {escape_markdown(str(err))}.")
+        session.write_url()
+        st.stop()
 
 
 def plotly(fig, key: str, fmt: str = "png") -> None:
