@@ -16,20 +16,28 @@ repeated symbol (the two t's of "attention") stays its own column.
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import altair as alt
 import numpy as np
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
 from .decoding import Step, Trace
 
 NO_ATTENTION = "this model has no attention: it uses one fixed context vector c for every step"
-COLORSCALE = "Blues"  # sequential, alpha = 0 is white: readable on a projector
+# Colour scales written out: Plotly's Python names ("Blues") run the other way round in
+# plotly.js, which is what sees our unvalidated specs (see _figure).
+COLORSCALE = plotly.colors.make_colorscale(plotly.colors.sequential.Blues)  # alpha = 0: white
+DIVERGING = plotly.colors.make_colorscale(plotly.colors.sequential.RdBu)  # red < 0 < blue
 CURRENT_COLOR = "#d62728"  # the current step, the chosen token
 OTHER_COLOR = "#4c78a8"
 MAX_LABELLED = 20  # write alpha_ij in the cells only up to this many rows and columns
 ATTENTION_LABEL = "‖c_i‖ (attention)"
 FIXED_LABEL = "‖c‖ (fixed)"
+CHOSEN = "chosen y_i"
 
 
 def _font_size(large: bool) -> int:
@@ -45,77 +53,102 @@ def _alpha_steps(trace: Trace, upto: int | None) -> list[Step]:
     return trace.steps[:n]
 
 
-def _heatmap_customdata(trace: Trace, steps: list[Step]) -> np.ndarray:
-    """Per cell (i, j): [i, y_i, j (1-based), x_j, e_ij] for the hover label."""
-    T = len(trace.source_tokens)
-    data = np.empty((len(steps), T, 5), dtype=object)
-    for r, step in enumerate(steps):
-        scores = step.scores or [float("nan")] * T
-        for j, tok in enumerate(trace.source_tokens):
-            data[r, j] = [step.index, step.token, j + 1, tok, scores[j]]
-    return data
+def _figure(spec: dict) -> go.Figure:
+    """A Plotly figure from its JSON spec (data + layout), without per-property validation.
+
+    Plotly checks every property of a figure as it is built: ~8 ms for the attention
+    heatmap, paid again at each click of each student in a classroom. The specs here are
+    written out whole and validated once, in tests/test_figures.py (go.Figure(spec) raises
+    on a wrong property), so the app builds them unvalidated (`_validate` is Plotly's own
+    switch for this).
+    """
+    return go.Figure(spec, _validate=False)
 
 
 def _heatmap_height(rows: int, large: bool) -> int:
-    """Height in pixels: grows with the number of output steps, within sensible bounds."""
-    per_row, base = (48, 200) if large else (30, 140)
-    return int(min(max(base + per_row * rows, 260 if large else 200), 1100 if large else 800))
+    """Pixels for the rows of the heatmap: grows with the output steps, within bounds."""
+    per_row, least, most = (48, 150, 1000) if large else (30, 90, 720)
+    return int(min(max(per_row * rows, least), most))
 
 
-def _current_row_shape(current: int, T: int) -> dict:
-    """A rectangle outlining row `current` (1-based step i; drawn at y = i - 1)."""
-    y = current - 1
-    return dict(type="rect", xref="x", yref="y", x0=-0.5, x1=T - 0.5, y0=y - 0.5, y1=y + 0.5,
-                line=dict(color=CURRENT_COLOR, width=4), fillcolor="rgba(0,0,0,0)")
+def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
+    """The heatmap trace: z[i-1][j-1] = alpha_ij at x = j, y = i (the paper's 1-based i, j)."""
+    T, n = len(trace.source_tokens), len(steps)
+    z = np.array([s.attention for s in steps], dtype=float).reshape(n, T)
+    e = np.array([s.scores or [np.nan] * T for s in steps], dtype=float).reshape(n, T)
+    heat = dict(
+        type="heatmap", z=z, x=np.arange(1, T + 1), y=np.arange(1, n + 1), zmin=0.0, zmax=1.0,
+        colorscale=COLORSCALE, colorbar=dict(title=dict(text="α")), xgap=1, ygap=1,
+        customdata=e,
+        hovertemplate=("step i = %{y}, source j = %{x}<br>"
+                       "α_ij = %{z:.3f}<br>e_ij = %{customdata:.3f}<extra></extra>"),
+    )
+    if T <= MAX_LABELLED and n <= MAX_LABELLED:
+        heat.update(texttemplate="%{z:.2f}", textfont=dict(size=_font_size(large) - 2))
+    return heat
+
+
+def _strip_trace(tokens: list[str], weights: list[float] | None, large: bool,
+                 yaxis: str = "y") -> dict:
+    """The source x_1..x_T as one row of cells at x = 1..T, coloured by alpha_ij."""
+    T = len(tokens)
+    w = np.zeros(T) if weights is None else np.asarray(weights, dtype=float)
+    return dict(
+        type="heatmap", z=w.reshape(1, T), x=np.arange(1, T + 1), y=[0], yaxis=yaxis,
+        zmin=0.0, zmax=1.0, colorscale=COLORSCALE, showscale=False, xgap=2,
+        text=[list(tokens)], texttemplate="%{text}", textfont=dict(size=_font_size(large) + 4),
+        hovertemplate="j = %{x}<br>x_j = %{text}<br>α_ij = %{z:.3f}<extra></extra>",
+    )
 
 
 def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None = None,
-                      large: bool = False, title: str | None = None) -> go.Figure:
+                      large: bool = False, title: str | None = None,
+                      strip: bool = False) -> go.Figure:
     """The attention weights alpha_ij: row i = output step, column j = source position.
 
     upto: show steps 1..upto only (None: all; 0: no rows yet, the source axis still labelled).
     current: the 1-based step i to outline (ignored when outside 1..upto).
-    Hover shows i, y_i, j, x_j, alpha_ij and the score e_ij.
+    strip: also draw the source below the rows, coloured by the current step's alpha_i.
+           (where the decoder looks now), on the same columns.
+    Cells sit at x = j (1..T) and y = i (1..n); hover shows i, j, alpha_ij and the score e_ij.
     Raises ValueError(NO_ATTENTION) for a model without attention.
     """
     steps = _alpha_steps(trace, upto)
     T, n = len(trace.source_tokens), len(steps)
-    z = np.array([s.attention for s in steps], dtype=float).reshape(n, T)
-    heat = go.Heatmap(
-        z=z, x=list(range(T)), y=list(range(n)), zmin=0.0, zmax=1.0, colorscale=COLORSCALE,
-        colorbar=dict(title=dict(text="α")), xgap=1, ygap=1,
-        customdata=_heatmap_customdata(trace, steps),
-        hovertemplate=("step i = %{customdata[0]} (y_i = %{customdata[1]})<br>"
-                       "source j = %{customdata[2]} (x_j = %{customdata[3]})<br>"
-                       "α_ij = %{z:.3f}<br>e_ij = %{customdata[4]:.3f}<extra></extra>"),
-    )
-    if T <= MAX_LABELLED and n <= MAX_LABELLED:
-        heat.update(texttemplate="%{z:.2f}", textfont=dict(size=_font_size(large) - 2))
-    fig = go.Figure(heat)
-    _layout_heatmap(fig, trace, steps, large, title)
-    if current is not None and 1 <= current <= n:
-        fig.add_shape(**_current_row_shape(current, T))
-    return fig
-
-
-def _layout_heatmap(fig: go.Figure, trace: Trace, steps: list[Step], large: bool,
-                    title: str | None) -> None:
-    """Axes with token tick labels, step 1 at the top, size and fonts."""
-    T, n = len(trace.source_tokens), len(steps)
     size = _font_size(large)
-    fig.update_layout(
+    rows_px = _heatmap_height(n, large)
+    strip_px, gap_px = ((80 if large else 50), (60 if large else 44)) if strip else (0, 0)
+    plot_px = rows_px + gap_px + strip_px
+    top = (strip_px + gap_px) / plot_px  # the rows' part of the plot area: [top, 1]
+    layout = dict(
         title=dict(text=title or "attention α_ij (row i: output step, column j: source x_j)",
                    y=0.98, yanchor="top"),
-        height=_heatmap_height(n, large) + 30, font=dict(size=size),
-        margin=dict(l=10, r=10, t=110 if large else 80, b=20),
-        plot_bgcolor="white",
+        height=plot_px + (110 if large else 80) + 20, font=dict(size=size),
+        margin=dict(l=10, r=10, t=110 if large else 80, b=20), plot_bgcolor="white",
+        xaxis=dict(tickvals=list(range(1, T + 1)), ticktext=list(trace.source_tokens),
+                   range=[0.5, T + 0.5], side="top", automargin=True, showgrid=False,
+                   zeroline=False),
+        yaxis=dict(title=dict(text="output y_i"), domain=[top, 1.0], automargin=True,
+                   tickvals=list(range(1, n + 1)),
+                   ticktext=[f"{s.index} · {s.token}" for s in steps],
+                   range=[max(n, 1) + 0.5, 0.5], showgrid=False, zeroline=False),
     )
-    fig.update_xaxes(tickvals=list(range(T)), automargin=True,
-                     ticktext=list(trace.source_tokens), range=[-0.5, T - 0.5], side="top",
-                     showgrid=False, zeroline=False)
-    fig.update_yaxes(title_text="output y_i", tickvals=list(range(n)), automargin=True,
-                     ticktext=[f"{s.index} · {s.token}" for s in steps],
-                     range=[max(n, 1) - 0.5, -0.5], showgrid=False, zeroline=False)
+    data = [_alpha_trace(trace, steps, large)]
+    data[0]["colorbar"].update(len=1.0 - top, y=1.0, yanchor="top")
+    if strip:
+        weights = steps[current - 1].attention if current and 1 <= current <= n else None
+        data.append(_strip_trace(trace.source_tokens, weights, large, yaxis="y2"))
+        layout["yaxis2"] = dict(domain=[0.0, strip_px / plot_px], visible=False)
+        layout["annotations"] = [dict(
+            text=(f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
+                  if weights is not None else "the source x_j (press Next to take a step)"),
+            xref="paper", yref="paper", x=0.0, y=(strip_px + 6) / plot_px, xanchor="left",
+            yanchor="bottom", showarrow=False, font=dict(size=size))]
+    if current is not None and 1 <= current <= n:
+        layout["shapes"] = [dict(type="rect", xref="x", yref="y", x0=0.5, x1=T + 0.5,
+                                 y0=current - 0.5, y1=current + 0.5, fillcolor="rgba(0,0,0,0)",
+                                 line=dict(color=CURRENT_COLOR, width=4))]
+    return _figure(dict(data=data, layout=layout))
 
 
 def source_strip(tokens: list[str], weights: list[float] | None,
@@ -125,116 +158,128 @@ def source_strip(tokens: list[str], weights: list[float] | None,
     weights None (no step yet, or no attention): every cell 0, i.e. uncoloured.
     """
     T = len(tokens)
-    w = [0.0] * T if weights is None else [float(a) for a in weights]
-    positions = list(range(1, T + 1))
-    fig = go.Figure(go.Heatmap(
-        z=[w], x=list(range(T)), y=[0], zmin=0.0, zmax=1.0, colorscale=COLORSCALE,
-        showscale=False, xgap=2, text=[list(tokens)], texttemplate="%{text}",
-        textfont=dict(size=_font_size(large) + 4), customdata=[positions],
-        hovertemplate="j = %{customdata}<br>x_j = %{text}<br>α_ij = %{z:.3f}<extra></extra>",
-    ))
-    fig.update_layout(height=180 if large else 120, margin=dict(l=10, r=10, t=10, b=10),
-                      font=dict(size=_font_size(large)), plot_bgcolor="white")
-    fig.update_xaxes(visible=False, range=[-0.5, T - 0.5])
-    fig.update_yaxes(visible=False)
-    return fig
+    return _figure(dict(data=[_strip_trace(tokens, weights, large)], layout=dict(
+        height=180 if large else 120, margin=dict(l=10, r=10, t=10, b=10),
+        font=dict(size=_font_size(large)), plot_bgcolor="white",
+        xaxis=dict(visible=False, range=[0.5, T + 0.5]), yaxis=dict(visible=False))))
 
 
-def _topk_frame(step: Step) -> pd.DataFrame:
+# The two Altair charts change at every step, but only in their numbers. Building and
+# validating an Altair chart costs ~20 ms (a classroom clicks Next thousands of times), so
+# each chart's Vega-Lite spec is built by Altair once (a "template", one per variant) and a
+# step only fills in its rows: spec["datasets"][name] = [{"column": value, ...}, ...].
+
+def _vega_lite(chart: alt.TopLevelMixin) -> dict:
+    """The validated Vega-Lite spec of an Altair chart whose data are named datasets."""
+    return chart.to_dict()
+
+
+def _fill(template: dict, title: str | dict, **datasets: list[dict]) -> dict:
+    """A copy of `template` with its title and the rows of its named datasets."""
+    spec = copy.deepcopy(template)
+    spec["title"] = title
+    spec["datasets"] = datasets
+    return spec
+
+
+def _topk_rows(step: Step) -> list[dict]:
     """Rows (token, prob, role) of the top k; a forced y_i outside the top k is added."""
     rows = [(tok, p) for tok, p in step.topk]
     if step.token not in {tok for tok, _ in rows}:
         rows.append((step.token, step.prob))
-    chosen = f"chosen y_{step.index}"
-    return pd.DataFrame({
-        "token": [tok for tok, _ in rows],
-        "prob": [float(p) for _, p in rows],
-        "role": [chosen if tok == step.token else "other" for tok, _ in rows],
-    })
+    return [{"token": tok, "prob": float(p), "role": CHOSEN if tok == step.token else "other"}
+            for tok, p in rows]
 
 
-def topk_bar(step: Step, large: bool = False) -> alt.LayerChart:
-    """The k most likely next tokens P(y_i | y_<i, X), the chosen y_i in another colour.
-
-    A forced y_i that is not among the top k is added as an extra bar (its own P).
-    """
-    data = _topk_frame(step)
-    chosen = f"chosen y_{step.index}"
+@functools.cache
+def _topk_template(large: bool) -> dict:
     size = _font_size(large)
-    base = alt.Chart(data).encode(
+    base = alt.Chart(alt.Data(name="topk")).encode(
         y=alt.Y("token:N", sort=alt.EncodingSortField("prob", order="descending"), title=None),
         x=alt.X("prob:Q", scale=alt.Scale(domain=[0, 1]), title="probability"),
         tooltip=["token:N", alt.Tooltip("prob:Q", format=".3f"), "role:N"],
     )
     bars = base.mark_bar().encode(color=alt.Color(
-        "role:N", scale=alt.Scale(domain=[chosen, "other"], range=[CURRENT_COLOR, OTHER_COLOR]),
+        "role:N", scale=alt.Scale(domain=[CHOSEN, "other"], range=[CURRENT_COLOR, OTHER_COLOR]),
         legend=None))
     labels = base.mark_text(align="left", dx=4, fontSize=size).encode(
         text=alt.Text("prob:Q", format=".2f"))
-    return (bars + labels).properties(
-        title=f"P(y_i | y_<i, X) at step i = {step.index}: top {len(step.topk)}, "
-              "the chosen y_i in red",
-        height=alt.Step(40 if large else 24),
-    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_title(fontSize=size + 2)
+    return _vega_lite((bars + labels).properties(
+        title="P(y_i | y_<i, X)", height=alt.Step(40 if large else 24),
+    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_title(fontSize=size + 2))
 
 
-def _norm_layers(norms: list[float], fixed_norm: float | None) -> list[alt.Chart]:
-    """The line ||c_i|| by step i and, when given, the rule at the fixed ||c||."""
-    domain = [ATTENTION_LABEL] + ([FIXED_LABEL] if fixed_norm is not None else [])
+def topk_bar(step: Step, large: bool = False) -> dict:
+    """The k most likely next tokens P(y_i | y_<i, X), the chosen y_i in another colour.
+
+    A forced y_i that is not among the top k is added as an extra bar (its own P).
+    Returns a Vega-Lite spec (dataset "topk": token, prob, role), drawn by st.vega_lite_chart.
+    """
+    title = {"text": f"P(y_i | y_<i, X) at step i = {step.index}",
+             "subtitle": f"the top {len(step.topk)}; in red the chosen y_i"}
+    return _fill(_topk_template(large), title, topk=_topk_rows(step))
+
+
+@functools.cache
+def _norm_template(with_fixed: bool, with_current: bool, large: bool) -> dict:
+    """The line ||c_i|| by step i; the rule at the fixed ||c||; the rule at the current i."""
+    domain = [ATTENTION_LABEL] + ([FIXED_LABEL] if with_fixed else [])
     color = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
                       scale=alt.Scale(domain=domain,
                                       range=[OTHER_COLOR, "#7f7f7f"][: len(domain)]))
-    line_data = pd.DataFrame({"step": list(range(1, len(norms) + 1)),
-                              "norm": [float(v) for v in norms],
-                              "series": [ATTENTION_LABEL] * len(norms)})
-    layers = [alt.Chart(line_data).mark_line(point=True).encode(
+    layers = [alt.Chart(alt.Data(name="norms")).mark_line(point=True).encode(
         x=alt.X("step:Q", title="step i", axis=alt.Axis(tickMinStep=1, format="d"),
-                scale=alt.Scale(domain=[1, max(len(norms), 2)])),
+                scale=alt.Scale(domain=[1, 2])),  # [1, n]: set per call
         y=alt.Y("norm:Q", title="‖c_i‖"), color=color,
         tooltip=["step:Q", alt.Tooltip("norm:Q", format=".3f")])]
-    if fixed_norm is not None:
-        fixed = pd.DataFrame({"norm": [float(fixed_norm)], "series": [FIXED_LABEL],
-                              "label": ["fixed c (no attention)"]})
-        rule = alt.Chart(fixed).mark_rule(strokeDash=[6, 4], size=2).encode(y="norm:Q",
-                                                                             color=color)
-        text = alt.Chart(fixed).mark_text(align="left", baseline="bottom", x=5, dy=-3).encode(
-            y="norm:Q", text="label:N")
-        layers += [rule, text]
-    return layers
+    if with_fixed:
+        fixed = alt.Chart(alt.Data(name="fixed"))
+        layers += [fixed.mark_rule(strokeDash=[6, 4], size=2).encode(y="norm:Q", color=color),
+                   fixed.mark_text(align="left", baseline="bottom", x=5, dy=-3).encode(
+                       y="norm:Q", text="label:N")]
+    if with_current:
+        layers.append(alt.Chart(alt.Data(name="current")).mark_rule(
+            color=CURRENT_COLOR, strokeDash=[3, 3], size=2).encode(x="step:Q"))
+    size = _font_size(large)
+    return _vega_lite(alt.layer(*layers).properties(
+        title="‖c_i‖", height=380 if large else 300, width="container",
+    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_legend(
+        labelFontSize=size).configure_text(fontSize=size).configure_title(fontSize=size + 2))
 
 
 def context_norm_chart(norms: list[float], fixed_norm: float | None = None,
-                       current: int | None = None, large: bool = False) -> alt.LayerChart:
+                       current: int | None = None, large: bool = False) -> dict:
     """The length ||c_i|| of the context vector at each step i = 1..n.
 
     fixed_norm: ||c|| of a model without attention (one c for every step), drawn as a rule.
     current: the 1-based step i marked by a vertical rule. norms may be empty (no step yet).
+    Returns a Vega-Lite spec (datasets "norms", "fixed", "current").
     """
-    layers = _norm_layers(norms, fixed_norm)
-    if current is not None and 1 <= current <= len(norms):
-        layers.append(alt.Chart(pd.DataFrame({"step": [current]})).mark_rule(
-            color=CURRENT_COLOR, strokeDash=[3, 3], size=2).encode(x="step:Q"))
-    size = _font_size(large)
-    return alt.layer(*layers).properties(
-        title="‖c_i‖: the length of the context vector at each step",
-        height=380 if large else 300, width="container",
-    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_legend(
-        labelFontSize=size).configure_text(fontSize=size).configure_title(fontSize=size + 2)
+    with_current = current is not None and 1 <= current <= len(norms)
+    data = {"norms": [{"step": i, "norm": float(v), "series": ATTENTION_LABEL}
+                      for i, v in enumerate(norms, start=1)]}
+    if fixed_norm is not None:
+        data["fixed"] = [{"norm": float(fixed_norm), "series": FIXED_LABEL,
+                          "label": "fixed c (no attention)"}]
+    if with_current:
+        data["current"] = [{"step": current}]
+    spec = _fill(_norm_template(fixed_norm is not None, with_current, large),
+                 "‖c_i‖: the length of the context vector at each step", **data)
+    spec["layer"][0]["encoding"]["x"]["scale"]["domain"] = [1, max(len(norms), 2)]
+    return spec
 
 
 def context_strip(c: list[float], large: bool = False) -> go.Figure:
     """The context vector c_i (length d) as one row of cells, blue > 0 > red, white at 0."""
     d = len(c)
-    fig = go.Figure(go.Heatmap(
-        z=[[float(v) for v in c]], x=list(range(1, d + 1)), y=[0], zmid=0.0, colorscale="RdBu",
-        colorbar=dict(thickness=12, len=1.0), xgap=1,
-        hovertemplate="component %{x} of c_i<br>value %{z:.3f}<extra></extra>",
-    ))
-    fig.update_layout(title=dict(text=f"c_i (d = {d})"), height=170 if large else 110,
-                      margin=dict(l=10, r=10, t=40, b=10), font=dict(size=_font_size(large)))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+    return _figure(dict(
+        data=[dict(type="heatmap", z=np.asarray(c, dtype=float).reshape(1, d),
+                   x=np.arange(1, d + 1), y=[0], zmid=0.0, colorscale=DIVERGING,
+                   colorbar=dict(thickness=12, len=1.0), xgap=1,
+                   hovertemplate="component %{x} of c_i<br>value %{z:.3f}<extra></extra>")],
+        layout=dict(title=dict(text=f"c_i (d = {d})"), height=170 if large else 110,
+                    margin=dict(l=10, r=10, t=40, b=10), font=dict(size=_font_size(large)),
+                    xaxis=dict(visible=False), yaxis=dict(visible=False))))
 
 
 def attention_frame(trace: Trace, upto: int | None = None) -> pd.DataFrame:

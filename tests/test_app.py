@@ -124,4 +124,4 @@ def test_formulas_or_context_vectors_only_the_open_tab_is_drawn(home):
     home.session_state["detail_tab"] = "Context vectors: c_i against the one fixed c"
     home.run()
     assert not home.exception and len(home.latex) == 0
-    assert len(home.get("plotly_chart")) == 3  # heatmap, source strip, c_i strip
+    assert len(home.get("plotly_chart")) == 2  # the heatmap (with its source strip), c_i

@@ -42,17 +42,12 @@ def plotly(fig, key: str, fmt: str = "png") -> None:
 
 
 def attention_view(trace: Trace, step: int, large: bool, fmt: str, key: str) -> None:
-    """The heatmap of alpha (rows so far, current row marked) and the source strip."""
+    """The heatmap of alpha (rows so far, current row marked) over the source strip."""
     if trace.attention_kind == "none":
         st.info(figures.NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f}).")
         return
-    plotly(figures.attention_heatmap(trace, upto=step, current=step or None, large=large),
-           key=f"{key}-heatmap", fmt=fmt)
-    weights = trace.steps[step - 1].attention if step else None
-    st.caption("Where the decoder looks now: the source, coloured by α_i·"
-               if step else "Press Next to take the first step.")
-    plotly(figures.source_strip(trace.source_tokens, weights, large=large),
-           key=f"{key}-strip", fmt=fmt)
+    plotly(figures.attention_heatmap(trace, upto=step, current=step or None, large=large,
+                                     strip=True), key=f"{key}-heatmap", fmt=fmt)
 
 
 def formulas_view(trace: Trace, step: int, rnn: str) -> None:
@@ -71,8 +66,8 @@ def context_view(trace: Trace, step: int, fixed_norm: float | None, large: bool,
     """‖c_i‖ per step beside the fixed model's ‖c‖, and c_i itself as a strip."""
     norms = [s.context_norm for s in trace.steps[:step]]
     left, right = st.columns(2)
-    left.altair_chart(figures.context_norm_chart(norms, fixed_norm, current=step or None,
-                                                 large=large), width="stretch")
+    left.vega_lite_chart(figures.context_norm_chart(norms, fixed_norm, current=step or None,
+                                                    large=large), width="stretch")
     if step:
         with right:
             plotly(figures.context_strip(trace.steps[step - 1].context, large=large),
@@ -80,7 +75,7 @@ def context_view(trace: Trace, step: int, fixed_norm: float | None, large: bool,
 
 
 def topk_view(step: Step, large: bool) -> None:
-    st.altair_chart(figures.topk_bar(step, large=large), width="stretch")
+    st.vega_lite_chart(figures.topk_bar(step, large=large), width="stretch")
 
 
 def output_tokens(trace: Trace, step: int, expected: Example | None) -> str:
