@@ -153,15 +153,17 @@ def stepper(playing: bool) -> None:
 
 def what_if(current) -> None:
     """Force another top-k token at this step and decode greedily from there."""
-    st.caption(f"What if step {current.index} had chosen another token?")
-    options = [tok for tok, _ in current.topk if tok != current.token]
-    cols = st.columns(len(options) + 1)
-    for k, tok in enumerate(options):
-        if cols[k].button(tok, key=f"force-{k}", help=f"force y_{current.index} = {tok!r}"):
-            ss.force = {i: t for i, t in ss.force.items() if i < current.index}
-            ss.force[current.index] = tok
-            st.rerun()
-    if ss.force and cols[-1].button("↩ Undo what-if", key="unforce"):
+    key = f"what-if-{current.index}"
+    token = st.pills(f"What if step {current.index} had chosen another token?",
+                     [tok for tok, _ in current.topk if tok != current.token], key=key,
+                     format_func=lambda tok: tok.replace("<", "‹").replace(">", "›"),
+                     help=f"Force y_{current.index} to this token and decode greedily on")
+    if token is not None:
+        ss.force = {i: t for i, t in ss.force.items() if i < current.index}
+        ss.force[current.index] = token
+        del ss[key]  # the choice is made: the next run shows the buttons unselected
+        st.rerun()  # the whole page: the trace (outside this fragment) changes
+    if ss.force and st.button("↩ Undo what-if", key="unforce"):
         ss.force = {}
         st.rerun()
 

@@ -65,6 +65,11 @@ def _figure(spec: dict) -> go.Figure:
     return go.Figure(spec, _validate=False)
 
 
+def _text_px(text: str, size: int) -> float:
+    """About how many pixels wide `text` is in a font of `size` px (0.62 em per character)."""
+    return 0.62 * size * len(text)
+
+
 def _heatmap_height(rows: int, large: bool) -> int:
     """Pixels for the rows of the heatmap: grows with the output steps, within bounds."""
     per_row, least, most = (48, 150, 1000) if large else (30, 90, 720)
@@ -120,18 +125,22 @@ def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None
     strip_px, gap_px = ((80 if large else 50), (60 if large else 44)) if strip else (0, 0)
     plot_px = rows_px + gap_px + strip_px
     top = (strip_px + gap_px) / plot_px  # the rows' part of the plot area: [top, 1]
+    row_labels = [f"{s.index} · {s.token}" for s in steps]
+    # Fixed margins, wide enough for the labels: Plotly's automatic margins and tick-label
+    # overflow checks measure every label in the browser, ~100 ms per redraw.
+    label_px = _text_px(max(row_labels, key=len, default=""), size)
     layout = dict(
         title=dict(text=title or "attention α_ij (row i: output step, column j: source x_j)",
                    y=0.98, yanchor="top"),
         height=plot_px + (110 if large else 80) + 20, font=dict(size=size),
-        margin=dict(l=10, r=10, t=110 if large else 80, b=20), plot_bgcolor="white",
+        margin=dict(l=int(label_px + 2.2 * size + 16), r=10, t=110 if large else 80, b=20),
+        plot_bgcolor="white",
         xaxis=dict(tickvals=list(range(1, T + 1)), ticktext=list(trace.source_tokens),
-                   range=[0.5, T + 0.5], side="top", automargin=True, showgrid=False,
-                   zeroline=False),
-        yaxis=dict(title=dict(text="output y_i"), domain=[top, 1.0], automargin=True,
-                   tickvals=list(range(1, n + 1)),
-                   ticktext=[f"{s.index} · {s.token}" for s in steps],
-                   range=[max(n, 1) + 0.5, 0.5], showgrid=False, zeroline=False),
+                   range=[0.5, T + 0.5], side="top", showgrid=False, zeroline=False,
+                   automargin=False, ticklabeloverflow="allow"),
+        yaxis=dict(title=dict(text="output y_i"), domain=[top, 1.0], tickvals=list(
+                   range(1, n + 1)), ticktext=row_labels, range=[max(n, 1) + 0.5, 0.5],
+                   showgrid=False, zeroline=False, automargin=False, ticklabeloverflow="allow"),
     )
     data = [_alpha_trace(trace, steps, large)]
     data[0]["colorbar"].update(len=1.0 - top, y=1.0, yanchor="top")
@@ -206,7 +215,8 @@ def _topk_template(large: bool) -> dict:
         text=alt.Text("prob:Q", format=".2f"))
     return _vega_lite((bars + labels).properties(
         title="P(y_i | y_<i, X)", height=alt.Step(40 if large else 24),
-    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_title(fontSize=size + 2))
+    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_title(
+        fontSize=size + 2, subtitleFontSize=size))
 
 
 def topk_bar(step: Step, large: bool = False) -> dict:

@@ -55,10 +55,9 @@ def formulas_view(trace: Trace, step: int, rnn: str) -> None:
     if not step:
         st.caption("The formulas appear with their numbers from step 1 on.")
         return
-    for f in step_formulas(trace, step, rnn):
-        st.markdown(f"**{f.name}**")
-        st.latex(f.general)
-        st.latex(r"\Rightarrow\quad " + f.live)
+    for f in step_formulas(trace, step, rnn):  # one element per formula: a step stays cheap
+        st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}"
+                 rf"\\[4pt] \Rightarrow\quad {f.live}\end{{gathered}}")
 
 
 def context_view(trace: Trace, step: int, fixed_norm: float | None, large: bool,
