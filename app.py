@@ -153,7 +153,7 @@ def stepper(playing: bool) -> None:
 
 def what_if(current) -> None:
     """Force another top-k token at this step and decode greedily from there."""
-    key = f"what-if-{current.index}"
+    key = "what-if"
     token = st.pills(f"What if step {current.index} had chosen another token?",
                      [tok for tok, _ in current.topk if tok != current.token], key=key,
                      format_func=lambda tok: tok.replace("<", "‹").replace(">", "›"),

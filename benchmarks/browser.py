@@ -14,9 +14,19 @@ import time
 
 from tests.browser import app_server, browser
 
-HEATMAP_ROWS = """(i) => [...document.querySelectorAll('.js-plotly-plot')].some(
-    p => p._fullData && p._fullData[0] && p._fullData[0].z
-         && p._fullData[0].z.length === i && p.layout.yaxis && p.layout.yaxis.tickvals)"""
+# The page is ready when a heading reads `label` and (if `rows`) a heatmap has `rows` rows.
+# Checked in the page at every animation frame: a cheap test, so that the watching takes
+# little of the main thread the page is drawing on (Playwright's text selectors walk every
+# text node of the page, ~20 ms per click on the full page, next to nothing on the bare one).
+READY = """([label, rows]) =>
+    [...document.querySelectorAll('h3')].some(h => h.textContent === label)
+    && (rows === null || [...document.querySelectorAll('.js-plotly-plot')].some(
+        p => p._fullData && p._fullData[0] && p._fullData[0].z
+             && p._fullData[0].z.length === rows && p.layout.yaxis && p.layout.yaxis.tickvals))"""
+
+
+def _wait(page, label: str, rows: int | None) -> None:
+    page.wait_for_function(READY, arg=[label, rows], polling="raf")
 
 
 def _clicks(page, button: str, ready, n: int) -> list[float]:
@@ -33,9 +43,7 @@ def counter_page_ms(script: str, heatmap: bool, clicks: int = 20) -> list[float]
     """A page with a Next button and "count i" (and, if `heatmap`, a heatmap of i rows)."""
 
     def ready(p, i):
-        p.wait_for_selector(f"text=count {i}")
-        if heatmap:
-            p.wait_for_function(HEATMAP_ROWS, arg=i)
+        _wait(p, f"count {i}", i if heatmap else None)
 
     with app_server(script) as url, browser() as b:
         page = b.new_page()
@@ -54,8 +62,7 @@ def browser_step_ms(rounds: int = 2) -> list[float]:
         page.wait_for_selector("text=step 0 of 31", timeout=90_000)
 
         def ready(p, i):
-            p.wait_for_selector(f"text=step {i} of 31")
-            p.wait_for_function(HEATMAP_ROWS, arg=i)
+            _wait(p, f"step {i} of 31", i)
 
         for _ in range(rounds):
             times += _clicks(page, "Next ▶", ready, 31)

@@ -225,8 +225,10 @@ def topk_bar(step: Step, large: bool = False) -> dict:
     A forced y_i that is not among the top k is added as an extra bar (its own P).
     Returns a Vega-Lite spec (dataset "topk": token, prob, role), drawn by st.vega_lite_chart.
     """
-    title = {"text": f"P(y_i | y_<i, X) at step i = {step.index}",
-             "subtitle": f"the top {len(step.topk)}; in red the chosen y_i"}
+    # The spec is the same at every step (only its dataset changes), so the browser updates
+    # the bars in place instead of building a new chart.
+    title = {"text": "P(y_i | y_<i, X): the most likely next tokens",
+             "subtitle": "in red the chosen y_i"}
     return _fill(_topk_template(large), title, topk=_topk_rows(step))
 
 
@@ -258,11 +260,14 @@ def _norm_template(with_fixed: bool, with_current: bool, large: bool) -> dict:
 
 
 def context_norm_chart(norms: list[float], fixed_norm: float | None = None,
-                       current: int | None = None, large: bool = False) -> dict:
+                       current: int | None = None, large: bool = False,
+                       n_steps: int | None = None) -> dict:
     """The length ||c_i|| of the context vector at each step i = 1..n.
 
     fixed_norm: ||c|| of a model without attention (one c for every step), drawn as a rule.
     current: the 1-based step i marked by a vertical rule. norms may be empty (no step yet).
+    n_steps: the length of the whole output, so that the step axis 1..n_steps stays put
+             while the line grows (default: len(norms)).
     Returns a Vega-Lite spec (datasets "norms", "fixed", "current").
     """
     with_current = current is not None and 1 <= current <= len(norms)
@@ -275,7 +280,7 @@ def context_norm_chart(norms: list[float], fixed_norm: float | None = None,
         data["current"] = [{"step": current}]
     spec = _fill(_norm_template(fixed_norm is not None, with_current, large),
                  "‖c_i‖: the length of the context vector at each step", **data)
-    spec["layer"][0]["encoding"]["x"]["scale"]["domain"] = [1, max(len(norms), 2)]
+    spec["layer"][0]["encoding"]["x"]["scale"]["domain"] = [1, max(n_steps or len(norms), 2)]
     return spec
 
 

@@ -144,8 +144,10 @@ def test_topk_bar_marks_the_chosen_token(trace):
     color = spec["layer"][0]["encoding"]["color"]
     assert color["scale"]["domain"][0] == CHOSEN
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 1]
-    assert spec["title"]["text"] == "P(y_i | y_<i, X) at step i = 1"
-    assert "red" in spec["title"]["subtitle"]
+    assert "P(y_i | y_<i, X)" in spec["title"]["text"] and "red" in spec["title"]["subtitle"]
+    later = topk_bar(trace.steps[1])  # another step: the same spec, other rows
+    assert {k: v for k, v in later.items() if k != "datasets"} == \
+        {k: v for k, v in spec.items() if k != "datasets"}
 
 
 def test_topk_bar_adds_a_forced_token_outside_the_top_k(trace):
@@ -177,6 +179,8 @@ def test_context_norm_chart_with_fixed_rule(trace, plain):
     domain = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
     assert len(domain) == 2
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, len(norms)]
+    early = context_norm_chart(norms[:2], current=2, n_steps=len(norms))
+    assert early["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, len(norms)]  # fixed
 
 
 def test_context_norm_chart_without_steps():

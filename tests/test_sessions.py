@@ -14,7 +14,7 @@ def test_two_apptest_sessions_keep_their_own_state():
     a.selectbox(key="model").set_value("reverse-dot").run()
     for _ in range(3):
         a.button(key="next").click().run()
-    a.button_group(key="what-if-3").set_value(a.button_group(key="what-if-3").options[0]).run()
+    a.button_group(key="what-if").set_value(a.button_group(key="what-if").options[0]).run()
     b.button(key="next").click().run()
     assert step_label(a).startswith("### step 3 of") and heatmaps(a)[0].shape == (3, 5)
     assert a.session_state["force"] and not b.session_state["force"]

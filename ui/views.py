@@ -55,9 +55,11 @@ def formulas_view(trace: Trace, step: int, rnn: str) -> None:
     if not step:
         st.caption("The formulas appear with their numbers from step 1 on.")
         return
-    for f in step_formulas(trace, step, rnn):  # one element per formula: a step stays cheap
-        st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}"
-                 rf"\\[4pt] \Rightarrow\quad {f.live}\end{{gathered}}")
+    for f in step_formulas(trace, step, rnn):
+        # The general formula is the same at every step, so the browser keeps it as drawn;
+        # only the line with this step's numbers is typeset again.
+        st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}")
+        st.latex(rf"\Rightarrow\quad {f.live}")
 
 
 def context_view(trace: Trace, step: int, fixed_norm: float | None, large: bool,
@@ -66,7 +68,8 @@ def context_view(trace: Trace, step: int, fixed_norm: float | None, large: bool,
     norms = [s.context_norm for s in trace.steps[:step]]
     left, right = st.columns(2)
     left.vega_lite_chart(figures.context_norm_chart(norms, fixed_norm, current=step or None,
-                                                    large=large), width="stretch")
+                                                    large=large, n_steps=len(trace.steps)),
+                         width="stretch")
     if step:
         with right:
             plotly(figures.context_strip(trace.steps[step - 1].context, large=large),
