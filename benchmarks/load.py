@@ -339,6 +339,19 @@ def table(out: dict, suffixes: list[str]) -> str:
     return "\n".join(lines)
 
 
+def run(sessions: int = 30, seconds: float = 60.0, training: bool = True) -> dict:
+    """The load group of `make bench`: the classroom alone, then beside a training job."""
+    out: dict = {"load_sessions": sessions, "load_seconds": seconds}
+    errors: dict = {}
+    for suffix in ["", "_training"] if training else [""]:
+        load = measure(Plan(sessions, seconds, training=suffix == "_training"))
+        out |= summary(load, suffix)
+        errors[f"load_error_samples{suffix}"] = load.errors[:10]
+        if load.training:
+            out["load_training_progress"] = load.training  # the job's last progress line
+    return out | {"runs": errors}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print a table, write benchmarks/latest.json.
 
-    python -m benchmarks.run [--only core|...]
+    python -m benchmarks.run [--only core|browser|load]
 
 Every ratio is measured side by side in this one run; compare ratios across days,
 never absolute times.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from . import browser, core
+from . import browser, core, load
 
 LATEST = Path(__file__).with_name("latest.json")
 
@@ -28,8 +28,12 @@ TARGETS = {  # name: (comparison, bound) from the issues
     "trace20_ms": ("<=", 3.0),
     "browser_step_vs_bare": ("<=", 1.5),
     "browser_step_vs_minimal_heatmap": ("<=", 1.0),
+    "load_p95_ms": ("<=", 1000.0),
+    "load_errors": ("<=", 0),
+    "load_p95_ms_training": ("<=", 1000.0),
+    "load_errors_training": ("<=", 0),
 }
-GROUPS = ("core", "browser")
+GROUPS = ("core", "browser", "load")
 
 
 def machine() -> dict:
@@ -46,6 +50,9 @@ def run_core() -> dict:
     return results | core.decode_latency(ckpt)
 
 
+RUNNERS = {"core": run_core, "browser": browser.run, "load": load.run}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     ap.add_argument("--only", choices=GROUPS, help="run one group only (others kept as they were)")
@@ -54,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     out = json.loads(LATEST.read_text()) if args.only and LATEST.is_file() else {}
     runs = out.pop("runs", {})
     for group in [args.only] if args.only else GROUPS:
-        results = run_core() if group == "core" else browser.run()
+        results = RUNNERS[group]()
         runs |= results.pop("runs")
         out |= results
     out |= {"machine": machine(), "command": "make bench" + (f" (--only {args.only})"
@@ -76,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(browser: Next -> heatmap redrawn {out['browser_step_ms']:.0f} ms; bare rerun "
               f"{out['bare_rerun_ms']:.0f} ms; minimal heatmap page "
               f"{out['minimal_heatmap_ms']:.0f} ms)")
+    if "load_p50_ms" in out:
+        print(f"(load: {out['load_sessions']} sessions x {out['load_seconds']:g} s: p50 "
+              f"{out['load_p50_ms']:.0f} ms, {out['load_steps_per_s']:.1f} steps/s, server CPU "
+              f"{out['server_cpu_ms_per_step']:.1f} ms per step, peak "
+              f"{out['server_peak_rss_mb']:.0f} MB)")
     print(f"written to {LATEST}")
     return 0
 
