@@ -10,8 +10,12 @@ The symbols follow the paper (Bahdanau et al. 2015):
 
 Plotly draws the matrices (attention_heatmap, source_strip, context_strip);
 Altair draws the small charts (topk_bar, context_norm_chart). Every axis that shows
-source positions uses numeric positions 0..T-1 with the tokens as tick labels, so a
+source positions uses numeric positions j = 1..T with the tokens as tick labels, so a
 repeated symbol (the two t's of "attention") stays its own column.
+
+These run at every click of every student, so they are built to be cheap: a Plotly
+figure is written out as one JSON-like dict (see _figure), an Altair chart's spec is
+built once and only its rows change from step to step (see _fill).
 """
 
 from __future__ import annotations
