@@ -156,7 +156,8 @@ def what_if(current) -> None:
     key = "what-if"
     token = st.pills(f"What if step {current.index} had chosen another token?",
                      [tok for tok, _ in current.topk if tok != current.token], key=key,
-                     format_func=lambda tok: tok.replace("<", "‹").replace(">", "›"),
+                     format_func=lambda tok: views.escape_markdown(
+                         tok.replace("<", "‹").replace(">", "›")),  # labels are Markdown
                      help=f"Force y_{current.index} to this token and decode greedily on")
     if token is not None:
         ss.force = {i: t for i, t in ss.force.items() if i < current.index}

@@ -20,4 +20,5 @@ if st.button("Next"):
     st.session_state.n += 1
 st.markdown(f"### count {st.session_state.n}")
 st.plotly_chart(figures.attention_heatmap(trace(), upto=st.session_state.n,
-                                          current=st.session_state.n))
+                                          current=st.session_state.n, strip=True),
+                theme=None)  # the home page's heatmap, drawn the same way

@@ -14,8 +14,9 @@ source positions uses numeric positions j = 1..T with the tokens as tick labels,
 repeated symbol (the two t's of "attention") stays its own column.
 
 These run at every click of every student, so they are built to be cheap: a Plotly
-figure is written out as one JSON-like dict (see _figure), an Altair chart's spec is
-built once and only its rows change from step to step (see _fill).
+figure is written out as one JSON-like dict (see _figure); an Altair chart's Vega-Lite
+spec is built once and only its rows change from step to step (see _fill), so topk_bar
+and context_norm_chart return that spec (a dict) for st.vega_lite_chart.
 """
 
 from __future__ import annotations
@@ -80,16 +81,26 @@ def _heatmap_height(rows: int, large: bool) -> int:
     return int(min(max(per_row * rows, least), most))
 
 
+def _shown(token: str) -> str:
+    """A token as Plotly shows it: its text is HTML-like, so <eos> would vanish as a tag."""
+    return token.replace("<", "‹").replace(">", "›")
+
+
 def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
-    """The heatmap trace: z[i-1][j-1] = alpha_ij at x = j, y = i (the paper's 1-based i, j)."""
+    """The heatmap trace: z[i-1][j-1] = alpha_ij at x = j, y = i (the paper's 1-based i, j).
+
+    Hover: i, j, the tokens y_i and x_j (text), alpha_ij (z) and the score e_ij (customdata).
+    """
     T, n = len(trace.source_tokens), len(steps)
     z = np.array([s.attention for s in steps], dtype=float).reshape(n, T)
     e = np.array([s.scores or [np.nan] * T for s in steps], dtype=float).reshape(n, T)
+    x_j = [_shown(tok) for tok in trace.source_tokens]
+    tokens = [[f"y_i = {_shown(s.token)}, x_j = {x}" for x in x_j] for s in steps]
     heat = dict(
         type="heatmap", z=z, x=np.arange(1, T + 1), y=np.arange(1, n + 1), zmin=0.0, zmax=1.0,
         colorscale=COLORSCALE, colorbar=dict(title=dict(text="α")), xgap=1, ygap=1,
-        customdata=e,
-        hovertemplate=("step i = %{y}, source j = %{x}<br>"
+        customdata=e, text=tokens,
+        hovertemplate=("step i = %{y}, source j = %{x}<br>%{text}<br>"
                        "α_ij = %{z:.3f}<br>e_ij = %{customdata:.3f}<extra></extra>"),
     )
     if T <= MAX_LABELLED and n <= MAX_LABELLED:
@@ -99,14 +110,19 @@ def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
 
 def _strip_trace(tokens: list[str], weights: list[float] | None, large: bool,
                  yaxis: str = "y") -> dict:
-    """The source x_1..x_T as one row of cells at x = 1..T, coloured by alpha_ij."""
+    """The source x_1..x_T as one row of cells at x = 1..T, coloured by alpha_ij.
+
+    weights None (no step yet): every cell 0, i.e. white, and no alpha in the hover.
+    """
     T = len(tokens)
     w = np.zeros(T) if weights is None else np.asarray(weights, dtype=float)
+    alpha = "" if weights is None else "<br>α_ij = %{z:.3f}"
     return dict(
         type="heatmap", z=w.reshape(1, T), x=np.arange(1, T + 1), y=[0], yaxis=yaxis,
         zmin=0.0, zmax=1.0, colorscale=COLORSCALE, showscale=False, xgap=2,
-        text=[list(tokens)], texttemplate="%{text}", textfont=dict(size=_font_size(large) + 4),
-        hovertemplate="j = %{x}<br>x_j = %{text}<br>α_ij = %{z:.3f}<extra></extra>",
+        text=[[_shown(tok) for tok in tokens]], texttemplate="%{text}",
+        textfont=dict(size=_font_size(large) + 4),
+        hovertemplate="j = %{x}<br>x_j = %{text}" + alpha + "<extra></extra>",
     )
 
 
@@ -117,8 +133,8 @@ def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None
 
     upto: show steps 1..upto only (None: all; 0: no rows yet, the source axis still labelled).
     current: the 1-based step i to outline (ignored when outside 1..upto).
-    strip: also draw the source below the rows, coloured by the current step's alpha_i.
-           (where the decoder looks now), on the same columns.
+    strip: also draw the source below the rows, on the same columns, coloured by the
+           alpha_i. of step `current` (where the decoder looks now; white without one).
     Cells sit at x = j (1..T) and y = i (1..n); hover shows i, j, alpha_ij and the score e_ij.
     Raises ValueError(NO_ATTENTION) for a model without attention.
     """
@@ -126,7 +142,9 @@ def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None
     T, n = len(trace.source_tokens), len(steps)
     size = _font_size(large)
     rows_px = _heatmap_height(n, large)
-    strip_px, gap_px = ((80 if large else 50), (60 if large else 44)) if strip else (0, 0)
+    strip_px, gap_px = 0, 0  # the strip's cells, and the room above them for its label
+    if strip:
+        strip_px, gap_px = (80, 60) if large else (50, 44)
     plot_px = rows_px + gap_px + strip_px
     top = (strip_px + gap_px) / plot_px  # the rows' part of the plot area: [top, 1]
     row_labels = [f"{s.index} · {s.token}" for s in steps]
@@ -142,8 +160,9 @@ def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None
         xaxis=dict(tickvals=list(range(1, T + 1)), ticktext=list(trace.source_tokens),
                    range=[0.5, T + 0.5], side="top", showgrid=False, zeroline=False,
                    automargin=False, ticklabeloverflow="allow"),
-        yaxis=dict(title=dict(text="output y_i"), domain=[top, 1.0], tickvals=list(
-                   range(1, n + 1)), ticktext=row_labels, range=[max(n, 1) + 0.5, 0.5],
+        yaxis=dict(title=dict(text="output y_i"), domain=[top, 1.0],
+                   tickvals=list(range(1, n + 1)), ticktext=row_labels,
+                   range=[max(n, 1) + 0.5, 0.5],  # reversed: step 1 at the top
                    showgrid=False, zeroline=False, automargin=False, ticklabeloverflow="allow"),
     )
     data = [_alpha_trace(trace, steps, large)]
@@ -154,7 +173,7 @@ def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None
         layout["yaxis2"] = dict(domain=[0.0, strip_px / plot_px], visible=False)
         layout["annotations"] = [dict(
             text=(f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
-                  if weights is not None else "the source x_j (press Next to take a step)"),
+                  if weights is not None else "the source x_1 … x_T"),
             xref="paper", yref="paper", x=0.0, y=(strip_px + 6) / plot_px, xanchor="left",
             yanchor="bottom", showarrow=False, font=dict(size=size))]
     if current is not None and 1 <= current <= n:
@@ -179,18 +198,14 @@ def source_strip(tokens: list[str], weights: list[float] | None,
 
 # The two Altair charts change at every step, but only in their numbers. Building and
 # validating an Altair chart costs ~20 ms (a classroom clicks Next thousands of times), so
-# each chart's Vega-Lite spec is built by Altair once (a "template", one per variant) and a
+# each chart's Vega-Lite spec is built by Altair once (a "template", cached per variant) and a
 # step only fills in its rows: spec["datasets"][name] = [{"column": value, ...}, ...].
+# The spec stays the same from step to step, so the browser updates the chart's data in
+# place instead of building a new chart.
 
-def _vega_lite(chart: alt.TopLevelMixin) -> dict:
-    """The validated Vega-Lite spec of an Altair chart whose data are named datasets."""
-    return chart.to_dict()
-
-
-def _fill(template: dict, title: str | dict, **datasets: list[dict]) -> dict:
-    """A copy of `template` with its title and the rows of its named datasets."""
+def _fill(template: dict, **datasets: list[dict]) -> dict:
+    """A copy of `template` (never the cached dict itself) with the rows of its datasets."""
     spec = copy.deepcopy(template)
-    spec["title"] = title
     spec["datasets"] = datasets
     return spec
 
@@ -206,6 +221,7 @@ def _topk_rows(step: Step) -> list[dict]:
 
 @functools.cache
 def _topk_template(large: bool) -> dict:
+    """The top-k bars and their labels, reading the dataset "topk" (token, prob, role)."""
     size = _font_size(large)
     base = alt.Chart(alt.Data(name="topk")).encode(
         y=alt.Y("token:N", sort=alt.EncodingSortField("prob", order="descending"), title=None),
@@ -217,10 +233,12 @@ def _topk_template(large: bool) -> dict:
         legend=None))
     labels = base.mark_text(align="left", dx=4, fontSize=size).encode(
         text=alt.Text("prob:Q", format=".2f"))
-    return _vega_lite((bars + labels).properties(
-        title="P(y_i | y_<i, X)", height=alt.Step(40 if large else 24),
-    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_title(
-        fontSize=size + 2, subtitleFontSize=size))
+    title = alt.Title("P(y_i | y_<i, X): the most likely next tokens",
+                      subtitle="in red the chosen y_i")
+    chart = (bars + labels).properties(title=title, height=alt.Step(40 if large else 24))
+    chart = chart.configure_axis(labelFontSize=size, titleFontSize=size).configure_title(
+        fontSize=size + 2, subtitleFontSize=size)
+    return chart.to_dict()  # validated against the Vega-Lite schema
 
 
 def topk_bar(step: Step, large: bool = False) -> dict:
@@ -229,23 +247,21 @@ def topk_bar(step: Step, large: bool = False) -> dict:
     A forced y_i that is not among the top k is added as an extra bar (its own P).
     Returns a Vega-Lite spec (dataset "topk": token, prob, role), drawn by st.vega_lite_chart.
     """
-    # The spec is the same at every step (only its dataset changes), so the browser updates
-    # the bars in place instead of building a new chart.
-    title = {"text": "P(y_i | y_<i, X): the most likely next tokens",
-             "subtitle": "in red the chosen y_i"}
-    return _fill(_topk_template(large), title, topk=_topk_rows(step))
+    return _fill(_topk_template(large), topk=_topk_rows(step))
 
 
-@functools.cache
-def _norm_template(with_fixed: bool, with_current: bool, large: bool) -> dict:
-    """The line ||c_i|| by step i; the rule at the fixed ||c||; the rule at the current i."""
+@functools.lru_cache(maxsize=512)
+def _norm_template(with_fixed: bool, with_current: bool, large: bool, n_steps: int) -> dict:
+    """The line ||c_i|| over steps 1..n_steps (dataset "norms": step, norm, series), the rule
+    at the fixed ||c|| (dataset "fixed": norm, series, label) and at the current step i
+    (dataset "current": step)."""
     domain = [ATTENTION_LABEL] + ([FIXED_LABEL] if with_fixed else [])
     color = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
                       scale=alt.Scale(domain=domain,
                                       range=[OTHER_COLOR, "#7f7f7f"][: len(domain)]))
     layers = [alt.Chart(alt.Data(name="norms")).mark_line(point=True).encode(
         x=alt.X("step:Q", title="step i", axis=alt.Axis(tickMinStep=1, format="d"),
-                scale=alt.Scale(domain=[1, 2])),  # [1, n]: set per call
+                scale=alt.Scale(domain=[1, max(n_steps, 2)])),
         y=alt.Y("norm:Q", title="‖c_i‖"), color=color,
         tooltip=["step:Q", alt.Tooltip("norm:Q", format=".3f")])]
     if with_fixed:
@@ -257,10 +273,12 @@ def _norm_template(with_fixed: bool, with_current: bool, large: bool) -> dict:
         layers.append(alt.Chart(alt.Data(name="current")).mark_rule(
             color=CURRENT_COLOR, strokeDash=[3, 3], size=2).encode(x="step:Q"))
     size = _font_size(large)
-    return _vega_lite(alt.layer(*layers).properties(
-        title="‖c_i‖", height=380 if large else 300, width="container",
-    ).configure_axis(labelFontSize=size, titleFontSize=size).configure_legend(
-        labelFontSize=size).configure_text(fontSize=size).configure_title(fontSize=size + 2))
+    chart = alt.layer(*layers).properties(
+        title="‖c_i‖: the length of the context vector at each step",
+        height=380 if large else 300, width="container")
+    chart = chart.configure_axis(labelFontSize=size, titleFontSize=size).configure_legend(
+        labelFontSize=size).configure_text(fontSize=size).configure_title(fontSize=size + 2)
+    return chart.to_dict()  # validated against the Vega-Lite schema
 
 
 def context_norm_chart(norms: list[float], fixed_norm: float | None = None,
@@ -282,10 +300,9 @@ def context_norm_chart(norms: list[float], fixed_norm: float | None = None,
                           "label": "fixed c (no attention)"}]
     if with_current:
         data["current"] = [{"step": current}]
-    spec = _fill(_norm_template(fixed_norm is not None, with_current, large),
-                 "‖c_i‖: the length of the context vector at each step", **data)
-    spec["layer"][0]["encoding"]["x"]["scale"]["domain"] = [1, max(n_steps or len(norms), 2)]
-    return spec
+    template = _norm_template(fixed_norm is not None, with_current, large,
+                              n_steps or len(norms))
+    return _fill(template, **data)
 
 
 def context_strip(c: list[float], large: bool = False) -> go.Figure:

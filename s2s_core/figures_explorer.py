@@ -8,7 +8,7 @@ Pure functions, plain data in, a Plotly figure or a pandas table out (as in figu
     encoder_norm_chart    ||h_j|| over the source positions j, with the fixed ||c|| (seed §4)
     length_chart          exact match by source length for several models (seed §6, §9)
 
-Axes that show source positions use numeric positions 0..T-1 with the tokens as tick
+Axes that show source positions use numeric positions j = 1..T with the tokens as tick
 labels, so a repeated symbol stays its own bar.
 """
 
@@ -96,10 +96,9 @@ def encoder_norm_chart(tokens: list[str], norms: list[float], fixed_norm: float 
     """A bar per source position j: ||h_j||; a dashed line at ||c|| when given (seed §4)."""
     T = len(tokens)
     fig = go.Figure(go.Bar(
-        x=list(range(T)), y=[float(v) for v in norms], marker_color=OTHER_COLOR,
-        name="‖h_j‖", customdata=[[j + 1, tok] for j, tok in enumerate(tokens)],
-        hovertemplate="j = %{customdata[0]} (x_j = %{customdata[1]})<br>"
-                      "‖h_j‖ = %{y:.3f}<extra></extra>",
+        x=list(range(1, T + 1)), y=[float(v) for v in norms], marker_color=OTHER_COLOR,
+        name="‖h_j‖", customdata=list(tokens),
+        hovertemplate="j = %{x} (x_j = %{customdata})<br>‖h_j‖ = %{y:.3f}<extra></extra>",
     ))
     if fixed_norm is not None:
         fig.add_hline(y=float(fixed_norm), line=dict(color=CURRENT_COLOR, dash="dash", width=2),
@@ -110,8 +109,8 @@ def encoder_norm_chart(tokens: list[str], norms: list[float], fixed_norm: float 
                       height=320 if large else 240, font=dict(size=size),
                       margin=dict(l=50, r=20, t=50, b=40), plot_bgcolor="white",
                       showlegend=False)
-    fig.update_xaxes(title_text="source x_j", tickvals=list(range(T)), ticktext=list(tokens),
-                     range=[-0.5, T - 0.5])
+    fig.update_xaxes(title_text="source x_j", tickvals=list(range(1, T + 1)),
+                     ticktext=list(tokens), range=[0.5, T + 0.5])
     fig.update_yaxes(title_text="‖h_j‖", rangemode="tozero", gridcolor="#e5e5e5")
     return fig
 

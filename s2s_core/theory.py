@@ -103,7 +103,7 @@ SECTIONS: tuple[Section, ...] = (
         (r"s_t = g(y_{t-1}, s_{t-1}, c)",
          r"P(y_t \mid y_{<t}, X) = \mathrm{softmax}(W_o s_t + b_o)",
          r"\text{here: } P(y_t \mid y_{<t}, X) = \mathrm{softmax}(W_o [s_t ; c] + b_o)"),
-        (Pointer(HOME, "Home: the top-k bar of P(y_t | y_<t, X) and the what-if buttons"),
+        (Pointer(HOME, "Home: the top-k bar of P(y_t | y_<t, X) and the what-if choices"),
          Pointer(EXPLORER, "Attention explorer: beam search, the k best outputs")),
     ),
     Section(

@@ -265,7 +265,8 @@ def test_encoder_norm_chart_keeps_repeated_symbols_apart():
     fig = figures_explorer.encoder_norm_chart(list("attention"), [float(j) for j in range(9)],
                                               fixed_norm=2.5)
     bar = fig.data[0]
-    assert list(bar.x) == list(range(9)) and list(bar.y) == [float(j) for j in range(9)]
+    assert list(bar.x) == list(range(1, 10)) and list(bar.y) == [float(j) for j in range(9)]
+    assert list(bar.customdata) == list("attention")  # x_j in the hover
     assert list(fig.layout.xaxis.ticktext) == list("attention")  # both t's, both n's
     (line,) = fig.layout.shapes
     assert line.y0 == line.y1 == 2.5

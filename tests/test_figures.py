@@ -87,14 +87,20 @@ def test_heatmap_before_the_first_step(trace):
     assert list(fig.layout.xaxis.ticktext) == list(SOURCE)
     assert not fig.layout.shapes
     assert np.asarray(fig.data[1].z).tolist() == [[0.0] * 9]  # the strip, uncoloured
-    assert "press Next" in fig.layout.annotations[0].text
+    assert fig.layout.annotations[0].text == "the source x_1 … x_T"
+    assert "α_ij" not in fig.data[1].hovertemplate  # no weights to show yet
 
 
-def test_heatmap_hover_carries_the_scores(trace):
+def test_heatmap_hover_carries_tokens_and_scores(trace):
     heat = attention_heatmap(trace).data[0]
     np.testing.assert_allclose(np.asarray(heat.customdata), [s.scores for s in trace.steps])
     assert "e_ij = %{customdata" in heat.hovertemplate and "α_ij = %{z" in heat.hovertemplate
     assert "i = %{y}" in heat.hovertemplate and "j = %{x}" in heat.hovertemplate
+    text = np.asarray(heat.text)
+    assert text.shape == (len(trace.steps), 9) and "%{text}" in heat.hovertemplate
+    assert text[0][1] == f"y_i = {trace.steps[0].token}, x_j = t"
+    ended = attention_heatmap(make_trace("additive", force={1: "<eos>"})).data[0]
+    assert np.asarray(ended.text)[0][0] == "y_i = ‹eos›, x_j = a"  # not read as an HTML tag
 
 
 def test_heatmap_cell_labels_and_classroom_mode(trace):
@@ -105,14 +111,24 @@ def test_heatmap_cell_labels_and_classroom_mode(trace):
 
 
 def test_heatmap_with_the_source_strip_of_the_current_step(trace):
-    fig = valid_plotly(attention_heatmap(trace, upto=3, current=3, strip=True))
+    fig = valid_plotly(attention_heatmap(trace, upto=5, current=2, strip=True))
     heat, strip = fig.data
     assert strip.yaxis == "y2" and list(strip.x) == list(heat.x)  # the same columns
-    np.testing.assert_allclose(np.asarray(strip.z)[0], trace.steps[2].attention)
+    np.testing.assert_allclose(np.asarray(strip.z)[0], trace.steps[1].attention)  # step 2
+    assert "step i = 2" in fig.layout.annotations[0].text
     assert list(np.asarray(strip.text)[0]) == list(SOURCE)
     rows, below = fig.layout.yaxis.domain, fig.layout.yaxis2.domain
     assert below[1] < rows[0]  # the strip sits under the rows
-    assert fig.layout.height > attention_heatmap(trace, upto=3, current=3).layout.height
+    assert fig.layout.height > attention_heatmap(trace, upto=5, current=2).layout.height
+
+
+def test_heatmap_of_a_one_symbol_input():
+    ckpt = tiny_checkpoint("additive")
+    one = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "a", 3)
+    fig = valid_plotly(attention_heatmap(one, upto=2, current=2, strip=True))
+    assert np.asarray(fig.data[0].z).shape == (2, 1)
+    np.testing.assert_allclose(np.asarray(fig.data[0].z), 1.0)  # one position takes it all
+    assert (fig.layout.shapes[0].x0, fig.layout.shapes[0].x1) == (0.5, 1.5)
 
 
 def test_no_attention_raises(plain):
@@ -161,8 +177,11 @@ def test_topk_bar_adds_a_forced_token_outside_the_top_k(trace):
 
 def test_topk_bar_steps_share_one_template_but_not_their_rows(trace):
     first, second = topk_bar(trace.steps[0]), topk_bar(trace.steps[1])
-    first["datasets"]["topk"].clear()  # a caller changing one spec changes no other
-    assert second["datasets"]["topk"] and topk_bar(trace.steps[0])["datasets"]["topk"]
+    first["layer"][0]["encoding"]["x"]["scale"]["domain"].append(9)  # a caller changes one...
+    first["title"]["text"] = "mine"
+    again = topk_bar(trace.steps[0])  # ... and no other spec, now or later, sees it
+    assert again["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 1]
+    assert second["title"]["text"] == again["title"]["text"] != "mine"
     assert topk_bar(trace.steps[0], large=True)["config"]["axis"]["labelFontSize"] > \
         second["config"]["axis"]["labelFontSize"]
 
@@ -179,8 +198,11 @@ def test_context_norm_chart_with_fixed_rule(trace, plain):
     domain = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
     assert len(domain) == 2
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, len(norms)]
-    early = context_norm_chart(norms[:2], current=2, n_steps=len(norms))
-    assert early["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, len(norms)]  # fixed
+    early = context_norm_chart(norms[:2], current=2, n_steps=31)
+    assert early["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, 31]  # the whole output
+    early["layer"][0]["encoding"]["x"]["scale"]["domain"][1] = 99  # a caller's change stays its
+    later = context_norm_chart(norms[:3], current=3, n_steps=31)
+    assert later["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, 31]
 
 
 def test_context_norm_chart_without_steps():
