@@ -81,26 +81,20 @@ def _heatmap_height(rows: int, large: bool) -> int:
     return int(min(max(per_row * rows, least), most))
 
 
-def _shown(token: str) -> str:
-    """A token as Plotly shows it: its text is HTML-like, so <eos> would vanish as a tag."""
-    return token.replace("<", "‹").replace(">", "›")
-
-
 def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
     """The heatmap trace: z[i-1][j-1] = alpha_ij at x = j, y = i (the paper's 1-based i, j).
 
-    Hover: i, j, the tokens y_i and x_j (text), alpha_ij (z) and the score e_ij (customdata).
+    Hover: %{y} and %{x} show the axes' tick labels ("i · y_i" and x_j); the position j
+    comes from text, alpha_ij from z and the score e_ij from customdata.
     """
     T, n = len(trace.source_tokens), len(steps)
     z = np.array([s.attention for s in steps], dtype=float).reshape(n, T)
     e = np.array([s.scores or [np.nan] * T for s in steps], dtype=float).reshape(n, T)
-    x_j = [_shown(tok) for tok in trace.source_tokens]
-    tokens = [[f"y_i = {_shown(s.token)}, x_j = {x}" for x in x_j] for s in steps]
     heat = dict(
         type="heatmap", z=z, x=np.arange(1, T + 1), y=np.arange(1, n + 1), zmin=0.0, zmax=1.0,
         colorscale=COLORSCALE, colorbar=dict(title=dict(text="α")), xgap=1, ygap=1,
-        customdata=e, text=tokens,
-        hovertemplate=("step i = %{y}, source j = %{x}<br>%{text}<br>"
+        customdata=e, text=[[str(j) for j in range(1, T + 1)]] * n,
+        hovertemplate=("step i · y_i: %{y}<br>source j = %{text} · x_j: %{x}<br>"
                        "α_ij = %{z:.3f}<br>e_ij = %{customdata:.3f}<extra></extra>"),
     )
     if T <= MAX_LABELLED and n <= MAX_LABELLED:
@@ -120,7 +114,7 @@ def _strip_trace(tokens: list[str], weights: list[float] | None, large: bool,
     return dict(
         type="heatmap", z=w.reshape(1, T), x=np.arange(1, T + 1), y=[0], yaxis=yaxis,
         zmin=0.0, zmax=1.0, colorscale=COLORSCALE, showscale=False, xgap=2,
-        text=[[_shown(tok) for tok in tokens]], texttemplate="%{text}",
+        text=[list(tokens)], texttemplate="%{text}",
         textfont=dict(size=_font_size(large) + 4),
         hovertemplate="j = %{x}<br>x_j = %{text}" + alpha + "<extra></extra>",
     )
