@@ -97,7 +97,9 @@ def test_what_if_forces_a_token_and_can_be_undone(home):
     assert home.session_state["step"] == 1  # still at the step that was changed
     assert home.button_group(key="what-if").value is None  # ready for another choice
     output = next(m.value for m in home.markdown if m.value.startswith("**Output so far:**"))
-    assert f"`{forced_token}`" in output  # y_1 is the forced token now
+    # y_1 is the forced token now, and wrong: marked red (not in a code span, which keeps
+    # its own colours)
+    assert output == f"**Output so far:** :red-background[:red[**{forced_token}**]]"
     home.button(key="unforce").click().run()
     assert home.session_state["force"] == {}
 

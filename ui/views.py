@@ -81,13 +81,16 @@ def topk_view(step: Step, large: bool) -> None:
 
 
 def output_tokens(trace: Trace, step: int, expected: Example | None) -> str:
-    """The output so far as Markdown: correct symbols plain, wrong ones marked."""
+    """The output so far as Markdown: right symbols as code, wrong ones bold on red.
+
+    (A code span keeps its own colours, so a wrong symbol is not one: the red must show.)
+    """
     parts = []
     for k, s in enumerate(trace.steps[:step]):
         tok = s.token.replace("<", "‹").replace(">", "›")
         ok = expected is None or (k < len(expected.target) and expected.target[k] == s.token) \
             or (s.token == "<eos>" and k == len(expected.target))
-        parts.append(f"`{tok}`" if ok else f":red[**`{tok}`**]")
+        parts.append(f"`{tok}`" if ok else f":red-background[:red[**{escape_markdown(tok)}**]]")
     return " ".join(parts) if parts else "*(nothing yet)*"
 
 
