@@ -77,7 +77,7 @@ col_btn.button("Random example", on_click=random_example, width="stretch",
 
 session.remember()
 ckpt = models.get_model(ss.model)
-source = task.normalize(ss.input)
+source = task.typed_source(ss.input)
 views.source_or_stop(source, ckpt.src_vocab, task.max_source_len)
 
 # --- the trace (computed once per model, input and decoding; kept in this session) --------
@@ -87,7 +87,7 @@ if ss.decoding == "beam":
     choice = st.radio("Beam hypotheses (best first): pick one to inspect",
                       range(len(hyps)), horizontal=True, key="beam_choice",
                       format_func=lambda k: f"#{k + 1} “{hyps[k].output}” "
-                                            f"(log P = {hyps[k].score:.2f})",
+                                            f"(log P = {round(hyps[k].score, 2) + 0.0:.2f})",
                       on_change=go_to, args=(0,))
     trace = session.hypothesis_trace(ckpt, source, hyps[min(choice or 0, len(hyps) - 1)])
 else:
@@ -124,7 +124,8 @@ def stepper(playing: bool) -> None:
         ss.playing = not playing
         st.rerun()
     c[4].select_slider("Play speed (s per step)", [2.0, 1.2, 0.8, 0.5, 0.3], key="speed",
-                       format_func=lambda s: f"{s:g} s")
+                       format_func=lambda s: f"{s:g} s",
+                       persist_state=session.KEEP)  # kept while a bad input hides it
     c[5].markdown(f"### step {step} of {n}")
 
     left, right = (st.container(), st.container()) if large else st.columns([3, 2])

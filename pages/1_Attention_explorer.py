@@ -36,7 +36,7 @@ col_in.text_input("Input", key="input", on_change=session.restart, persist_state
 session.remember()
 
 names = models.model_names(task.name)
-source = task.normalize(ss.input)
+source = task.typed_source(ss.input)
 views.source_or_stop(source, models.get_model(names[0]).src_vocab, task.max_source_len)
 expected = task.solve(source)
 

@@ -39,8 +39,11 @@ def link(page: str, label: str) -> None:
 large, fmt = session.classroom_toggle(), session.figure_format()
 
 st.title("Theory: the seed, section by section")
-st.caption("Each section of the seed with its formulas and a live example: the numbers of "
-           "the shipped models decoding your input. Change the input and every number follows.")
+st.caption("“The seed” is the course text this app is built on, *Understanding the Seq2Seq "
+           "Model*; every page cites its sections as §1–§10. Each section with formulas comes "
+           "here with a live example: the numbers of the shipped models decoding your input. "
+           "Change the input and every number follows. §3 (architecture overview) and §8 "
+           "(visual representations) have no formulas: the Home page is their live version.")
 for note in notes:
     st.warning(note)
 
@@ -58,7 +61,7 @@ cols[2].selectbox("Score function (§7)", kinds, key="theory_kind",
                   help="The attention model used in §1, §2 and §7 (reverse ships all three)")
 session.remember()
 
-source = task.normalize(ss.input)
+source = task.typed_source(ss.input)
 none_name, att_name = f"{task.name}-none", f"{task.name}-{ss.theory_kind}"
 none_ckpt, att_ckpt = models.get_model(none_name), models.get_model(att_name)
 views.source_or_stop(source, att_ckpt.src_vocab, task.max_source_len)

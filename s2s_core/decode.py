@@ -30,7 +30,7 @@ def max_steps(ckpt: Checkpoint) -> int:
 def decode_one(ckpt: Checkpoint, text: str, beam: int) -> dict:
     """The JSON object for one input: input, output, steps (and the beam's hypotheses)."""
     task = task_registry.get_task(ckpt.task)
-    source = task.normalize(text)
+    source = task.typed_source(text)
     check_source(source, ckpt.src_vocab, task.max_source_len)
     trace = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, max_steps(ckpt))
     result = trace.to_json()

@@ -71,8 +71,9 @@ def _figure(spec: dict) -> go.Figure:
 
 
 def _text_px(text: str, size: int) -> float:
-    """About how many pixels wide `text` is in a font of `size` px (0.62 em per character)."""
-    return 0.62 * size * len(text)
+    """About how many pixels wide `text` is in a font of `size` px (0.7 em per character:
+    generous, a label that does not fit would run into the axis title)."""
+    return 0.7 * size * len(text)
 
 
 def _heatmap_height(rows: int, large: bool) -> int:
@@ -143,33 +144,41 @@ def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None
     top = (strip_px + gap_px) / plot_px  # the rows' part of the plot area: [top, 1]
     row_labels = [f"{s.index} · {s.token}" for s in steps]
     # Fixed margins, wide enough for the labels: Plotly's automatic margins and tick-label
-    # overflow checks measure every label in the browser, ~100 ms per redraw.
-    label_px = _text_px(max(row_labels, key=len, default=""), size)
+    # overflow checks measure every label in the browser, ~100 ms per redraw. The rows'
+    # header "i · y_i" stands above their labels (an axis title would need measuring too).
+    label_px = _text_px(max([*row_labels, "i · y_i"], key=len), size)
     layout = dict(
         title=dict(text=title or "attention α_ij (row i: output step, column j: source x_j)",
                    y=0.98, yanchor="top"),
         height=plot_px + (110 if large else 80) + 20, font=dict(size=size),
-        margin=dict(l=int(label_px + 2.2 * size + 16), r=10, t=110 if large else 80, b=20),
+        margin=dict(l=int(label_px + 16), r=10, t=110 if large else 80, b=20),
         plot_bgcolor="white",
         xaxis=dict(tickvals=list(range(1, T + 1)), ticktext=list(trace.source_tokens),
                    range=[0.5, T + 0.5], side="top", showgrid=False, zeroline=False,
                    automargin=False, ticklabeloverflow="allow"),
-        yaxis=dict(title=dict(text="output y_i"), domain=[top, 1.0],
+        yaxis=dict(domain=[top, 1.0],
                    tickvals=list(range(1, n + 1)), ticktext=row_labels,
                    range=[max(n, 1) + 0.5, 0.5],  # reversed: step 1 at the top
                    showgrid=False, zeroline=False, automargin=False, ticklabeloverflow="allow"),
     )
+    layout["annotations"] = [dict(  # the rows' header, beside the source tokens on top
+        text="i · y_i", xref="paper", yref="paper", x=0.0, y=1.0, xanchor="right",
+        yanchor="bottom", xshift=-8, yshift=6, showarrow=False, font=dict(size=size))]
     data = [_alpha_trace(trace, steps, large)]
     data[0]["colorbar"].update(len=1.0 - top, y=1.0, yanchor="top")
     if strip:
         weights = steps[current - 1].attention if current and 1 <= current <= n else None
         data.append(_strip_trace(trace.source_tokens, weights, large, yaxis="y2"))
         layout["yaxis2"] = dict(domain=[0.0, strip_px / plot_px], visible=False)
-        layout["annotations"] = [dict(
+        layout["annotations"].append(dict(
             text=(f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
                   if weights is not None else "the source x_1 … x_T"),
             xref="paper", yref="paper", x=0.0, y=(strip_px + 6) / plot_px, xanchor="left",
-            yanchor="bottom", showarrow=False, font=dict(size=size))]
+            yanchor="bottom", showarrow=False, font=dict(size=size)))
+    if n == 0:  # no rows yet: say so where they will appear
+        layout["annotations"].append(dict(
+            text="press Next ▶: each step adds its row α_i·", xref="paper", yref="paper",
+            x=0.5, y=(top + 1.0) / 2, showarrow=False, font=dict(size=size, color="#777777")))
     if current is not None and 1 <= current <= n:
         layout["shapes"] = [dict(type="rect", xref="x", yref="y", x0=0.5, x1=T + 0.5,
                                  y0=current - 0.5, y1=current + 0.5, fillcolor="rgba(0,0,0,0)",
@@ -205,8 +214,9 @@ def _fill(template: dict, **datasets: list[dict]) -> dict:
 
 
 def _topk_rows(step: Step) -> list[dict]:
-    """Rows (token, prob, role) of the top k; a forced y_i outside the top k is added."""
-    rows = [(tok, p) for tok, p in step.topk]
+    """Rows (token, prob, role) of the top k, most likely first; a forced y_i outside the
+    top k is added (last: it is the least likely)."""
+    rows = sorted(step.topk, key=lambda row: -row[1])
     if step.token not in {tok for tok, _ in rows}:
         rows.append((step.token, step.prob))
     return [{"token": tok, "prob": float(p), "role": CHOSEN if tok == step.token else "other"}
@@ -217,16 +227,17 @@ def _topk_rows(step: Step) -> list[dict]:
 def _topk_template(large: bool) -> dict:
     """The top-k bars and their labels, reading the dataset "topk" (token, prob, role)."""
     size = _font_size(large)
+    role = alt.Color("role:N", legend=None, scale=alt.Scale(
+        domain=[CHOSEN, "other"], range=[CURRENT_COLOR, OTHER_COLOR]))
     base = alt.Chart(alt.Data(name="topk")).encode(
-        y=alt.Y("token:N", sort=alt.EncodingSortField("prob", order="descending"), title=None),
+        y=alt.Y("token:N", sort=None, title=None),  # the rows' order: most likely on top
         x=alt.X("prob:Q", scale=alt.Scale(domain=[0, 1]), title="probability"),
         tooltip=["token:N", alt.Tooltip("prob:Q", format=".3f"), "role:N"],
     )
-    bars = base.mark_bar().encode(color=alt.Color(
-        "role:N", scale=alt.Scale(domain=[CHOSEN, "other"], range=[CURRENT_COLOR, OTHER_COLOR]),
-        legend=None))
-    labels = base.mark_text(align="left", dx=4, fontSize=size).encode(
-        text=alt.Text("prob:Q", format=".2f"))
+    bars = base.mark_bar().encode(color=role)
+    # The numbers take the bars' colours: a forced y_i with P = 0.00 has no bar to see.
+    labels = base.mark_text(align="left", dx=4, fontSize=size, fontWeight="bold").encode(
+        text=alt.Text("prob:Q", format=".2f"), color=role)
     title = alt.Title("P(y_i | y_<i, X): the most likely next tokens",
                       subtitle="in red the chosen y_i")
     chart = (bars + labels).properties(title=title, height=alt.Step(40 if large else 24))

@@ -109,8 +109,9 @@ def encoder_norm_chart(tokens: list[str], norms: list[float], fixed_norm: float 
                       height=320 if large else 240, font=dict(size=size),
                       margin=dict(l=50, r=20, t=50, b=40), plot_bgcolor="white",
                       showlegend=False)
-    fig.update_xaxes(title_text="source x_j", tickvals=list(range(1, T + 1)),
+    fig.update_xaxes(title_text="source x_j", tickvals=list(range(1, T + 1)), automargin=True,
                      ticktext=list(tokens), range=[0.5, T + 0.5])
+    fig.update_yaxes(automargin=True)
     fig.update_yaxes(title_text="‖h_j‖", rangemode="tozero", gridcolor="#e5e5e5")
     return fig
 
@@ -142,15 +143,18 @@ def length_chart(series: dict[str, list[tuple[int, int, float]]], length: int | 
     if beyond:
         fig.add_vrect(x0=beyond[0] - 0.5, x1=len(buckets) - 0.5, fillcolor="#eeeeee",
                       line_width=0, layer="below", annotation_text="longer than in training",
-                      annotation_position="bottom left")
+                      annotation_position="top left",
+                      annotation=dict(yanchor="bottom"))  # above the plot, clear of the lines
     size = _font_size(large)
     fig.update_layout(title=dict(text="exact match by input length (held-out set)"),
-                      height=380 if large else 300, font=dict(size=size),
-                      margin=dict(l=50, r=20, t=80, b=40), plot_bgcolor="white",
-                      legend=dict(orientation="h", x=1, xanchor="right", y=1.02,
-                                  yanchor="bottom"))
+                      height=460 if large else 340, font=dict(size=size),
+                      margin=dict(l=50, r=20, t=90, b=40), plot_bgcolor="white",
+                      legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.4,
+                                  yanchor="top"))  # under the axis title, clear of the title
+    # Drawn once per input (not at every step): Plotly may measure its labels (automargin).
     fig.update_xaxes(title_text="input length T", tickvals=list(range(len(buckets))),
-                     range=[-0.5, len(buckets) - 0.5],
+                     range=[-0.5, len(buckets) - 0.5], automargin=True,
                      ticktext=[f"{lo}–{hi}" for lo, hi, _ in buckets])
-    fig.update_yaxes(title_text="exact match (%)", range=[-3, 103], gridcolor="#e5e5e5")
+    fig.update_yaxes(title_text="exact match (%)", range=[-3, 103], gridcolor="#e5e5e5",
+                     automargin=True)
     return fig

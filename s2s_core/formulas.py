@@ -90,5 +90,5 @@ def step_formulas(trace: Trace, i: int, rnn: str = "gru") -> list[Formula]:
         "the output so far (seed §2)",
         r"P(Y \mid X) = \prod_{t=1}^{T'} P(y_t \mid y_1, \ldots, y_{t-1}, X)",
         rf"\prod_{{t=1}}^{{{i}}} P(y_t \mid y_{{<t}}, X) = {math.exp(log_p):.3g}"
-        rf" \quad (\log = {log_p:.2f})"))
+        rf" \quad (\log = {round(log_p, 2) + 0.0:.2f})"))  # + 0.0: never "-0.00"
     return out

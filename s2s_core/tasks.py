@@ -105,6 +105,11 @@ class Task:
         """Typed input, made comparable with the task's sources (see `normalize`)."""
         return normalize(text)
 
+    def typed_source(self, text: str) -> str:
+        """The source a typed text stands for: normalized, and without the spaces a student
+        may type around it ("  abc " is "abc"). What the app and the CLI decode."""
+        return self.normalize(text).strip()
+
     def solve(self, source: str) -> Example | None:
         """The example for `source` (normalized first) if the task could have generated it.
 

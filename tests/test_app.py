@@ -135,3 +135,10 @@ def test_formulas_or_context_vectors_only_the_open_tab_is_drawn(home):
     home.run()
     assert not home.exception and len(home.latex) == 0
     assert len(home.get("plotly_chart")) == 2  # the heatmap (with its source strip), c_i
+
+
+def test_spaces_around_the_input_are_not_a_bad_symbol(home):
+    home.text_input(key="input").set_value("  attention  ").run()
+    assert not home.error and step_label(home).startswith("### step 0 of 10")
+    home.button(key="next").click().run()
+    assert heatmaps(home)[0].shape == (1, 9)  # the nine letters, no space among them

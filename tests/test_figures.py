@@ -87,7 +87,9 @@ def test_heatmap_before_the_first_step(trace):
     assert list(fig.layout.xaxis.ticktext) == list(SOURCE)
     assert not fig.layout.shapes
     assert np.asarray(fig.data[1].z).tolist() == [[0.0] * 9]  # the strip, uncoloured
-    assert fig.layout.annotations[0].text == "the source x_1 … x_T"
+    texts = [a.text for a in fig.layout.annotations]
+    assert "the source x_1 … x_T" in texts  # over the strip
+    assert any(t.startswith("press Next") for t in texts)  # where the rows will be
     assert "α_ij" not in fig.data[1].hovertemplate  # no weights to show yet
 
 
@@ -113,7 +115,9 @@ def test_heatmap_with_the_source_strip_of_the_current_step(trace):
     heat, strip = fig.data
     assert strip.yaxis == "y2" and list(strip.x) == list(heat.x)  # the same columns
     np.testing.assert_allclose(np.asarray(strip.z)[0], trace.steps[1].attention)  # step 2
-    assert "step i = 2" in fig.layout.annotations[0].text
+    texts = [a.text for a in fig.layout.annotations]
+    assert texts[0] == "i · y_i"  # the rows' header
+    assert any("step i = 2" in t for t in texts[1:])  # the strip's label
     assert list(np.asarray(strip.text)[0]) == list(SOURCE)
     rows, below = fig.layout.yaxis.domain, fig.layout.yaxis2.domain
     assert below[1] < rows[0]  # the strip sits under the rows

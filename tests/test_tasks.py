@@ -450,3 +450,12 @@ def test_solve_numbers():
     assert task.solve("neuf mille neuf cent quatre-vingt-dix-neuf").target == "9999"
     for text in ("twenty four", "twentyfour", "tventy-four", "Twenty-four", "ten thousand"):
         assert task.solve(text) is None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_typed_input_loses_the_spaces_around_it(name):
+    task = tasks.get_task(name)
+    typed = f"  {task.default_input}\t "
+    assert task.typed_source(typed) == task.default_input
+    assert task.solve(task.typed_source(typed)) == task.solve(task.default_input) is not None
+    assert task.solve(typed) is None  # the task itself never writes the spaces

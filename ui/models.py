@@ -58,7 +58,7 @@ def label(name: str) -> str:
     """A readable label: 'reverse-additive' -> 'additive attention'.
 
     Reads no session state (a selectbox may call it outside a script run)."""
-    if not (CHECKPOINT_DIR / name).is_dir():
-        return f"{name} (trained here)"
+    if not (CHECKPOINT_DIR / name).is_dir():  # trained on the Train page, in this session
+        return name if "(trained" in name else f"{name} (trained here)"
     kind = name.split("-", 1)[1]
     return "none (fixed context c)" if kind == "none" else f"{kind} attention"
