@@ -350,7 +350,8 @@ def test_page_in_chromium_trains_and_the_home_page_offers_the_model():
             assert bad not in body
         page.screenshot(path=str(ARTIFACTS / "e2e-train-done.png"), full_page=True)
         page.get_by_role("link", name="app").click()  # same tab, same session
-        page.wait_for_selector("text=/reverse-additive-d16 \\(trained \\d\\d:\\d\\d\\)/", timeout=60_000)
+        trained = r"text=/reverse-additive-d16 \(trained \d\d:\d\d\)/"  # its name, once
+        page.wait_for_selector(trained, timeout=60_000)
         page.wait_for_selector("text=step 0 of", timeout=60_000)
         wait_for_app(page)
         assert "Traceback" not in page.inner_text("body")
