@@ -13,6 +13,7 @@ import torch
 
 from s2s_core import figures, tasks
 from s2s_core.evaluation import Prediction, held_out
+from s2s_core.formulas import number
 from ui import models, session, training_jobs, views
 
 st.set_page_config(page_title="Seq2Seq Attention Lab", page_icon="🔍", layout="wide")
@@ -87,7 +88,7 @@ if ss.decoding == "beam":
     choice = st.radio("Beam hypotheses (best first): pick one to inspect",
                       range(len(hyps)), horizontal=True, key="beam_choice",
                       format_func=lambda k: f"#{k + 1} “{hyps[k].output}” "
-                                            f"(log P = {round(hyps[k].score, 2) + 0.0:.2f})",
+                                            f"(log P = {number(hyps[k].score)})",
                       on_change=go_to, args=(0,))
     trace = session.hypothesis_trace(ckpt, source, hyps[min(choice or 0, len(hyps) - 1)])
 else:
@@ -157,8 +158,7 @@ def what_if(current) -> None:
     key = "what-if"
     token = st.pills(f"What if step {current.index} had chosen another token?",
                      [tok for tok, _ in current.topk if tok != current.token], key=key,
-                     format_func=lambda tok: views.escape_markdown(
-                         tok.replace("<", "‹").replace(">", "›")),  # labels are Markdown
+                     format_func=lambda tok: views.escape_markdown(views.token_text(tok)),
                      help=f"Force y_{current.index} to this token and decode greedily on")
     if token is not None:
         ss.force = {i: t for i, t in ss.force.items() if i < current.index}

@@ -339,12 +339,15 @@ def table(out: dict, suffixes: list[str]) -> str:
     return "\n".join(lines)
 
 
-def run(sessions: int = 30, seconds: float = 60.0, training: bool = True) -> dict:
-    """The load group of `make bench`: the classroom alone, then beside a training job."""
+def run(sessions: int = 30, seconds: float = 60.0, training: bool = True,
+        think: float = 0.0, slow: float = 10.0) -> dict:
+    """The classroom alone, then (if `training`) beside a training job: the metrics of each
+    (suffix "_training" for the second) and, under "runs", a few of each one's errors."""
     out: dict = {"load_sessions": sessions, "load_seconds": seconds}
     errors: dict = {}
     for suffix in ["", "_training"] if training else [""]:
-        load = measure(Plan(sessions, seconds, training=suffix == "_training"))
+        load = measure(Plan(sessions, seconds, slow=slow, think=think,
+                            training=suffix == "_training"))
         out |= summary(load, suffix)
         errors[f"load_error_samples{suffix}"] = load.errors[:10]
         if load.training:
@@ -363,18 +366,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="mean seconds a student pauses between clicks (default 0: none)")
     ap.add_argument("--slow", type=float, default=10.0, help="a slower step is an error")
     args = ap.parse_args(argv)
-    out = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     suffixes = ["", "_training"] if args.with_training else [""]
-    out |= {"sessions": args.sessions, "seconds": args.seconds, "think_s": args.think,
-            "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d"),
-            "loadavg_before": os.getloadavg()[0]}
-    for suffix in suffixes:
-        plan = Plan(args.sessions, args.seconds, slow=args.slow, think=args.think,
-                    training=suffix == "_training")
-        load = measure(plan)
-        out |= summary(load, suffix) | {f"error_samples{suffix}": load.errors[:10]}
-        if load.training:
-            out["training_progress"] = load.training
+    out = {"think_s": args.think, "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d"),
+           "loadavg_before": os.getloadavg()[0]}
+    results = run(args.sessions, args.seconds, args.with_training, args.think, args.slow)
+    out |= results.pop("runs") | results
     out["loadavg_after"] = os.getloadavg()[0]
     RESULTS.write_text(json.dumps(out, indent=2))
     print(f"{args.sessions} sessions x {args.seconds:g} s, think {args.think:g} s, on "
@@ -382,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
           f"after: {out['loadavg_after']:.2f})")
     print(table(out, suffixes))
     for suffix in suffixes:
-        for err in out[f"error_samples{suffix}"]:
+        for err in out[f"load_error_samples{suffix}"]:
             print(f"error{suffix}: {err}")
     print(f"written to {RESULTS}")
     return 0

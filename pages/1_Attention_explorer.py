@@ -12,6 +12,7 @@ import streamlit as st
 
 from s2s_core import figures, figures_explorer, tasks, theory
 from s2s_core.decoding import Trace
+from s2s_core.formulas import number
 from s2s_core.tasks import Example
 from ui import models, session, views
 
@@ -104,9 +105,9 @@ else:
         for k, col in zip(range(start, start + per_row), st.columns(per_row)):
             if k < len(beams):
                 with col:
-                    views.plotly(figures_explorer.grid_heatmap(
-                        beams[k], per_row, large, title=f"#{k + 1}: log P = {hyps[k].score:.2f}"),
-                        key=f"explorer-beam-{k}", fmt=fmt)
+                    title = f"#{k + 1}: log P = {number(hyps[k].score)}"
+                    fig = figures_explorer.grid_heatmap(beams[k], per_row, large, title=title)
+                    views.plotly(fig, key=f"explorer-beam-{k}", fmt=fmt)
 
 if ss.get("explorer_beam_pick", 0) >= len(hyps):
     ss.explorer_beam_pick = 0
@@ -115,10 +116,10 @@ pick = st.radio("Inspect one hypothesis in full size", range(len(hyps)), horizon
                 format_func=lambda k: f"#{k + 1} “{hyps[k].output}”")
 chosen = beams[pick]
 st.markdown(" · ".join(part for part in (
-    f"**#{pick + 1}:** `{chosen.output or '(empty)'}`", f"log P = {hyps[pick].score:.3f}",
+    f"**#{pick + 1}:** `{chosen.output or '(empty)'}`", f"log P = {number(hyps[pick].score, 3)}",
     views.verdict(chosen.output, expected)) if part))
 st.caption("P(y_i | y_<i, X) at each step: " + " · ".join(
-    f"{s.token.replace('<', '‹').replace('>', '›')} {s.prob:.3f}" for s in chosen.steps))
+    f"{views.token_text(s.token)} {s.prob:.3f}" for s in chosen.steps))
 if chosen.attention_kind != "none":
     views.plotly(figures_explorer.grid_heatmap(chosen, 1, large,
                                                title=f"hypothesis #{pick + 1}: α_ij in full size"),

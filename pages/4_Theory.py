@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from s2s_core import figures, figures_explorer, tasks, theory
-from s2s_core.formulas import SCORE_FORMULAS
+from s2s_core.formulas import SCORE_FORMULAS, number
 from ui import models, session, views
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,7 +162,7 @@ def live_10() -> None:
     for name, trace in ((none_name, fixed), (att_name, att)):
         seq = theory.sequence_example(trace)
         st.markdown(f"**{models.label(name)}:** `{trace.output or '(empty)'}` · "
-                    f"log P(Y | X) = {seq.log_probability:.3f} "
+                    f"log P(Y | X) = {number(seq.log_probability, 3)} "
                     + views.verdict(trace.output, expected))
 
 

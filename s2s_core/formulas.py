@@ -22,6 +22,11 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$",
                   " ": r"\ "}
 
 
+def number(x: float, digits: int = 2) -> str:
+    """x with `digits` decimals and no minus on zero: a log P of -0.001 is "0.00"."""
+    return f"{round(x, digits) + 0.0:.{digits}f}"  # + 0.0 turns -0.0 into 0.0
+
+
 def latex_token(token: str) -> str:
     """A token as safe LaTeX text: '<eos>' -> ⟨eos⟩, 'a' -> \\text{\\textquoteleft a...}."""
     if token.startswith("<") and token.endswith(">") and len(token) > 2:
@@ -90,5 +95,5 @@ def step_formulas(trace: Trace, i: int, rnn: str = "gru") -> list[Formula]:
         "the output so far (seed §2)",
         r"P(Y \mid X) = \prod_{t=1}^{T'} P(y_t \mid y_1, \ldots, y_{t-1}, X)",
         rf"\prod_{{t=1}}^{{{i}}} P(y_t \mid y_{{<t}}, X) = {math.exp(log_p):.3g}"
-        rf" \quad (\log = {round(log_p, 2) + 0.0:.2f})"))  # + 0.0: never "-0.00"
+        rf" \quad (\log = {number(log_p)})"))
     return out

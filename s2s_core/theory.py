@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from .decoding import Trace
 from .evaluation import Prediction
-from .formulas import SCORE_FORMULAS, latex_token, top_positions
+from .formulas import SCORE_FORMULAS, latex_token, number, top_positions
 from .tasks import Example
 from .zoo import CAPACITY_SIZES, CHECKPOINT_DIR
 
@@ -231,7 +231,8 @@ class SequenceExample:
             rf"X = {_source_latex(self.source)}\ (T = {self.T}), \quad "
             rf"Y = {_source_latex(self.output)}{eos}\ (T' = {self.T_out})",
             r"P(Y \mid X) = " + r" \times ".join(factors) + more
-            + rf" = {self.probability:.4g}, \quad \log P(Y \mid X) = {self.log_probability:.3f}",
+            + rf" = {self.probability:.4g}, \quad "
+            rf"\log P(Y \mid X) = {number(self.log_probability, 3)}",
         ]
 
 

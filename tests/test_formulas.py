@@ -2,6 +2,7 @@
 
 import pytest
 
+from s2s_core import formulas
 from s2s_core.decoding import greedy_trace
 from s2s_core.formulas import latex_token, step_formulas
 from tests.conftest import tiny_checkpoint
@@ -47,3 +48,8 @@ def test_tokens_are_escaped_for_latex():
     assert latex_token("}") == r"\text{``\}''}"
     assert latex_token(" ") == r"\text{``\ ''}"
     assert "\\" not in latex_token("a").replace(r"\text", "")
+
+
+def test_numbers_never_read_minus_zero():
+    assert formulas.number(-0.001) == "0.00" and formulas.number(-0.0004, 3) == "0.000"
+    assert formulas.number(-1.234) == "-1.23" and formulas.number(0.5, 3) == "0.500"

@@ -80,6 +80,11 @@ def topk_view(step: Step, large: bool) -> None:
     st.vega_lite_chart(figures.topk_bar(step, large=large), width="stretch")
 
 
+def token_text(token: str) -> str:
+    """A token as the pages write it: <eos> as ‹eos›, so Markdown never reads it as a tag."""
+    return token.replace("<", "‹").replace(">", "›")
+
+
 def output_tokens(trace: Trace, step: int, expected: Example | None) -> str:
     """The output so far as Markdown: right symbols as code, wrong ones bold on red.
 
@@ -87,7 +92,7 @@ def output_tokens(trace: Trace, step: int, expected: Example | None) -> str:
     """
     parts = []
     for k, s in enumerate(trace.steps[:step]):
-        tok = s.token.replace("<", "‹").replace(">", "›")
+        tok = token_text(s.token)
         ok = expected is None or (k < len(expected.target) and expected.target[k] == s.token) \
             or (s.token == "<eos>" and k == len(expected.target))
         parts.append(f"`{tok}`" if ok else f":red-background[:red[**{escape_markdown(tok)}**]]")
