@@ -25,8 +25,7 @@ browser:  ## Debian's Chromium for the browser tests (Playwright drives it; noth
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: setup browser  ## every test: unit, AppTest pages, Chromium end to end
-	$(PY) -m ruff check .
+test: setup browser lint  ## lint, then every test: unit, AppTest pages, Chromium end to end
 	$(PY) -m pytest -q
 
 test-fast: setup  ## the tests that need no browser
@@ -36,10 +35,12 @@ bench: setup browser  ## benchmarks: writes benchmarks/latest.json, prints a tab
 	$(PY) -m benchmarks.run
 
 checkpoints: setup  ## retrain every shipped checkpoint into checkpoints/ (see README for time)
-	$(PY) -m s2s_core.zoo --build
+	$(PY) -m s2s_core zoo --build
 
-lint: setup
+lint: setup  ## ruff, the formatter check, the layer contract (import-linter), mypy
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

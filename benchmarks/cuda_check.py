@@ -14,10 +14,11 @@ import sys
 import torch
 
 from s2s_core import tasks
-from s2s_core.checkpoints import load
-from s2s_core.data import make_batch
-from s2s_core.evaluation import held_out, predict
-from s2s_core.zoo import CHECKPOINT_DIR, recipes
+from s2s_core.model.data import make_batch
+from s2s_core.shipped import CHECKPOINT_DIR
+from s2s_core.training.checkpoints import load
+from s2s_core.training.evaluation import held_out, predict
+from s2s_core.training.recipes import recipes
 
 
 def compare(name: str) -> tuple[float, int]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
-from s2s_core.training import Progress, TrainConfig, train
+from s2s_core.training.loop import Progress, TrainConfig, train
 
 
 @dataclass

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from s2s_core import figures
-from s2s_core.checkpoints import load
-from s2s_core.decoding import greedy_trace
-from s2s_core.zoo import CHECKPOINT_DIR
+from presentation.figures import heatmap as figures
+from s2s_core.model.decoding import greedy_trace
+from s2s_core.shipped import CHECKPOINT_DIR
+from s2s_core.training.checkpoints import load
 
 
 @st.cache_resource

@@ -16,7 +16,7 @@ then clicks "Next ▶" again and again (Reset at the end) for `--seconds`. With 
 
 The sessions are websocket clients that speak the Streamlit frontend's protocol
 (benchmarks/ws_client.py), not browsers: 30 Chromium tabs would measure Chromium.
---with-training measures twice: alone, then while `python -m s2s_core.train` trains a
+--with-training measures twice: alone, then while `python -m s2s_core train` trains a
 model on the same machine (one thread). Writes benchmarks/load.json; prints a table.
 """
 
@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from tests.browser import ROOT, app_server
+from tests.support.chromium import ROOT, app_server
 
 from .ws_client import SessionError, StreamlitSession, timed
 
@@ -257,11 +257,11 @@ class ServerWatch(threading.Thread):
 # --- a training job beside the server ---------------------------------------------------------
 
 def start_training(out: str, seconds: float) -> subprocess.Popen:
-    """`python -m s2s_core.train` on reverse, one thread, for at most `seconds`.
+    """`python -m s2s_core train` on reverse, one thread, for at most `seconds`.
 
     Its progress bar goes to out/train.log (a pipe nobody reads would fill and stall it).
     """
-    cmd = [sys.executable, "-m", "s2s_core.train", "--task", "reverse", "--threads", "1",
+    cmd = [sys.executable, "-m", "s2s_core.cli.train", "--task", "reverse", "--threads", "1",
            "--max-seconds", str(seconds), "--max-steps", "1000000", "--out", f"{out}/model"]
     with open(f"{out}/train.log", "w") as log:
         return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from s2s_core import tasks
-from s2s_core.vocab import EOS_ID, SOS_ID, Vocab
+from s2s_core.model.vocab import EOS_ID, SOS_ID, Vocab
 
 
 class EncoderRNN(nn.Module):

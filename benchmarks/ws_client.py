@@ -29,6 +29,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.typing import Subprotocol
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
 EARLY = FINISHED.FINISHED_EARLY_FOR_RERUN  # the run was cut short by st.rerun(): wait on
@@ -112,7 +113,8 @@ class StreamlitSession:
     async def __aenter__(self) -> StreamlitSession:
         try:
             self._ws = await asyncio.wait_for(
-                connect(self.ws_url, subprotocols=["streamlit"], max_size=MAX_MESSAGE,
+                connect(self.ws_url, subprotocols=[Subprotocol("streamlit")],
+                        max_size=MAX_MESSAGE,
                         open_timeout=self.timeout), self.timeout)
         except (TimeoutError, OSError, InvalidHandshake) as err:
             raise SessionError(f"could not connect: {err!r}") from err
@@ -164,6 +166,7 @@ class StreamlitSession:
         run = Run()
         seen: set[str] = set()
         while True:
+            assert self._ws is not None, "use the session inside `async with`"
             data = await self._ws.recv(decode=False)
             msg = ForwardMsg()
             msg.ParseFromString(data)
@@ -211,6 +214,7 @@ class StreamlitSession:
             return
         seen.add(widget_id)
         self.widget_fragment[widget_id] = delta.fragment_id
+        assert widget is not None
         if kind in TRIGGERS:
             self.buttons[widget.label] = Button(widget_id, delta.fragment_id, widget.disabled)
             return

@@ -7,14 +7,12 @@ state only, so no other session ever sees them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 import torch
 
-from s2s_core.checkpoints import Checkpoint, load
-from s2s_core.model import ATTENTION_KINDS, pick_device
-from s2s_core.zoo import CHECKPOINT_DIR
+from s2s_core.device import pick_device
+from s2s_core.shipped import CHECKPOINT_DIR, ModelName, shipped_names
+from s2s_core.training.checkpoints import Checkpoint, load
 
 TRAINED = "trained_models"  # session_state key: {name: Checkpoint} of this session's models
 
@@ -29,11 +27,6 @@ def device() -> torch.device:
     return pick_device("auto")
 
 
-def shipped_names(task: str) -> list[str]:
-    """The shipped main models of a task, in the order none, additive, dot, general."""
-    return [f"{task}-{k}" for k in ATTENTION_KINDS if (CHECKPOINT_DIR / f"{task}-{k}").is_dir()]
-
-
 def trained_models() -> dict[str, Checkpoint]:
     return st.session_state.setdefault(TRAINED, {})
 
@@ -44,12 +37,20 @@ def model_names(task: str) -> list[str]:
     return shipped_names(task) + own
 
 
+def default_model(task: str) -> str:
+    """The task's additive attention model, or the first model it has."""
+    names = model_names(task)
+    additive = str(ModelName(task, "additive"))
+    return additive if additive in names else names[0]
+
+
 def get_model(name: str) -> Checkpoint:
     """A shipped checkpoint by name, or one this session trained."""
     own = trained_models()
     if name in own:
         return own[name]
-    if not (CHECKPOINT_DIR / name).is_dir() or Path(name).name != name:
+    parsed = ModelName.parse(name)
+    if parsed is None or not (CHECKPOINT_DIR / name / "config.json").is_file():
         raise KeyError(name)
     return load_shipped(name)
 
@@ -58,7 +59,8 @@ def label(name: str) -> str:
     """A readable label: 'reverse-additive' -> 'additive attention'.
 
     Reads no session state (a selectbox may call it outside a script run)."""
-    if not (CHECKPOINT_DIR / name).is_dir():  # trained on the Train page, in this session
+    parsed = ModelName.parse(name)
+    if parsed is None or not (CHECKPOINT_DIR / name).is_dir():  # trained in this session
         return name if "(trained" in name else f"{name} (trained here)"
-    kind = name.split("-", 1)[1]
-    return "none (fixed context c)" if kind == "none" else f"{kind} attention"
+    return "none (fixed context c)" if parsed.attention == "none" else (
+        f"{parsed.attention} attention")

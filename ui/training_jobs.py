@@ -31,10 +31,13 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from s2s_core import figures_training, tasks
-from s2s_core.model import ATTENTION_KINDS
-from s2s_core.training import Progress, TrainConfig, TrainResult, train
-from s2s_core.zoo import TASK_SETTINGS
+from presentation.figures import training as figures_training
+from s2s_core import tasks
+from s2s_core.model.attention import ATTENTION_KINDS
+from s2s_core.training.loop import Progress, TrainConfig, TrainResult, train
+from s2s_core.training.recipes import TASK_SETTINGS
+
+from . import models, session
 
 OWNER = "train_owner"  # session_state key: this session's id on the board
 ABANDONED_AFTER = 300.0  # seconds a finished, uncollected job may hold the board
@@ -154,7 +157,7 @@ class JobBoard:
 
     def _drop_abandoned(self) -> None:
         job = self.job
-        if job and job.done and time.monotonic() - job.finished > ABANDONED_AFTER:
+        if job and job.finished is not None and time.monotonic() - job.finished > ABANDONED_AFTER:
             self.job = None
 
     def current(self) -> Job | None:
@@ -202,23 +205,23 @@ def model_name(cfg: TrainConfig, taken: set[str] | list[str], clock: str) -> str
 
 def deliver(ss) -> bool:
     """Hand this session's finished job (if any) to it: the model joins its own models and
-    becomes the shared choice, so the home page opens with it. Any page may call this.
-    Returns True if a job was taken off the board."""
-    from . import models, session  # here, not at the top: models/session import nothing of ours
-
+    becomes the sidebar's task and model, so every page opens with it. The frame (app.py)
+    calls this before it draws the sidebar. Returns True if a job was taken off the board."""
     job = board().collect(session_owner())
     if job is None:
         return False
-    if job.error is not None:
+    if job.error is not None or job.result is None:
         ss.train_error = f"Training failed: {job.error}"
         return True
     own = models.trained_models()
     name = model_name(job.config, set(own), time.strftime("%H:%M"))
-    own[name] = job.result.checkpoint
-    ss.train_last = {"name": name, "stopped_by": job.result.stopped_by,
-                     "history": figures_training.thin(job.result.history),
-                     "held_out": job.result.checkpoint.info.get("held_out", {})}
-    if session.recall()["task"] != job.config.task:  # the home page opens with this model
-        ss["shared_input"] = tasks.get_task(job.config.task).default_input
-    ss["shared_task"], ss["shared_model"] = job.config.task, name
+    result = job.result
+    own[name] = result.checkpoint
+    ss.train_last = {"name": name, "stopped_by": result.stopped_by,
+                     "history": figures_training.thin(result.history),
+                     "held_out": result.checkpoint.info.get("held_out", {})}
+    if ss.get("task") != job.config.task:  # a new task: its default input too
+        ss["input"] = tasks.get_task(job.config.task).default_input
+    ss["task"], ss["model"] = job.config.task, name
+    session.restart()
     return True

@@ -1,30 +1,28 @@
-"""Pieces of the decoding view, shared by the pages: controls, figures, formulas, exports.
+"""Pieces of the decoding view, shared by the pages: figures, formulas, outputs, choices.
 
-Each function draws one thing from a Trace (s2s_core.decoding) with a figure builder
-from s2s_core.figures; none of them computes anything the core could.
+Each function draws one thing from a Trace (s2s_core.model.decoding) with a builder from
+presentation/; none of them computes anything the core or presentation could.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from s2s_core import figures
-from s2s_core.decoding import Step, Trace, check_source
-from s2s_core.formulas import step_formulas
+from presentation import step_formulas
+from presentation.figures import heatmap, step_charts
+from presentation.text import escape_markdown, number, token_text
+from presentation.verdicts import alignment_agreement, token_marks, verdict
+from s2s_core.model.decoding import Hypothesis, Step, Trace, check_source
+from s2s_core.model.vocab import InputError, Vocab
 from s2s_core.tasks import Example
-from s2s_core.vocab import InputError
 
 from . import session
 
+EMPTY_HINT = "press Next ▶: each step adds its row α_i·"  # the heatmap before step 1
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def escape_markdown(text: str) -> str:
-    """Text shown literally inside Streamlit Markdown: no formatting, links, math or HTML."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!$<>|~" else ch for ch in text)
-
-
-def source_or_stop(source: str, src_vocab, max_len: int) -> None:
+def source_or_stop(source: str, src_vocab: Vocab, max_len: int) -> None:
     """Stop the page with a one-line message if the model cannot take `source`."""
     try:
         check_source(source, src_vocab, max_len)
@@ -43,11 +41,11 @@ def plotly(fig, key: str, fmt: str = "png") -> None:
 
 def attention_view(trace: Trace, step: int, large: bool, fmt: str, key: str) -> None:
     """The heatmap of alpha (rows so far, current row marked) over the source strip."""
-    if trace.attention_kind == "none":
-        st.info(figures.NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f}).")
+    if not trace.has_attention:
+        st.info(heatmap.NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f}).")
         return
-    plotly(figures.attention_heatmap(trace, upto=step, current=step or None, large=large,
-                                     strip=True), key=f"{key}-heatmap", fmt=fmt)
+    plotly(heatmap.attention_heatmap(trace, upto=step, current=step or None, large=large,
+                                     strip=True, hint=EMPTY_HINT), key=f"{key}-heatmap", fmt=fmt)
 
 
 def formulas_view(trace: Trace, step: int, rnn: str) -> None:
@@ -55,7 +53,7 @@ def formulas_view(trace: Trace, step: int, rnn: str) -> None:
     if not step:
         st.caption("The formulas appear with their numbers from step 1 on.")
         return
-    for f in step_formulas(trace, step, rnn):
+    for f in step_formulas.step_formulas(trace, step, rnn):
         # The general formula is the same at every step, so the browser keeps it as drawn;
         # only the line with this step's numbers is typeset again.
         st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}")
@@ -67,22 +65,17 @@ def context_view(trace: Trace, step: int, fixed_norm: float | None, large: bool,
     """‖c_i‖ per step beside the fixed model's ‖c‖, and c_i itself as a strip."""
     norms = [s.context_norm for s in trace.steps[:step]]
     left, right = st.columns(2)
-    left.vega_lite_chart(figures.context_norm_chart(norms, fixed_norm, current=step or None,
-                                                    large=large, n_steps=len(trace.steps)),
+    left.vega_lite_chart(step_charts.context_norm_chart(norms, fixed_norm, current=step or None,
+                                                        large=large, n_steps=len(trace.steps)),
                          width="stretch")
     if step:
         with right:
-            plotly(figures.context_strip(trace.steps[step - 1].context, large=large),
+            plotly(heatmap.context_strip(trace.steps[step - 1].context, large=large),
                    key=f"{key}-context", fmt=fmt)
 
 
 def topk_view(step: Step, large: bool) -> None:
-    st.vega_lite_chart(figures.topk_bar(step, large=large), width="stretch")
-
-
-def token_text(token: str) -> str:
-    """A token as the pages write it: <eos> as ‹eos›, so Markdown never reads it as a tag."""
-    return token.replace("<", "‹").replace(">", "›")
+    st.vega_lite_chart(step_charts.topk_bar(step, large=large), width="stretch")
 
 
 def output_tokens(trace: Trace, step: int, expected: Example | None) -> str:
@@ -91,25 +84,43 @@ def output_tokens(trace: Trace, step: int, expected: Example | None) -> str:
     (A code span keeps its own colours, so a wrong symbol is not one: the red must show.)
     """
     parts = []
-    for k, s in enumerate(trace.steps[:step]):
+    for s, ok in zip(trace.steps[:step], token_marks(trace, expected)):
         tok = token_text(s.token)
-        ok = expected is None or (k < len(expected.target) and expected.target[k] == s.token) \
-            or (s.token == "<eos>" and k == len(expected.target))
         parts.append(f"`{tok}`" if ok else f":red-background[:red[**{escape_markdown(tok)}**]]")
     return " ".join(parts) if parts else "*(nothing yet)*"
 
 
-def first_error(output: str, target: str) -> int | None:
-    """The 1-based position of the first wrong output symbol, or None if all is right."""
-    for k, (a, b) in enumerate(zip(output, target), 1):
-        if a != b:
-            return k
-    return None if len(output) == len(target) else min(len(output), len(target)) + 1
-
-
-def verdict(output: str, expected: Example | None) -> str:
-    if expected is None:
+def verdict_markdown(output: str, expected: Example | None) -> str:
+    """':green[✔ correct]', ':red[✘ wrong from symbol k]', or '' without a known answer."""
+    v = verdict(output, expected)
+    if v is None:
         return ""
-    if output == expected.target:
-        return ":green[✔ correct]"
-    return f":red[✘ wrong from symbol {first_error(output, expected.target)}]"
+    return ":green[✔ correct]" if v == 0 else f":red[✘ wrong from symbol {v}]"
+
+
+def output_card(title: str | None, trace: Trace, expected: Example | None,
+                caption: str | None = None) -> None:
+    """One model's whole output: its title (if any), the output, right or wrong, and how
+    often its attention hit the gold source position."""
+    if title:
+        st.markdown(f"**{escape_markdown(title)}**")
+    st.code(trace.output or "(empty)", language=None)
+    st.markdown(verdict_markdown(trace.output, expected)
+                or ":gray[no known answer: the task would not write this input]")
+    agreement = alignment_agreement(trace, expected)
+    if agreement is not None:
+        hits, total = agreement
+        st.caption(f"Gold alignment: the largest α_ij falls on the right source position at "
+                   f"**{hits}/{total}** steps ({hits / total:.0%}).")
+    if caption:
+        st.caption(caption)
+
+
+def beam_picker(hyps: list[Hypothesis], label: str, key: str, on_change=None) -> int:
+    """A choice of one beam hypothesis, best first: "#1 “…” (log P = …)"; its index."""
+    if st.session_state.get(key, 0) >= len(hyps):
+        st.session_state[key] = 0
+    choice = st.radio(label, range(len(hyps)), horizontal=True, key=key, on_change=on_change,
+                      format_func=lambda k: f"#{k + 1} “{hyps[k].output}” "
+                                            f"(log P = {number(hyps[k].score)})")
+    return min(choice or 0, len(hyps) - 1)

@@ -1,0 +1,178 @@
+"""Theory: the seed's sections with their formulas, each with a live example on your input.
+
+The sections are data (presentation/theory.py), their formulas come from the registry
+(presentation/formulas.py), shown with the source of the function that computes each. The
+live numbers come from the shipped fixed-context model (none) and the sidebar's model (or,
+if it has no attention, the task's additive one), decoding the sidebar's input. Each
+section points to the page that shows it in full.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from presentation import theory
+from presentation.figures import explorer as figures_explorer
+from presentation.figures import heatmap as figures
+from presentation.formulas import FORMULAS
+from presentation.text import escape_markdown, number
+from presentation.verdicts import alignment_agreement
+from s2s_core.shipped import ModelName, read_metrics
+from ui import frame, models, navigation, session, sidebar, views
+
+frame.ensure()  # Streamlit may run this page alone: then draw the frame here
+
+ss = st.session_state
+choice = sidebar.choices()
+task, large, fmt = choice.task, choice.large, choice.fig_format
+
+st.title("Theory: the seed, section by section")
+st.caption("“The seed” is the course text this app is built on, *Understanding the Seq2Seq "
+           "Model*; every page cites its sections as §1–§10. Each section with formulas comes "
+           "here with a live example: the numbers of the shipped models decoding your input. "
+           "Under each formula, the function that computes it. Change the input and every "
+           "number follows. §3 (architecture overview) and §8 (visual representations) have "
+           "no formulas: the Home page is their live version.")
+
+source = choice.source
+none_name = str(ModelName(task.name, "none"))
+att_name = choice.model
+if not models.get_model(att_name).model.cfg.has_attention:
+    att_name = models.default_model(task.name)
+none_ckpt, att_ckpt = models.get_model(none_name), models.get_model(att_name)
+views.source_or_stop(source, att_ckpt.src_vocab, task.max_source_len)
+fixed = session.greedy(none_name, none_ckpt, source, {})
+att = session.greedy(att_name, att_ckpt, source, {})
+expected = task.solve(source)
+n = len(att.steps)
+if ss.get("theory_step") not in range(1, n + 1):
+    ss.theory_step = min(max(1, int(ss.get("theory_step") or 1)), n)
+st.select_slider("Step i (§5, §7)", list(range(1, n + 1)), key="theory_step")
+step = ss.theory_step
+st.caption(f"Attention model: **{models.label(att_name)}** (the sidebar's Model, or the "
+           "task's additive one when that has no attention); fixed context: "
+           f"**{models.label(none_name)}**.")
+
+
+# --- the live examples, one function per section -------------------------------------------
+
+def live_1() -> None:
+    st.latex(theory.sequence_example(att).latex()[0])
+    if expected is not None and expected.target != att.output:
+        st.caption(f"The task's answer would be `{expected.target}`.")
+
+
+def live_2() -> None:
+    seq = theory.sequence_example(att)
+    st.latex(seq.latex()[1])
+    st.caption(f"One factor per output step of {att_name}, the final ‹eos› included: "
+               "how sure the model was of each symbol it wrote.")
+
+
+def live_4() -> None:
+    enc = theory.encoder_example(fixed)
+    for line in enc.latex():
+        st.latex(line)
+    views.plotly(figures_explorer.encoder_norm_chart(enc.tokens, enc.norms, enc.fixed_norm,
+                                                     large=large), key="theory-h", fmt=fmt)
+    st.caption(f"Encoder states of {none_name}, the model that decodes from c alone.")
+
+
+def live_5() -> None:
+    dec = theory.decoder_example(fixed, step)
+    for line in dec.latex():
+        st.latex(line)
+    st.caption(f"Step t = {dec.t} of {none_name} (no attention: the same c at every step).")
+
+
+def live_6() -> None:
+    enc = theory.encoder_example(fixed)
+    st.latex(enc.squeeze_latex())
+    left, right = st.columns(2)
+    curves, train_max = {}, None
+    for col, name, trace in ((left, none_name, fixed), (right, att_name, att)):
+        with col:
+            views.output_card(models.label(name), trace, expected)
+            metrics = read_metrics(name, missing_ok=True)
+            if metrics is None:
+                continue
+            curves[models.label(name)] = theory.exact_by_length(metrics)
+            train_max = metrics["train_max_length"]
+            here, longest = (theory.bucket_for(metrics, len(source)),
+                             theory.longest_bucket(metrics))
+            lines = [f"at the longest training lengths {longest['lengths'][0]}–"
+                     f"{longest['lengths'][1]}: **{longest['exact_match']:.0%}**"]
+            if here is not None:
+                lines.insert(0, f"at lengths {here['lengths'][0]}–{here['lengths'][1]} "
+                                f"(like this input): **{here['exact_match']:.0%}**")
+            st.caption("Held-out exact match " + "; ".join(lines))
+    if curves:
+        views.plotly(figures_explorer.length_chart(curves, len(source), train_max, large),
+                     key="theory-lengths", fmt=fmt)
+
+
+def live_7() -> None:
+    st.latex(rf"\text{{this model scores with }} {FORMULAS[att.attention_kind].latex}")
+    example = theory.attention_example(att, step)
+    for line in example.latex():
+        st.latex(line)
+    st.caption(f"Step i = {example.i} of {att_name}: the source coloured by α_i·.")
+    views.plotly(figures.source_strip(att.source_tokens, example.alpha, large=large),
+                 key="theory-strip", fmt=fmt)
+    agreement = alignment_agreement(att, expected)
+    if agreement is not None:
+        st.caption(f"Over the whole output the largest α_ij falls on the right source position "
+                   f"at **{agreement[0]}/{agreement[1]}** steps.")
+
+
+def live_9() -> None:
+    T, T_out = theory.sequential_depth(att)
+    st.latex(rf"\text{{this input: }} T = {T},\ T' = {T_out}: \quad {T} + {T_out} = {T + T_out}"
+             r"\text{ recurrent steps one after another}")
+    rows = [{"Limitation": lim.name, "Theoretical impact": lim.impact,
+             "Measured by": lim.measured, "Numbers": number}
+            for lim, number in zip(theory.LIMITATIONS, theory.limitation_numbers(att))]
+    st.table(rows)
+
+
+def live_10() -> None:
+    for name, trace in ((none_name, fixed), (att_name, att)):
+        seq = theory.sequence_example(trace)
+        st.markdown(f"**{escape_markdown(models.label(name))}:** `{trace.output or '(empty)'}` · "
+                    f"log P(Y | X) = {number(seq.log_probability, 3)} "
+                    + views.verdict_markdown(trace.output, expected))
+
+
+LIVE = {1: live_1, 2: live_2, 4: live_4, 5: live_5, 6: live_6, 7: live_7, 9: live_9,
+        10: live_10}
+
+
+def formula(key: str) -> None:
+    """A formula of the registry, where the code deviates and why, and its implementation."""
+    f = FORMULAS[key]
+    st.latex(f.latex)
+    if f.deviation:
+        st.caption(f"In the code: {f.deviation}")
+    with st.expander(f"The code: `{f.where}`"):
+        st.code(f.source(), language="python")
+
+
+def show(section: theory.Section) -> None:
+    """A section: text, formulas (each with its code), its live example, where to see it."""
+    with st.container(border=True):
+        st.header(f"{section.number}. {section.title}")
+        st.markdown(section.text)
+        for statement in section.statements:
+            st.latex(statement)
+        for key in section.formulas:
+            formula(key)
+        st.markdown("**Live, on your input**")
+        LIVE[section.number]()
+        st.markdown("**See it in full**")
+        for pointer in section.shown_on:
+            navigation.link(pointer.page, pointer.label)
+
+
+for sec in theory.SECTIONS:
+    show(sec)
+session.write_url()

@@ -1,0 +1,249 @@
+"""Figures for the app: pure functions, a Trace (or plain numbers) in, a figure out.
+
+The symbols follow the paper (Bahdanau et al. 2015):
+
+    h_j     the encoder's annotation of source position j = 1..T
+    s_i     the decoder state at output step i = 1..n
+    e_ij    the score of position j at step i (before the softmax)
+    alpha_ij = exp(e_ij) / sum_k exp(e_ik)     the attention weights (a row sums to 1)
+    c_i     = sum_j alpha_ij h_j               the context vector of step i
+
+Plotly draws the matrices (attention_heatmap, source_strip, context_strip); the small
+Altair charts of a step are in step_charts.py. Every axis that shows
+source positions uses numeric positions j = 1..T with the tokens as tick labels, so a
+repeated symbol (the two t's of "attention") stays its own column.
+
+These run at every click of every student, so they are built to be cheap: a Plotly
+figure is written out as one JSON-like dict (see _figure).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.colors
+import plotly.graph_objects as go
+
+from presentation.style import CURRENT_COLOR, MUTED_COLOR, font_size
+from s2s_core.model.decoding import Step, Trace
+
+NO_ATTENTION = "this model has no attention: it uses one fixed context vector c for every step"
+# Colour scales written out: Plotly's Python names ("Blues") run the other way round in
+# plotly.js, which is what sees our unvalidated specs (see _figure).
+COLORSCALE = plotly.colors.make_colorscale(plotly.colors.sequential.Blues)  # alpha = 0: white
+DIVERGING = plotly.colors.make_colorscale(plotly.colors.sequential.RdBu)  # red < 0 < blue
+MAX_LABELLED = 20  # write alpha_ij in the cells only up to this many rows and columns
+
+
+def _alpha_steps(trace: Trace, upto: int | None) -> list[Step]:
+    """The steps 1..upto whose rows alpha_i. are shown; ValueError without attention."""
+    if not trace.has_attention or any(s.attention is None for s in trace.steps):
+        raise ValueError(NO_ATTENTION)
+    n = len(trace.steps) if upto is None else max(0, min(upto, len(trace.steps)))
+    return trace.steps[:n]
+
+
+def _figure(spec: dict) -> go.Figure:
+    """A Plotly figure from its JSON spec (data + layout), without per-property validation.
+
+    Plotly checks every property of a figure as it is built: ~8 ms for the attention
+    heatmap, paid again at each click of each student in a classroom. The specs here are
+    written out whole and validated once, in tests/test_figures.py (go.Figure(spec) raises
+    on a wrong property), so the app builds them unvalidated (`_validate` is Plotly's own
+    switch for this).
+    """
+    return go.Figure(spec, _validate=False)
+
+
+def _text_px(text: str, size: int) -> float:
+    """About how many pixels wide `text` is in a font of `size` px (0.7 em per character:
+    generous, a label that does not fit would run into the axis title)."""
+    return 0.7 * size * len(text)
+
+
+def _heatmap_height(rows: int, large: bool) -> int:
+    """Pixels for the rows of the heatmap: grows with the output steps, within bounds."""
+    per_row, least, most = (48, 150, 1000) if large else (30, 90, 720)
+    return int(min(max(per_row * rows, least), most))
+
+
+def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
+    """The heatmap trace: z[i-1][j-1] = alpha_ij at x = j, y = i (the paper's 1-based i, j).
+
+    Hover: %{y} and %{x} show the axes' tick labels ("i · y_i" and x_j); the position j
+    comes from text, alpha_ij from z and the score e_ij from customdata.
+    """
+    T, n = len(trace.source_tokens), len(steps)
+    z = np.array([s.attention for s in steps], dtype=float).reshape(n, T)
+    e = np.array([s.scores or [np.nan] * T for s in steps], dtype=float).reshape(n, T)
+    heat = dict(
+        type="heatmap", z=z, x=np.arange(1, T + 1), y=np.arange(1, n + 1), zmin=0.0, zmax=1.0,
+        colorscale=COLORSCALE, colorbar=dict(title=dict(text="α")), xgap=1, ygap=1,
+        customdata=e, text=[[str(j) for j in range(1, T + 1)]] * n,
+        hovertemplate=("step i · y_i: %{y}<br>source j = %{text} · x_j: %{x}<br>"
+                       "α_ij = %{z:.3f}<br>e_ij = %{customdata:.3f}<extra></extra>"),
+    )
+    if T <= MAX_LABELLED and n <= MAX_LABELLED:
+        heat.update(texttemplate="%{z:.2f}", textfont=dict(size=font_size(large) - 2))
+    return heat
+
+
+def _strip_trace(tokens: list[str], weights: list[float] | None, large: bool,
+                 yaxis: str = "y") -> dict:
+    """The source x_1..x_T as one row of cells at x = 1..T, coloured by alpha_ij.
+
+    weights None (no step yet): every cell 0, i.e. white, and no alpha in the hover.
+    """
+    T = len(tokens)
+    w = np.zeros(T) if weights is None else np.asarray(weights, dtype=float)
+    alpha = "" if weights is None else "<br>α_ij = %{z:.3f}"
+    return dict(
+        type="heatmap", z=w.reshape(1, T), x=np.arange(1, T + 1), y=[0], yaxis=yaxis,
+        zmin=0.0, zmax=1.0, colorscale=COLORSCALE, showscale=False, xgap=2,
+        text=[list(tokens)], texttemplate="%{text}",
+        textfont=dict(size=font_size(large) + 4),
+        hovertemplate="j = %{x}<br>x_j = %{text}" + alpha + "<extra></extra>",
+    )
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The heatmap's vertical layout, in pixels and in shares of the plot area."""
+
+    rows_px: int  # the rows alpha_i.
+    gap_px: int  # the room above the strip for its label
+    strip_px: int  # the strip's cells
+
+    @property
+    def plot_px(self) -> int:
+        return self.rows_px + self.gap_px + self.strip_px
+
+    @property
+    def top(self) -> float:
+        """The rows take the plot area's share [top, 1]; the strip sits below."""
+        return (self.strip_px + self.gap_px) / self.plot_px
+
+
+def _frame(n: int, large: bool, strip: bool) -> _Frame:
+    gap_px, strip_px = ((60, 80) if large else (44, 50)) if strip else (0, 0)
+    return _Frame(_heatmap_height(n, large), gap_px, strip_px)
+
+
+def _layout(trace: Trace, steps: list[Step], frame: _Frame, large: bool,
+            title: str | None) -> dict[str, Any]:
+    """Axes at the paper's 1-based j (top) and i (left, step 1 at the top), the rows' header.
+
+    Fixed margins, wide enough for the labels: Plotly's automatic margins and tick-label
+    overflow checks measure every label in the browser, ~100 ms per redraw. The rows'
+    header "i · y_i" stands above their labels (an axis title would need measuring too).
+    """
+    T, n, size = len(trace.source_tokens), len(steps), font_size(large)
+    row_labels = [f"{s.index} · {s.token}" for s in steps]
+    label_px = _text_px(max([*row_labels, "i · y_i"], key=len), size)
+    return dict(
+        title=dict(text=title or "attention α_ij (row i: output step, column j: source x_j)",
+                   y=0.98, yanchor="top"),
+        height=frame.plot_px + (110 if large else 80) + 20, font=dict(size=size),
+        margin=dict(l=int(label_px + 16), r=10, t=110 if large else 80, b=20),
+        plot_bgcolor="white",
+        xaxis=dict(tickvals=list(range(1, T + 1)), ticktext=list(trace.source_tokens),
+                   range=[0.5, T + 0.5], side="top", showgrid=False, zeroline=False,
+                   automargin=False, ticklabeloverflow="allow"),
+        yaxis=dict(domain=[frame.top, 1.0],
+                   tickvals=list(range(1, n + 1)), ticktext=row_labels,
+                   range=[max(n, 1) + 0.5, 0.5],  # reversed: step 1 at the top
+                   showgrid=False, zeroline=False, automargin=False, ticklabeloverflow="allow"),
+        annotations=[dict(  # the rows' header, beside the source tokens on top
+            text="i · y_i", xref="paper", yref="paper", x=0.0, y=1.0, xanchor="right",
+            yanchor="bottom", xshift=-8, yshift=6, showarrow=False, font=dict(size=size))],
+    )
+
+
+def _add_strip(data: list[dict], layout: dict[str, Any], trace: Trace,
+               weights: list[float] | None, current: int | None, frame: _Frame,
+               large: bool) -> None:
+    """The source below the rows, on the same columns, coloured by alpha_i. of step i."""
+    data.append(_strip_trace(trace.source_tokens, weights, large, yaxis="y2"))
+    layout["yaxis2"] = dict(domain=[0.0, frame.strip_px / frame.plot_px], visible=False)
+    layout["annotations"].append(dict(
+        text=(f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
+              if weights is not None else "the source x_1 … x_T"),
+        xref="paper", yref="paper", x=0.0, y=(frame.strip_px + 6) / frame.plot_px,
+        xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=font_size(large))))
+
+
+def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None = None,
+                      large: bool = False, title: str | None = None,
+                      strip: bool = False, hint: str | None = None) -> go.Figure:
+    """The attention weights alpha_ij: row i = output step, column j = source position.
+
+    upto: show steps 1..upto only (None: all; 0: no rows yet, the source axis still labelled).
+    current: the 1-based step i to outline (ignored when outside 1..upto).
+    strip: also draw the source below the rows, on the same columns, coloured by the
+           alpha_i. of step `current` (where the decoder looks now; white without one).
+    hint: a line written where the rows will be, while there are none yet.
+    Cells sit at x = j (1..T) and y = i (1..n); hover shows i, j, alpha_ij and the score e_ij.
+    Raises ValueError(NO_ATTENTION) for a model without attention.
+    """
+    steps = _alpha_steps(trace, upto)
+    T, n = len(trace.source_tokens), len(steps)
+    frame = _frame(n, large, strip)
+    layout = _layout(trace, steps, frame, large, title)
+    data = [_alpha_trace(trace, steps, large)]
+    data[0]["colorbar"].update(len=1.0 - frame.top, y=1.0, yanchor="top")
+    now = current if current is not None and 1 <= current <= n else None
+    if strip:
+        _add_strip(data, layout, trace, steps[now - 1].attention if now else None, current,
+                   frame, large)
+    if n == 0 and hint:  # no rows yet: say so where they will appear
+        layout["annotations"].append(dict(
+            text=hint, xref="paper", yref="paper",
+            x=0.5, y=(frame.top + 1.0) / 2, showarrow=False,
+            font=dict(size=font_size(large), color=MUTED_COLOR)))
+    if now is not None:  # the current row, outlined
+        layout["shapes"] = [dict(type="rect", xref="x", yref="y", x0=0.5, x1=T + 0.5,
+                                 y0=now - 0.5, y1=now + 0.5, fillcolor="rgba(0,0,0,0)",
+                                 line=dict(color=CURRENT_COLOR, width=4))]
+    return _figure(dict(data=data, layout=layout))
+
+
+def source_strip(tokens: list[str], weights: list[float] | None,
+                 large: bool = False) -> go.Figure:
+    """The source x_1..x_T as one row of cells coloured by alpha_ij of the current step i.
+
+    weights None (no step yet, or no attention): every cell 0, i.e. uncoloured.
+    """
+    T = len(tokens)
+    return _figure(dict(data=[_strip_trace(tokens, weights, large)], layout=dict(
+        height=180 if large else 120, margin=dict(l=10, r=10, t=10, b=10),
+        font=dict(size=font_size(large)), plot_bgcolor="white",
+        xaxis=dict(visible=False, range=[0.5, T + 0.5]), yaxis=dict(visible=False))))
+
+
+def context_strip(c: list[float], large: bool = False) -> go.Figure:
+    """The context vector c_i (length d) as one row of cells, blue > 0 > red, white at 0."""
+    d = len(c)
+    return _figure(dict(
+        data=[dict(type="heatmap", z=np.asarray(c, dtype=float).reshape(1, d),
+                   x=np.arange(1, d + 1), y=[0], zmid=0.0, colorscale=DIVERGING,
+                   colorbar=dict(thickness=12, len=1.0), xgap=1,
+                   hovertemplate="component %{x} of c_i<br>value %{z:.3f}<extra></extra>")],
+        layout=dict(title=dict(text=f"c_i (d = {d})"), height=170 if large else 110,
+                    margin=dict(l=10, r=10, t=40, b=10), font=dict(size=font_size(large)),
+                    xaxis=dict(visible=False), yaxis=dict(visible=False))))
+
+
+def attention_frame(trace: Trace, upto: int | None = None) -> pd.DataFrame:
+    """alpha_ij as a table for CSV export: a row per step i, a column "j:x_j" per position.
+
+    Raises ValueError(NO_ATTENTION) for a model without attention.
+    """
+    steps = _alpha_steps(trace, upto)
+    columns = [f"{j}:{tok}" for j, tok in enumerate(trace.source_tokens, start=1)]
+    alpha = pd.DataFrame([s.attention for s in steps], columns=columns, dtype=float)
+    alpha.insert(0, "output", [s.token for s in steps])
+    alpha.insert(0, "step", [s.index for s in steps])
+    return alpha.set_index(pd.Index([s.index for s in steps], name="i"))

@@ -1,0 +1,55 @@
+"""Is an output right? Per symbol, as a whole, and where the attention looked.
+
+Plain data in, plain data out: every page that shows an output asks these.
+"""
+
+from __future__ import annotations
+
+from s2s_core.model.decoding import Trace
+from s2s_core.model.vocab import EOS
+from s2s_core.tasks import Example
+from s2s_core.training.evaluation import Prediction
+
+
+def first_error(output: str, target: str) -> int | None:
+    """The 1-based position of the first wrong output symbol, or None if all is right."""
+    for k, (a, b) in enumerate(zip(output, target), 1):
+        if a != b:
+            return k
+    return None if len(output) == len(target) else min(len(output), len(target)) + 1
+
+
+def verdict(output: str, expected: Example | None) -> int | None:
+    """0 for a right output, k when symbol k is the first wrong one, None without an answer."""
+    if expected is None:
+        return None
+    return first_error(output, expected.target) or 0
+
+
+def token_marks(trace: Trace, expected: Example | None) -> list[bool]:
+    """For every step: is its token the one the answer has there (<eos> right after the
+    answer's last symbol)? All True when there is no known answer."""
+    if expected is None:
+        return [True] * len(trace.steps)
+    target = expected.target
+    return [(k < len(target) and target[k] == s.token) or (s.token == EOS and k == len(target))
+            for k, s in enumerate(trace.steps)]
+
+
+def attention_argmax(trace: Trace) -> list[int] | None:
+    """argmax_j alpha_ij for every step i (None without attention)."""
+    if not trace.has_attention:
+        return None
+    return [max(range(len(s.attention)), key=s.attention.__getitem__)
+            for s in trace.steps if s.attention is not None]
+
+
+def alignment_agreement(trace: Trace, expected: Example | None) -> tuple[int, int] | None:
+    """(steps whose argmax alpha_ij lies in the gold span, steps with a gold span).
+
+    None where it cannot be measured: no known answer, no gold alignment, no attention.
+    """
+    if expected is None or expected.alignment is None or not trace.has_attention:
+        return None
+    hits, total = Prediction(expected, trace.output, attention_argmax(trace)).alignment_hits()
+    return (hits, total) if total else None

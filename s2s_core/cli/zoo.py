@@ -1,0 +1,46 @@
+"""Command line: list or rebuild the shipped checkpoints (`make checkpoints`).
+
+    python -m s2s_core zoo --list
+    python -m s2s_core zoo --build             (all of them)
+    python -m s2s_core zoo --build reverse-dot
+
+The recipes (sizes, steps, seeds) are in s2s_core/training/recipes.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from s2s_core.shipped import CHECKPOINT_DIR
+from s2s_core.training.recipes import build, recipes
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m s2s_core zoo", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--list", action="store_true", help="list the shipped checkpoints")
+    ap.add_argument("--build", nargs="*", metavar="NAME", help="rebuild these (default: all)")
+    ap.add_argument("--dir", type=Path, default=CHECKPOINT_DIR, help="where to write them")
+    args = ap.parse_args(argv)
+    table = recipes()
+    if args.build is None:
+        for name, cfg in table.items():
+            print(f"{name:<20} hidden={cfg.hidden:<4} steps={cfg.max_steps}")
+        return 0
+    names = args.build or list(table)
+    if unknown := [n for n in names if n not in table]:
+        print(f"error: unknown checkpoint {unknown[0]!r}; choose from: {', '.join(table)}",
+              file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    for name in names:
+        build(name, table[name], args.dir)
+    print(f"built {len(names)} checkpoints in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,289 @@
+"""Step-wise decoding and its trace: the contract between the core and the app.
+
+Decoding produces y_1, y_2, ... one token at a time (seed §5):
+
+    y_i = argmax_y P(y | y_<i, X)          greedy
+    y_i = a token you choose               forced (follow a target, or a what-if at step i)
+    the k best partial outputs             beam search
+
+Every step is recorded as a `Step`: the token and its probability, the top-k
+alternatives, the attention row alpha_i. and scores e_i. over the source positions,
+the context vector c_i with its norm, and the decoder state norm ||s_i||. A
+generator yields the steps one at a time, so a caller can stop, step or replay
+without recomputing the prefix.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+
+import torch
+from torch import Tensor
+
+from s2s_core.model.rnn import Encoded, Seq2Seq
+from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID, SOS_ID, InputError, Vocab
+
+TOP_K = 5
+
+
+@dataclass
+class Step:
+    """One decoding step i: everything the app shows about it."""
+
+    index: int  # i = 1, 2, ...
+    token: str  # y_i, the token emitted ("<eos>" ends the output)
+    prob: float  # P(y_i | y_<i, X)
+    topk: list[tuple[str, float]]  # the k most likely tokens with their probabilities
+    attention: list[float] | None  # alpha_i. (a weight per source position; None: no attention)
+    scores: list[float] | None  # e_i. (the scores before the softmax)
+    context: list[float]  # c_i (the fixed c for a model without attention)
+    context_norm: float  # ||c_i||
+    state_norm: float  # ||s_i||
+    forced: bool = False  # True when y_i was imposed rather than chosen by the model
+
+
+class Written:
+    """What a list of steps wrote: a Trace and a beam Hypothesis both have `steps`."""
+
+    steps: list[Step]
+
+    @property
+    def output(self) -> str:
+        """The symbols written, <eos> left out."""
+        return "".join(s.token for s in self.steps if s.token != EOS)
+
+    @property
+    def finished(self) -> bool:
+        """The last step wrote <eos>."""
+        return bool(self.steps) and self.steps[-1].token == EOS
+
+
+@dataclass
+class Trace(Written):
+    """A whole decoding: the source, its steps and the output."""
+
+    source: str
+    source_tokens: list[str]  # one per position j (repeated symbols stay distinct positions)
+    attention_kind: str
+    steps: list[Step] = field(default_factory=list)
+    encoder_norms: list[float] = field(default_factory=list)  # ||h_j|| for j = 1..T
+    fixed_context_norm: float = 0.0  # ||c||, the encoder's final state
+
+    @property
+    def has_attention(self) -> bool:
+        """The one place that says whether the steps carry alpha_i. and e_i. (a model with
+        attention) or not (one fixed c for every step)."""
+        return self.attention_kind != "none"
+
+    def attention_matrix(self) -> list[list[float]] | None:
+        """alpha as rows i (steps) by columns j (source positions); None without attention."""
+        if not self.has_attention:
+            return None
+        return [s.attention for s in self.steps if s.attention is not None]
+
+    def to_json(self) -> dict:
+        return {
+            "input": self.source,
+            "output": self.output,
+            "attention_kind": self.attention_kind,
+            "finished": self.finished,
+            "fixed_context_norm": self.fixed_context_norm,
+            "encoder_norms": self.encoder_norms,
+            "steps": [asdict(s) for s in self.steps],
+        }
+
+
+# log P(Y | X) = sum_t log P(y_t | y_<t, X)
+def sequence_log_probability(step_probs: Sequence[float]) -> float:
+    """The log-probability of a whole output from its steps' P(y_t | y_<t, X) (a step with
+    P = 0, a forced token the model rules out, counts as 1e-300)."""
+    return sum(math.log(max(p, 1e-300)) for p in step_probs)
+
+
+def check_source(text: str, src_vocab: Vocab, max_len: int) -> None:
+    """Raise InputError with a one-line reason if the model cannot take `text`."""
+    if not text.strip():
+        raise InputError("the input is empty: type a few symbols first")
+    if len(text) > max_len:
+        raise InputError(f"the input has {len(text)} symbols; this model accepts at most {max_len}")
+    src_vocab.encode(text)  # raises UnknownSymbolError naming the symbols
+
+
+@torch.inference_mode()
+def encode_source(model: Seq2Seq, src_vocab: Vocab, source: str) -> Encoded:
+    """Run the encoder on one source: h_1..h_T and c."""
+    ids = torch.tensor([src_vocab.encode(source)], device=model.device)
+    return model.encode(ids, torch.tensor([ids.size(1)], device=model.device))
+
+
+def _record(i: int, token_id: int | None, probs: Tensor, c: Tensor, s: Tensor, alpha, e,
+            tgt_vocab: Vocab, forced: bool, k: int = TOP_K) -> Step:
+    """Turn one step's tensors (batch row 0) into a Step of plain Python numbers.
+
+    token_id None: the step takes the most likely token (greedy).
+    """
+    top_p, top_i = (t.tolist() for t in probs.topk(min(k, probs.numel())))
+    if token_id is None:
+        token_id = top_i[0]
+    prob = top_p[top_i.index(token_id)] if token_id in top_i else probs[token_id].item()
+    norms = torch.linalg.vector_norm(torch.stack([c, s]), dim=1).tolist()
+    return Step(
+        index=i,
+        token=tgt_vocab.itos[token_id],
+        prob=prob,
+        topk=list(zip([tgt_vocab.itos[t] for t in top_i], top_p)),
+        attention=None if alpha is None else alpha.tolist(),
+        scores=None if e is None else e.tolist(),
+        context=c.tolist(),
+        context_norm=norms[0],
+        state_norm=norms[1],
+        forced=forced,
+    )
+
+
+@torch.inference_mode()
+def greedy_steps(
+    model: Seq2Seq,
+    src_vocab: Vocab,
+    tgt_vocab: Vocab,
+    source: str,
+    max_steps: int,
+    force: dict[int, str] | None = None,
+    target: str | None = None,
+    enc: Encoded | None = None,
+) -> Iterator[Step]:
+    """Yield the steps of greedy decoding, one at a time, until <eos> or max_steps.
+
+    force={i: token} imposes y_i = token at step i and continues greedily (a what-if);
+    target="..." follows that whole output (forced decoding), then <eos>.
+    enc: the source already encoded (encode_source), to skip encoding it again.
+    """
+    force = dict(force or {})
+    if target is not None:
+        force.update({i + 1: ch for i, ch in enumerate(target)})
+        force[len(target) + 1] = EOS
+        max_steps = len(target) + 1
+    for i, tok in force.items():
+        if tok not in tgt_vocab.stoi:
+            raise InputError(f"cannot force {tok!r} at step {i}: not an output symbol here")
+    enc = enc or encode_source(model, src_vocab, source)
+    state = model.decoder.init_state(enc)
+    E = model.decoder.embed.weight  # row y of E is the embedding E y
+    token_id = SOS_ID
+    for i in range(1, max_steps + 1):
+        y_emb = E[token_id : token_id + 1]  # E y_{i-1} as a batch of one: (1, emb)
+        state, c, alpha, e = model.decoder.advance(y_emb, state, enc)
+        s = model.decoder.s(state)
+        probs = torch.softmax(model.decoder.readout(s, c)[0], dim=0)
+        forced = i in force
+        step = _record(i, tgt_vocab.stoi[force[i]] if forced else None, probs, c[0], s[0],
+                       None if alpha is None else alpha[0], None if e is None else e[0],
+                       tgt_vocab, forced)
+        yield step
+        token_id = tgt_vocab.stoi[step.token]
+        if token_id == EOS_ID:
+            return
+
+
+def new_trace(model: Seq2Seq, source: str, enc: Encoded) -> Trace:
+    """An empty trace for `source`, with the encoder's norms filled in."""
+    return Trace(
+        source=source,
+        source_tokens=list(source),
+        attention_kind=model.cfg.attention,
+        encoder_norms=enc.memory[0].norm(dim=1).tolist(),
+        fixed_context_norm=float(enc.context[0].norm()),
+    )
+
+
+def greedy_trace(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
+                 max_steps: int, **kwargs) -> Trace:
+    """The whole greedy (or forced) decoding of `source` as a Trace."""
+    enc = encode_source(model, src_vocab, source)
+    trace = new_trace(model, source, enc)
+    trace.steps = list(greedy_steps(model, src_vocab, tgt_vocab, source, max_steps, enc=enc,
+                                    **kwargs))
+    return trace
+
+
+@dataclass
+class Hypothesis(Written):
+    """One beam-search candidate: its tokens, log-probability and its own steps."""
+
+    steps: list[Step]
+    score: float  # log P(y_1..y_n | X) = sum_i log P(y_i | y_<i, X)
+
+
+@torch.inference_mode()
+def beam_search(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
+                width: int, max_steps: int) -> list[Hypothesis]:
+    """The `width` best outputs by total log-probability, best first.
+
+    All live hypotheses advance together as one batch. A hypothesis that emits <eos>
+    is finished; search stops when `width` are finished or max_steps is reached.
+    Width 1 is greedy decoding.
+    """
+    if width < 1:
+        raise InputError("beam width must be at least 1")
+    enc = encode_source(model, src_vocab, source)
+    live = [Hypothesis([], 0.0)]
+    states = model.decoder.init_state(enc)
+    finished: list[Hypothesis] = []
+    for i in range(1, max_steps + 1):
+        n = len(live)
+        batch_enc = Encoded(enc.memory.expand(n, -1, -1), enc.context.expand(n, -1), None,
+                            None if enc.keys is None else enc.keys.expand(n, -1, -1))
+        prev = [h.steps[-1].token for h in live] if i > 1 else ["<sos>"] * n
+        y_prev = torch.tensor([tgt_vocab.stoi[t] for t in prev], device=model.device)
+        states, c, alpha, e = model.decoder.advance(model.decoder.embed(y_prev), states, batch_enc)
+        s = model.decoder.s(states)
+        log_p = torch.log_softmax(model.decoder.readout(s, c), dim=1)  # (n, V)
+        total = torch.tensor([h.score for h in live], device=model.device)[:, None] + log_p
+        best = total.flatten().topk(min(width - len(finished), total.numel()))
+        keep_rows, new_live = [], []
+        for score, flat in zip(best.values.tolist(), best.indices.tolist()):
+            row, token_id = divmod(flat, log_p.size(1))
+            step = _record(i, token_id, log_p[row].exp(), c[row], s[row],
+                           None if alpha is None else alpha[row], None if e is None else e[row],
+                           tgt_vocab, forced=False)
+            hyp = Hypothesis(live[row].steps + [step], score)
+            if token_id == EOS_ID:
+                finished.append(hyp)
+            else:
+                new_live.append(hyp)
+                keep_rows.append(row)
+        if len(finished) >= width or not new_live:
+            break
+        live = new_live
+        idx = torch.tensor(keep_rows, device=model.device)
+        states = (states[0][idx], states[1][idx]) if isinstance(states, tuple) else states[idx]
+    return sorted(finished + (new_live if len(finished) < width else []),
+                  key=lambda h: h.score, reverse=True)[:width]
+
+
+@torch.inference_mode()
+def greedy_batch(model: Seq2Seq, src: Tensor, src_len: Tensor, max_steps: int
+                 ) -> tuple[Tensor, Tensor | None]:
+    """Greedy decoding of a whole batch at once (for evaluation).
+
+    Returns the ids y (B, n) with n <= max_steps (rows end with <eos>, then <pad>),
+    and the attention weights alpha (B, n, T), or None for a model without attention.
+    """
+    enc = model.encode(src, src_len)
+    state = model.decoder.init_state(enc)
+    y = torch.full((src.size(0),), SOS_ID, device=src.device)
+    done = torch.zeros(src.size(0), dtype=torch.bool, device=src.device)
+    ids, alphas = [], []
+    for _ in range(max_steps):
+        state, c, alpha, _ = model.decoder.advance(model.decoder.embed(y), state, enc)
+        y = model.decoder.readout(model.decoder.s(state), c).argmax(1)
+        y = y.masked_fill(done, PAD_ID)
+        ids.append(y)
+        if alpha is not None:
+            alphas.append(alpha)
+        done |= y == EOS_ID
+        if bool(done.all()):
+            break
+    return torch.stack(ids, 1), (torch.stack(alphas, 1) if alphas else None)

@@ -1,0 +1,85 @@
+"""What ships in checkpoints/: where it lives, what its models are called, their metrics.
+
+A small module on purpose: a page that only reads a shipped model's metrics.json imports
+this and never the training code.
+
+    CHECKPOINT_DIR            the folder of the shipped models
+    ModelName                 "reverse-additive", "reverse-none-d32": task, attention, size d
+    shipped_names(task)       the task's main models, in the order none, additive, dot, general
+    capacity_names(task)      its fixed-context models of every size d, smallest d first
+    read_metrics(name)        checkpoints/<name>/metrics.json (written by the evaluation)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, cast, overload
+
+from s2s_core.model.attention import ATTENTION_KINDS, AttentionKind
+
+CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "checkpoints"
+
+_NAME = re.compile(r"(?P<task>[a-z0-9]+)-(?P<attention>[a-z]+)(?:-d(?P<hidden>[0-9]+))?")
+
+
+@dataclass(frozen=True)
+class ModelName:
+    """The name of a shipped model: '<task>-<attention>', or '<task>-<attention>-d<hidden>'
+    for a model that differs from the task's main one only in its size d."""
+
+    task: str
+    attention: AttentionKind
+    hidden: int | None = None
+
+    def __str__(self) -> str:
+        size = "" if self.hidden is None else f"-d{self.hidden}"
+        return f"{self.task}-{self.attention}{size}"
+
+    @classmethod
+    def parse(cls, name: str) -> ModelName | None:
+        """The parts of `name`, or None for anything that is not such a name (a model
+        trained in the browser, a path, an unknown attention kind)."""
+        match = _NAME.fullmatch(name)
+        if match is None or match["attention"] not in ATTENTION_KINDS:
+            return None
+        hidden = None if match["hidden"] is None else int(match["hidden"])
+        return cls(match["task"], cast(AttentionKind, match["attention"]), hidden)
+
+
+@overload
+def read_metrics(name: str, directory: Path = ..., missing_ok: Literal[False] = ...) -> dict: ...
+@overload
+def read_metrics(name: str, directory: Path = ..., *, missing_ok: bool) -> dict | None: ...
+
+
+def read_metrics(name: str, directory: Path = CHECKPOINT_DIR, missing_ok: bool = False
+                 ) -> dict | None:
+    """checkpoints/<name>/metrics.json as a dict.
+
+    A missing file, or a `name` that is not a plain folder name (never a path: no '/' or
+    '..'), raises FileNotFoundError naming the file; with missing_ok=True it gives None.
+    """
+    path = Path(directory) / name / "metrics.json"
+    if Path(name).name != name or name in ("", ".", "..") or not path.is_file():
+        if missing_ok:
+            return None
+        raise FileNotFoundError(f"{path}: missing (python -m s2s_core evaluate writes it)")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def shipped_names(task: str, directory: Path = CHECKPOINT_DIR) -> list[str]:
+    """The task's shipped main models with metrics, in the order none, additive, dot, general."""
+    names = [str(ModelName(task, kind)) for kind in ATTENTION_KINDS]
+    return [n for n in names if (Path(directory) / n / "metrics.json").is_file()]
+
+
+def capacity_names(task: str = "reverse", directory: Path = CHECKPOINT_DIR) -> list[str]:
+    """Every shipped fixed-context model of `task` (any size d), smallest d first."""
+    found = [p.parent.name for p in Path(directory).glob(f"{task}-none*/metrics.json")]
+    parsed = [(n, ModelName.parse(n)) for n in found]
+    hidden = {n: read_metrics(n, directory)["hidden"]
+              for n, m in parsed if m is not None and m.task == task and m.attention == "none"}
+    return sorted(hidden, key=hidden.__getitem__)

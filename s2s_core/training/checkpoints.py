@@ -1,0 +1,181 @@
+"""Save and load checkpoints: safetensors weights + JSON, never pickle.
+
+A checkpoint is a directory (named `<task>-<attention>` when shipped):
+
+    model.safetensors      the weights (plain tensors: nothing in it can run code)
+    config.json            model config, vocabularies, task, training facts, held-out
+                           metrics and library versions, as readable JSON
+    optimizer.safetensors  (optional) Adam's state, to resume training
+    metrics.json           (optional) written by `python -m s2s_core evaluate`
+
+Each file is written to a temporary name and then renamed over the old one
+(`os.replace` is atomic), so a run killed mid-write leaves the previous file whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from s2s_core.model.rnn import ModelConfig, Seq2Seq
+from s2s_core.model.vocab import Vocab
+
+FORMAT = "seq2seq-attention-lab/1"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be loaded; the message names the file and why."""
+
+
+@dataclass
+class Checkpoint:
+    """A model together with everything needed to use it."""
+
+    model: Seq2Seq
+    src_vocab: Vocab
+    tgt_vocab: Vocab
+    task: str
+    info: dict = field(default_factory=dict)  # the rest of config.json: training, metrics, ...
+    path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else f"{self.task}-{self.model.cfg.attention}"
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    import babel
+    import num2words  # noqa: F401  (its version comes from package metadata)
+
+    return {"python": platform.python_version(), "torch": torch.__version__,
+            "babel": babel.__version__, "num2words": version("num2words")}
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Call write(tmp_path), then rename the finished file onto `path`."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_json(path: Path, data: dict) -> None:
+    _atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False)))
+
+
+def save(ckpt: Checkpoint, directory: str | Path, optimizer: torch.optim.Optimizer | None = None
+         ) -> Path:
+    """Write `ckpt` into `directory` (created if needed); returns the directory."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    weights = {k: v.detach().cpu().contiguous() for k, v in ckpt.model.state_dict().items()}
+    _atomic_write(directory / "model.safetensors",
+                  lambda tmp: save_file(weights, str(tmp), metadata={"format": FORMAT}))
+    if optimizer is not None:
+        _atomic_write(directory / "optimizer.safetensors",
+                      lambda tmp: save_file(optimizer_tensors(ckpt.model, optimizer), str(tmp)))
+    config = {
+        "format": FORMAT,
+        "task": ckpt.task,
+        "model": ckpt.model.cfg.to_dict(),
+        "src_vocab": ckpt.src_vocab.to_json(),
+        "tgt_vocab": ckpt.tgt_vocab.to_json(),
+        **{k: v for k, v in ckpt.info.items() if k not in ("format", "task", "model")},
+        "versions": library_versions(),
+    }
+    write_json(directory / "config.json", config)
+    ckpt.path = directory
+    return directory
+
+
+def _read_json(path: Path) -> dict:
+    if not path.is_file():
+        raise CheckpointError(f"{path}: missing (a checkpoint directory holds config.json "
+                              "and model.safetensors)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CheckpointError(f"{path}: not readable JSON ({err})") from None
+    if not isinstance(data, dict):
+        raise CheckpointError(f"{path}: expected a JSON object")
+    return data
+
+
+def load(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoint:
+    """Load a checkpoint directory; raises CheckpointError naming the file at fault."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CheckpointError(f"{directory}: not a checkpoint directory")
+    config_path, weights_path = directory / "config.json", directory / "model.safetensors"
+    config = _read_json(config_path)
+    if config.get("format") != FORMAT:
+        raise CheckpointError(f"{config_path}: not a {FORMAT} checkpoint config")
+    try:
+        cfg = ModelConfig(**config["model"])
+        src_vocab = Vocab.from_json(config["src_vocab"])
+        tgt_vocab = Vocab.from_json(config["tgt_vocab"])
+        task = str(config["task"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise CheckpointError(f"{config_path}: invalid config ({err})") from None
+    if not weights_path.is_file():
+        raise CheckpointError(f"{weights_path}: missing")
+    try:
+        weights = load_file(str(weights_path))  # safetensors: parses tensors, never runs code
+    except (SafetensorError, OSError, ValueError) as err:
+        raise CheckpointError(f"{weights_path}: not a valid safetensors file ({err})") from None
+    model = Seq2Seq(cfg)
+    expected = model.state_dict()
+    for key, tensor in expected.items():
+        if key not in weights:
+            raise CheckpointError(f"{weights_path}: tensor '{key}' is missing")
+        if weights[key].shape != tensor.shape:
+            raise CheckpointError(f"{weights_path}: tensor '{key}' has shape "
+                                  f"{tuple(weights[key].shape)}, config.json implies "
+                                  f"{tuple(tensor.shape)}")
+    if extra := sorted(set(weights) - set(expected)):
+        raise CheckpointError(f"{weights_path}: unexpected tensor '{extra[0]}'")
+    model.load_state_dict(weights)
+    model.to(device).eval()
+    info = {k: v for k, v in config.items() if k not in ("model", "src_vocab", "tgt_vocab")}
+    return Checkpoint(model, src_vocab, tgt_vocab, task, info, directory)
+
+
+def optimizer_tensors(model: Seq2Seq, optimizer: torch.optim.Optimizer) -> dict[str, torch.Tensor]:
+    """Adam's per-parameter state as named tensors ('exp_avg.<param>', ...)."""
+    names = {id(p): n for n, p in model.named_parameters()}
+    out = {}
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            for key, value in optimizer.state.get(p, {}).items():
+                out[f"{key}.{names[id(p)]}"] = torch.as_tensor(value).detach().cpu().clone()
+    return out
+
+
+def load_optimizer(directory: str | Path, model: Seq2Seq, optimizer: torch.optim.Optimizer) -> bool:
+    """Restore Adam's state saved by `save`; False when the checkpoint has none."""
+    path = Path(directory) / "optimizer.safetensors"
+    if not path.is_file():
+        return False
+    try:
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as err:
+        raise CheckpointError(f"{path}: not a valid safetensors file ({err})") from None
+    params = dict(model.named_parameters())
+    for flat, value in tensors.items():
+        key, name = flat.split(".", 1)
+        p = params[name]
+        optimizer.state[p][key] = value.to(p.device) if key != "step" else value
+    return True

@@ -1,0 +1,130 @@
+"""How good is a model? Exact match, token accuracy and alignment, by source length.
+
+    exact match       share of sources whose whole output is right
+    token accuracy    share of target symbols y_k that the output has at position k
+    alignment         share of output steps whose largest alpha_ij falls on the source
+                      position (or span) that output symbol really comes from
+                      (only for tasks that know their alignment: reverse, dates)
+
+Results are split into source-length buckets: the seed's bottleneck (§6) shows up as
+exact match falling with length for the fixed-context model, and lengths beyond the
+training range show how far a model extrapolates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from s2s_core import tasks as task_registry
+from s2s_core.model.data import encode_padded
+from s2s_core.model.decoding import greedy_batch
+from s2s_core.tasks import Example, Task
+from s2s_core.training.checkpoints import Checkpoint
+
+HELD_OUT_SIZE = 2000  # the held-out set: tasks.test_examples(task, HELD_OUT_SIZE, seed=0)
+BUCKET_WIDTH = 5
+
+
+def held_out(task: Task, n: int = HELD_OUT_SIZE) -> list[Example]:
+    """The task's held-out examples (training never sees their sources)."""
+    return task_registry.test_examples(task, n, seed=0)
+
+
+def in_training_range(task: Task, example: Example) -> bool:
+    return task.train_lengths is None or len(example.source) <= task.train_lengths[1]
+
+
+@dataclass
+class Prediction:
+    example: Example
+    output: str
+    argmax: list[int] | None  # argmax_j alpha_ij for each output step i (None: no attention)
+
+    @property
+    def exact(self) -> bool:
+        return self.output == self.example.target
+
+    @property
+    def correct_tokens(self) -> int:
+        return sum(p == g for p, g in zip(self.output, self.example.target))
+
+    def alignment_hits(self) -> tuple[int, int]:
+        """(steps whose argmax lies in the gold span, steps that have a gold span)."""
+        gold = self.example.alignment
+        if gold is None or self.argmax is None:
+            return 0, 0
+        pairs = [(a, span) for a, span in zip(self.argmax, gold) if span is not None]
+        return sum(lo <= a < hi for a, (lo, hi) in pairs), len(pairs)
+
+
+def predict(ckpt: Checkpoint, examples: list[Example], batch_size: int = 256,
+            max_steps: int | None = None) -> list[Prediction]:
+    """Greedy outputs (and attention argmaxes) for many examples, batched."""
+    model, device = ckpt.model, ckpt.model.device
+    task = task_registry.get_task(ckpt.task)
+    max_steps = max_steps or task.max_target_len + 1
+    was_training = model.training
+    model.eval()
+    out: list[Prediction] = []
+    for k in range(0, len(examples), batch_size):
+        chunk = examples[k : k + batch_size]
+        src, src_len = encode_padded([e.source for e in chunk], ckpt.src_vocab)
+        ids, alpha = greedy_batch(model, src.to(device), src_len.to(device), max_steps)
+        argmax = None if alpha is None else alpha.argmax(2).tolist()
+        for row, e in enumerate(chunk):
+            out.append(Prediction(e, ckpt.tgt_vocab.decode(ids[row].tolist()),
+                                  None if argmax is None else argmax[row]))
+    model.train(was_training)
+    return out
+
+
+@dataclass
+class Scores:
+    n: int
+    exact_match: float
+    token_accuracy: float
+    alignment: float | None  # None where the task has no gold alignment or the model no attention
+
+
+def summarize(preds: list[Prediction]) -> Scores:
+    n = len(preds)
+    gold_tokens = sum(len(p.example.target) for p in preds)
+    hits = [p.alignment_hits() for p in preds]
+    aligned = sum(h[1] for h in hits)
+    return Scores(
+        n=n,
+        exact_match=sum(p.exact for p in preds) / max(n, 1),
+        token_accuracy=sum(p.correct_tokens for p in preds) / max(gold_tokens, 1),
+        alignment=sum(h[0] for h in hits) / aligned if aligned else None,
+    )
+
+
+def bucket_of(length: int) -> tuple[int, int]:
+    lo = (length - 1) // BUCKET_WIDTH * BUCKET_WIDTH + 1
+    return lo, lo + BUCKET_WIDTH - 1
+
+
+def evaluate(ckpt: Checkpoint, examples: list[Example] | None = None) -> dict:
+    """Scores overall, within the training lengths, and per source-length bucket."""
+    task = task_registry.get_task(ckpt.task)
+    examples = examples if examples is not None else held_out(task)
+    preds = predict(ckpt, examples)
+    buckets: dict[tuple[int, int], list[Prediction]] = {}
+    for p in preds:
+        buckets.setdefault(bucket_of(len(p.example.source)), []).append(p)
+    train_max = task.train_lengths[1] if task.train_lengths else None
+    return {
+        "checkpoint": ckpt.name,
+        "task": ckpt.task,
+        "attention": ckpt.model.cfg.attention,
+        "hidden": ckpt.model.cfg.hidden,
+        "overall": asdict(summarize(preds)),
+        "in_training_range": asdict(summarize([p for p in preds
+                                               if in_training_range(task, p.example)])),
+        "train_max_length": train_max,
+        "buckets": [
+            {"lengths": [lo, hi], "extrapolation": train_max is not None and hi > train_max,
+             **asdict(summarize(ps))}
+            for (lo, hi), ps in sorted(buckets.items())
+        ],
+    }

@@ -1,0 +1,396 @@
+"""Training: batched teacher forcing with a masked loss, on CPU or CUDA.
+
+Each step takes a batch of (X, Y) pairs, runs the decoder with the true previous
+token y_{i-1} as input (teacher forcing), and minimises the negative log-likelihood
+
+    L = - sum_i log P(y_i | y_<i, X)     averaged over the real (non-<pad>) target tokens
+
+with Adam. What makes it fast on two CPU cores: batches of similar length (little
+padding), a learning rate that warms up and then decays (so a large peak rate is safe),
+the output layer W_o applied to all steps at once, and the threads set explicitly.
+
+On a CUDA GPU the same code runs with bf16 autocast around the forward pass and the loss
+(the recurrences h_j = f(x_j, h_{j-1}) and s_i = g(y_{i-1}, s_{i-1}, c_i) stay in float32),
+and batches are copied from pinned host memory. Started by torchrun, every process trains
+on its own shard of the data and DistributedDataParallel averages the gradients (see
+distributed.py): the global batch is batch_size x the number of processes.
+
+Use it from Python (`train(TrainConfig(...))`) or the command line
+(`python -m s2s_core train --help`; several processes: `torchrun ... -m s2s_core.cli.train`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+from torch.nn.parallel import DistributedDataParallel
+
+from s2s_core import tasks as task_registry
+from s2s_core.device import pick_device
+from s2s_core.model.attention import AttentionKind
+from s2s_core.model.data import Batch, bucketed_batches, make_batch
+from s2s_core.model.rnn import ModelConfig, RnnKind, Seq2Seq
+from s2s_core.model.vocab import PAD_ID, Vocab
+from s2s_core.tasks import Example
+from s2s_core.training import checkpoints, distributed
+from s2s_core.training.checkpoints import Checkpoint
+from s2s_core.training.distributed import Context
+from s2s_core.training.evaluation import held_out, in_training_range, predict, summarize
+from s2s_core.training.objective import token_nll
+
+
+@dataclass
+class TrainConfig:
+    task: str = "reverse"
+    attention: AttentionKind = "additive"
+    hidden: int = 64  # d
+    embedding: int = 16
+    rnn: RnnKind = "gru"
+    batch_size: int = 64
+    lr: float = 7e-3  # the peak learning rate
+    warmup: float = 0.05  # share of the run spent warming the rate up from 0
+    max_steps: int = 1000
+    max_seconds: float | None = None  # a wall-clock budget; the schedule follows it too
+    target_exact: float | None = None  # stop once held-out exact match reaches this
+    eval_every: int = 100
+    eval_size: int = 500  # held-out examples scored at each evaluation
+    seed: int = 0
+    device: str = "auto"
+    threads: int | None = None  # CPU threads (None: all cores)
+    precision: str = "auto"  # auto | fp32 | bf16 (auto: bf16 autocast on a CUDA GPU with bf16)
+
+
+PRECISIONS = ("auto", "fp32", "bf16")
+STOPS = ("max_steps", "max_seconds", "target_exact", "callback")  # why training ended
+
+
+@dataclass
+class Progress:
+    """What the trainer reports after each step (the app draws its curves from these)."""
+
+    step: int
+    seconds: float
+    loss: float
+    token_accuracy: float  # on this batch, teacher-forced
+    tokens_per_s: float
+    lr: float
+    exact_match: float | None = None  # held-out, greedy; only on evaluation steps
+
+
+@dataclass
+class TrainResult:
+    checkpoint: Checkpoint
+    history: list[Progress] = field(default_factory=list)
+    stopped_by: str = "max_steps"  # one of STOPS
+
+
+def learning_rate(cfg: TrainConfig, progress: float) -> float:
+    """Linear warm-up to cfg.lr, then cosine decay to 5% of it; progress runs 0 -> 1."""
+    if progress < cfg.warmup:
+        return cfg.lr * progress / cfg.warmup
+    p = (progress - cfg.warmup) / (1 - cfg.warmup)
+    return cfg.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(p, 1.0))))
+
+
+def training_batches(task: task_registry.Task, cfg: TrainConfig, src_vocab: Vocab,
+                     tgt_vocab: Vocab, exclude: set[str], first_chunk: int = 0,
+                     chunk_batches: int = 50, ctx: Context | None = None) -> Iterator[Batch]:
+    """An endless stream of length-bucketed batches of fresh training pairs.
+
+    Chunk k holds `chunk_batches` batches drawn with seed (cfg.seed, k): a resumed run
+    continues with new chunks instead of repeating the first ones. Under torchrun, rank r
+    of W takes the chunks k*W + r: its own shard, disjoint from every other rank's.
+    """
+    ctx = ctx or Context()
+    k = first_chunk
+    while True:
+        seed = cfg.seed * 1_000_003 + distributed.shard_chunk(k, ctx)
+        examples = task_registry.train_examples(task, cfg.batch_size * chunk_batches, seed,
+                                                exclude)
+        data = make_batch([e.source for e in examples], [e.target for e in examples],
+                          src_vocab, tgt_vocab)
+        yield from bucketed_batches(data, cfg.batch_size, torch.Generator().manual_seed(seed))
+        k += 1
+
+
+def new_checkpoint(cfg: TrainConfig) -> Checkpoint:
+    """A freshly initialised model (seeded) with the task's vocabularies."""
+    task = task_registry.get_task(cfg.task)
+    src_vocab, tgt_vocab = Vocab(list(task.source_alphabet)), Vocab(list(task.target_alphabet))
+    torch.manual_seed(cfg.seed)
+    model = Seq2Seq(ModelConfig(len(src_vocab), len(tgt_vocab), cfg.attention, cfg.hidden,
+                                cfg.embedding, cfg.rnn))
+    return Checkpoint(model, src_vocab, tgt_vocab, cfg.task)
+
+
+def loss_and_accuracy(model: nn.Module, batch: Batch) -> tuple[Tensor, Tensor, int]:
+    """Masked cross-entropy over real target tokens; also the teacher-forced token accuracy.
+
+    `model` is a Seq2Seq, or the DistributedDataParallel wrapper around one.
+    """
+    logits = model(batch.src, batch.src_len, batch.tgt_in)  # (B, T', V)
+    loss = token_nll(logits, batch.tgt_out)
+    real = batch.tgt_out != PAD_ID
+    n_tokens = int(real.sum())
+    correct = ((logits.argmax(2) == batch.tgt_out) & real).sum()
+    return loss, correct / n_tokens, n_tokens
+
+
+def global_token_mean(loss: Tensor, acc: Tensor, n_tokens: int, ctx: Context
+                      ) -> tuple[Tensor, float, float, int]:
+    """This rank's loss rescaled so that DDP trains on the per-token mean of the global batch.
+
+    Rank r holds N_r real target tokens and their mean loss L_r. DDP's backward averages
+    the gradients of the W ranks: it differentiates (1/W) sum_r L_r. One process holding the
+    whole global batch would differentiate sum_r N_r L_r / N, with N = sum_r N_r. The two
+    differ whenever ranks hold different token counts (batches of different lengths), so
+    each rank backpropagates L_r * W N_r / N instead: then DDP's average is exactly the
+    single-process loss. Returns (that loss, then the global mean loss, token accuracy and
+    token count, for the log).
+    """
+    if not ctx.distributed:
+        return loss, loss.item(), acc.item(), n_tokens
+    n, loss_sum, correct = ctx.sum([n_tokens, loss.item() * n_tokens, acc.item() * n_tokens])
+    return loss * (ctx.world_size * n_tokens / n), loss_sum / n, correct / n, int(n)
+
+
+def autocast_dtype(cfg: TrainConfig, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype for the forward pass and loss: bfloat16, or None for plain fp32."""
+    if cfg.precision not in PRECISIONS:
+        raise ValueError(f"unknown precision '{cfg.precision}'; choose from: "
+                         f"{', '.join(PRECISIONS)}")
+    if cfg.precision == "auto":
+        on_gpu = device.type == "cuda" and torch.cuda.is_bf16_supported()
+        return torch.bfloat16 if on_gpu else None
+    return torch.bfloat16 if cfg.precision == "bf16" else None
+
+
+def mixed_precision(device: torch.device, dtype: torch.dtype | None) -> AbstractContextManager:
+    """Autocast to `dtype` on `device` (matrix products in bf16, softmax/loss in fp32)."""
+    return nullcontext() if dtype is None else torch.autocast(device.type, dtype=dtype)
+
+
+def _float32(x):
+    """Floating tensors (and tuples of them: an LSTM's (h, c)) as float32; the rest as is."""
+    if isinstance(x, Tensor) and x.is_floating_point():
+        return x.float()
+    return tuple(_float32(v) for v in x) if type(x) is tuple else x
+
+
+@contextmanager
+def float32_inside(modules: list[nn.Module]) -> Iterator[None]:
+    """Run `modules` in float32 even inside an autocast region.
+
+    Used for the RNNs: h_j = f(x_j, h_{j-1}) and s_i = g(y_{i-1}, s_{i-1}, c_i) carry their
+    state across up to 40 steps, and bf16 (8 significant bits) would round the state at
+    every one of them. Under CUDA autocast the GRU/LSTM cells would run in bf16; these
+    hooks switch autocast off for the module's own forward and back on after it.
+    """
+    saved: list[tuple[bool, bool]] = []
+
+    def off(_module, args):
+        saved.append((torch.is_autocast_enabled("cuda"), torch.is_autocast_enabled("cpu")))
+        torch.set_autocast_enabled("cuda", False)
+        torch.set_autocast_enabled("cpu", False)
+        return _float32(args)
+
+    def back(_module, _args, _output):
+        on_cuda, on_cpu = saved.pop()
+        torch.set_autocast_enabled("cuda", on_cuda)
+        torch.set_autocast_enabled("cpu", on_cpu)
+
+    handles = [h for m in modules for h in (m.register_forward_pre_hook(off),
+                                             m.register_forward_hook(back))]
+    try:
+        yield
+    finally:
+        for h in handles:
+            h.remove()
+
+
+def recurrences(model: nn.Module) -> list[nn.Module]:
+    """The model's RNNs: the encoder's GRU/LSTM and the decoder's cell."""
+    return [m for m in model.modules() if isinstance(m, nn.RNNBase | nn.RNNCellBase)]
+
+
+def pinned(batch: Batch) -> Batch:
+    """The batch in page-locked host memory, so that .to(cuda, non_blocking=True) is async."""
+    return Batch(*(t.pin_memory() for t in vars(batch).values()))
+
+
+def optimisation_step(net: nn.Module, batch: Batch, optimizer: torch.optim.Optimizer,
+                      ctx: Context | None = None, amp: torch.dtype | None = None
+                      ) -> tuple[float, float, int]:
+    """One step: loss (under autocast if `amp`), backward, clip to norm 1, optimizer step.
+
+    `net` is the model, or its DDP wrapper (backward then averages the gradients of all
+    ranks). Returns (loss, teacher-forced token accuracy, real target tokens), all over
+    the global batch.
+    """
+    ctx = ctx or Context()
+    with mixed_precision(batch.src.device, amp):
+        loss, acc, n_tokens = loss_and_accuracy(net, batch)
+    loss, loss_value, acc_value, n_tokens = global_token_mean(loss, acc, n_tokens, ctx)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    optimizer.step()
+    return loss_value, acc_value, n_tokens
+
+
+def stop_reason(cfg: TrainConfig, p: Progress,
+                on_progress: Callable[[Progress], bool | None] | None) -> str:
+    """Why training should stop after this step ("max_steps": it should not stop early)."""
+    if on_progress and on_progress(p):
+        return "callback"
+    if p.exact_match is not None and cfg.target_exact and p.exact_match >= cfg.target_exact:
+        return "target_exact"
+    if cfg.max_seconds and p.seconds >= cfg.max_seconds:
+        return "max_seconds"
+    return "max_steps"
+
+
+@dataclass
+class Run:
+    """One training run in progress: the model, its optimizer, its data and its clock.
+
+    `train` drives it; each method is one part of the loop. Under torchrun `ctx` says which
+    rank this process is; rank 0 alone evaluates and writes `out`.
+    """
+
+    cfg: TrainConfig
+    ctx: Context
+    device: torch.device
+    ckpt: Checkpoint
+    optimizer: torch.optim.Optimizer
+    out: Path | None
+    amp: torch.dtype | None = None  # the autocast dtype, or None for fp32
+    step: int = 0
+    seconds_before: float = 0.0  # training time of the run this one resumes
+    tokens: int = 0
+    stopped_by: str = "max_steps"  # one of STOPS
+    start: float = field(default_factory=time.perf_counter)
+
+    @classmethod
+    def begin(cls, cfg: TrainConfig, out: str | Path | None, resume: bool, ctx: Context,
+              log: Callable[[str], None]) -> Run:
+        """A fresh model on its device, or the one saved in `out` when resuming."""
+        device = ctx.device or pick_device(cfg.device)
+        ckpt = new_checkpoint(cfg)
+        model = ckpt.model.to(device)
+        run = cls(cfg, ctx, device, ckpt, torch.optim.Adam(model.parameters(), lr=cfg.lr),
+                  None if out is None else Path(out), autocast_dtype(cfg, device))
+        if resume and run.out and (run.out / "config.json").is_file():
+            old = checkpoints.load(run.out, device)
+            model.load_state_dict(old.model.state_dict())
+            checkpoints.load_optimizer(run.out, model, run.optimizer)
+            run.step = int(old.info.get("training", {}).get("steps", 0))
+            run.seconds_before = float(old.info.get("training", {}).get("seconds", 0.0))
+            log(f"resuming {run.out} at step {run.step}")
+        return run
+
+    def elapsed(self) -> float:
+        return self.seconds_before + time.perf_counter() - self.start
+
+    def progress_share(self) -> float:
+        """How far the run is, 0 -> 1: by steps, or by the clock if that is further."""
+        share = self.step / self.cfg.max_steps
+        if self.cfg.max_seconds:
+            share = max(share, self.elapsed() / self.cfg.max_seconds)
+        return share
+
+    def save(self, held_out_scores: dict) -> None:
+        """The training facts and scores into the checkpoint; rank 0 writes it to `out`."""
+        amp = str(self.amp).removeprefix("torch.") if self.amp else None
+        self.ckpt.info = {
+            "training": {**asdict(self.cfg), "steps": self.step,
+                         "seconds": round(self.elapsed(), 2), "device": str(self.device),
+                         "stopped_by": self.stopped_by, "world_size": self.ctx.world_size,
+                         "autocast": amp},
+            "held_out": held_out_scores}
+        if self.out is not None and self.ctx.is_main:
+            checkpoints.save(self.ckpt, self.out, self.optimizer)
+
+    def one_step(self, net: nn.Module, batch: Batch) -> Progress:
+        """Set this step's learning rate (rank 0's clock), then one optimisation step."""
+        lr = self.ctx.from_rank0(learning_rate(self.cfg, self.progress_share()))
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        if self.device.type == "cuda":
+            batch = pinned(batch)
+        loss, acc, n_tokens = optimisation_step(net, batch.to(self.device), self.optimizer,
+                                                self.ctx, self.amp)
+        self.step += 1
+        self.tokens += n_tokens
+        speed = self.tokens / (time.perf_counter() - self.start)
+        return Progress(self.step, self.elapsed(), loss, acc, speed, lr)
+
+    def evaluate_if_due(self, p: Progress, evalset: list[Example]) -> None:
+        """Every eval_every steps (and at the last one) rank 0 scores `evalset` and saves."""
+        due = self.step % self.cfg.eval_every == 0 or self.step == self.cfg.max_steps
+        if due and self.ctx.is_main:
+            p.exact_match = summarize(predict(self.ckpt, evalset)).exact_match
+            self.save({"exact_match": p.exact_match, "n": len(evalset)})
+
+
+def wrap_for_ranks(run: Run) -> nn.Module:
+    """The model, or under torchrun its DDP wrapper, which all-reduces the gradients in
+    backward. ckpt.model stays the bare model: checkpoint tensor names have no 'module.'."""
+    model = run.ckpt.model
+    if not run.ctx.distributed:
+        return model
+    return DistributedDataParallel(model, device_ids=[run.device] if run.device.type == "cuda"
+                                   else None)
+
+
+def train(cfg: TrainConfig, out: str | Path | None = None, resume: bool = False,
+          on_progress: Callable[[Progress], bool | None] | None = None,
+          log: Callable[[str], None] = print) -> TrainResult:
+    """Train a model; write it to `out` at each evaluation and at the end (if given).
+
+    on_progress(progress) is called after every step; returning True stops training
+    (the app's Stop button). With resume=True, training continues from `out`.
+
+    Inside a torchrun process group (see cli/train.py and distributed.py) this process is
+    one rank of W: it trains on its own data shard through DDP, and only rank 0 calls `log`
+    and `on_progress`, evaluates and writes `out`; rank 0's clock and stop decision are
+    broadcast so that every rank takes the same steps. Progress then counts the global
+    batch (loss, accuracy and tokens/s over all ranks).
+    """
+    ctx = distributed.context()  # rank 0 of 1 unless torchrun started this process
+    if not ctx.is_main:
+        log, on_progress = (lambda _msg: None), None
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    run = Run.begin(cfg, out, resume, ctx, log)
+    net = wrap_for_ranks(run)
+    task = task_registry.get_task(cfg.task)
+    test = [e for e in held_out(task) if in_training_range(task, e)]
+    evalset = test[: cfg.eval_size]
+    exclude = {e.source for e in held_out(task)}
+    batches = training_batches(task, cfg, run.ckpt.src_vocab, run.ckpt.tgt_vocab, exclude,
+                               first_chunk=run.step // 50, ctx=ctx)
+    history: list[Progress] = []
+    net.train()
+    with float32_inside(recurrences(net) if run.amp else []):
+        while run.step < cfg.max_steps:
+            p = run.one_step(net, next(batches))
+            run.evaluate_if_due(p, evalset)
+            history.append(p)
+            # every rank must stop at the same step, or the others would wait forever in
+            # the next all-reduce: rank 0 decides (only it evaluates and runs on_progress)
+            stop = STOPS.index(stop_reason(cfg, p, on_progress))
+            run.stopped_by = STOPS[int(ctx.from_rank0(stop))]
+            if run.stopped_by != "max_steps":
+                break
+    # the whole held-out set, training lengths; rank 0 scores it while the others wait
+    run.save(asdict(summarize(predict(run.ckpt, test))) if ctx.is_main else {})
+    ctx.barrier()
+    return TrainResult(run.ckpt, history, run.stopped_by)

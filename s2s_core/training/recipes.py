@@ -1,0 +1,62 @@
+"""The recipes of the shipped checkpoints: what each one is and how it is trained.
+
+    python -m s2s_core zoo --list
+    python -m s2s_core zoo --build             (all of them; `make checkpoints`)
+    python -m s2s_core zoo --build reverse-dot
+
+Every task ships a fixed-context model (`none`) and an `additive` attention model of
+the same size, trained for the same number of steps with the same seed; `reverse`
+also ships `dot` and `general`, and fixed-context models of other sizes d for the
+bottleneck page's capacity curve. Each build also writes metrics.json (evaluation.py).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from s2s_core.model.attention import ATTENTION_KINDS, AttentionKind
+from s2s_core.shipped import CHECKPOINT_DIR, ModelName
+from s2s_core.training.checkpoints import load, write_json
+from s2s_core.training.evaluation import evaluate
+from s2s_core.training.loop import TrainConfig, train
+
+# Per task: sizes and how long to train. Same for every attention kind of the task.
+TASK_SETTINGS: dict[str, dict] = {
+    "reverse": {"hidden": 64, "embedding": 16, "max_steps": 1500},
+    "sort": {"hidden": 128, "embedding": 32, "max_steps": 3000},
+    "dates": {"hidden": 128, "embedding": 32, "max_steps": 1000},
+    "numbers": {"hidden": 128, "embedding": 32, "max_steps": 2500},
+}
+CAPACITY_SIZES = (32, 128, 256)  # extra fixed-context reverse models: accuracy against d
+
+
+def recipes() -> dict[str, TrainConfig]:
+    """Checkpoint name -> the training config that makes it."""
+    out: dict[str, TrainConfig] = {}
+    for task, settings in TASK_SETTINGS.items():
+        kinds: tuple[AttentionKind, ...] = ATTENTION_KINDS if task == "reverse" else (
+            "none", "additive")
+        for kind in kinds:
+            out[str(ModelName(task, kind))] = TrainConfig(task=task, attention=kind, seed=0,
+                                                          eval_every=200, **settings)
+    fixed = str(ModelName("reverse", "none"))
+    for d in CAPACITY_SIZES:
+        out[str(ModelName("reverse", "none", d))] = replace(out[fixed], hidden=d)
+    return out
+
+
+def build(name: str, cfg: TrainConfig, directory: Path = CHECKPOINT_DIR) -> dict:
+    """Train one shipped model, drop its optimizer state, evaluate it; returns its metrics."""
+    out = directory / name
+    started = time.perf_counter()
+    train(cfg, out=out)
+    (out / "optimizer.safetensors").unlink(missing_ok=True)  # shipped models: weights only
+    metrics = evaluate(load(out))
+    write_json(out / "metrics.json", metrics)
+    s = metrics["in_training_range"]
+    print(f"{name}: {time.perf_counter() - started:.0f} s, held-out exact match "
+          f"{s['exact_match']:.4f} (training lengths), token accuracy {s['token_accuracy']:.4f}",
+          flush=True)
+    return metrics

@@ -1,0 +1,51 @@
+"""The frame in real Chromium: the navigation a class sees, no Deploy button, one shared task,
+and a first visit to a page's own address on a fresh server."""
+
+import time
+
+import pytest
+
+from tests.support.chromium import ARTIFACTS, app_server, browser, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+TITLES = ["Home", "Attention explorer", "Bottleneck", "Train", "Theory"]
+
+
+def nav_titles(page) -> list[str]:
+    return [t.strip() for t in page.locator("[data-testid='stSidebarNavLink']").all_inner_texts()]
+
+
+def selected_task(page) -> str:
+    return page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.inner_text()
+
+
+def test_navigation_reads_the_five_pages_and_no_deploy_button():
+    with app_server() as url, browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        wait_for_app(page, 120_000)
+        page.wait_for_selector("text=step 0 of 10", timeout=90_000)
+        assert [t.split("\n")[-1] for t in nav_titles(page)] == TITLES
+        assert page.get_by_role("button", name="Deploy").count() == 0
+        assert page.get_by_text("Deploy", exact=True).count() == 0
+        page.screenshot(path=str(ARTIFACTS / "frame-home.png"))
+
+
+def test_a_task_chosen_on_one_page_is_the_task_on_every_page():
+    with app_server() as url, browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/bottleneck")  # a fresh server's first visit: a page's own address
+        wait_for_app(page, 120_000)
+        page.wait_for_selector("text=The bottleneck: one vector c", timeout=90_000)
+        assert page.get_by_text("Page not found").count() == 0
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+        page.get_by_role("option", name="Read a date").click()
+        wait_for_app(page, 120_000)
+        for title in ("Theory", "Train", "Attention explorer", "Home"):
+            page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
+            time.sleep(0.5)
+            wait_for_app(page, 120_000)
+            assert "Read a date" in selected_task(page), title
+        page.wait_for_selector("text=step 0 of 11", timeout=90_000)  # the dates default input
+        page.screenshot(path=str(ARTIFACTS / "frame-task-kept.png"))

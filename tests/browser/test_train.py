@@ -1,0 +1,51 @@
+"""The Train page in real Chromium: train a tiny model, watch its curves, then find it on
+the home page (same tab, same session). Screenshots under artifacts/."""
+
+import pytest
+
+from tests.support.chromium import ARTIFACTS, app_server, browser, wait_for_app
+from tests.support.jobs import WAIT_S
+
+pytestmark = pytest.mark.browser
+
+
+def test_page_in_chromium_trains_and_the_home_page_offers_the_model():
+    with app_server() as url, browser() as b:
+        page = b.new_page(viewport={"width": 1400, "height": 1800})
+        page.goto(url)
+        page.wait_for_selector("text=step 0 of 10", timeout=90_000)
+        page.get_by_role("link", name="Train").click()
+        start = page.get_by_role("button", name="▶ Start training")
+        start.wait_for(timeout=90_000)
+        wait_for_app(page)
+        sliders = page.get_by_role("slider")
+        for k, keys in enumerate([["Home"], ["Home", "ArrowRight"]]):  # d = 16, 10 s
+            for key in keys:
+                sliders.nth(k).focus()
+                sliders.nth(k).press(key)
+                wait_for_app(page)
+        start.click()
+        page.wait_for_function(  # a few steps in: the curves have points
+            r"""() => [...document.querySelectorAll("[data-testid='stProgress']")].some(
+                   p => /Training reverse-additive-d16: step ([2-9]\d|\d{3,})/
+                        .test(p.innerText))""", timeout=60_000)
+        page.wait_for_selector("[data-testid='stVegaLiteChart'] svg, "
+                               "[data-testid='stVegaLiteChart'] canvas", timeout=60_000)
+        page.wait_for_timeout(500)  # let Vega draw the lines
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "e2e-train-running.png"), full_page=True)
+        page.wait_for_selector("text=Trained reverse-additive-d16", timeout=WAIT_S * 1000)
+        wait_for_app(page)
+        page.wait_for_selector("[data-testid='stDataFrame'] canvas", timeout=30_000)
+        page.wait_for_timeout(1000)  # the table and the final curves finish drawing
+        body = page.inner_text("body")
+        for bad in ("Traceback", "Error:", "Exception"):
+            assert bad not in body
+        page.screenshot(path=str(ARTIFACTS / "e2e-train-done.png"), full_page=True)
+        page.get_by_role("link", name="Home").click()  # same tab, same session
+        trained = r"text=/reverse-additive-d16 \(trained \d\d:\d\d\)/"  # its name, once
+        page.wait_for_selector(trained, timeout=60_000)
+        page.wait_for_selector("text=step 0 of", timeout=60_000)
+        wait_for_app(page)
+        assert "Traceback" not in page.inner_text("body")
+        page.screenshot(path=str(ARTIFACTS / "e2e-train-home.png"))

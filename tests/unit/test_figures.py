@@ -1,0 +1,254 @@
+"""The decoding figures (presentation.figures.heatmap and .step_charts): built from a Trace
+without a browser; we inspect the figure objects."""
+
+import altair as alt
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from presentation.figures.heatmap import (
+    NO_ATTENTION,
+    attention_frame,
+    attention_heatmap,
+    context_strip,
+    source_strip,
+)
+from presentation.figures.step_charts import CHOSEN, context_norm_chart, topk_bar
+from s2s_core.model.decoding import Trace, greedy_trace
+from tests.support.models import tiny_checkpoint
+
+SOURCE = "attention"  # 9 letters, 't' three times and 'n' twice: they must stay 9 columns
+MAX_STEPS = 6
+
+
+def make_trace(kind: str, **kw) -> Trace:
+    ckpt = tiny_checkpoint(kind)
+    return greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, SOURCE, MAX_STEPS, **kw)
+
+
+@pytest.fixture(scope="module")
+def trace() -> Trace:
+    return make_trace("additive")
+
+
+@pytest.fixture(scope="module")
+def plain() -> Trace:
+    return make_trace("none")
+
+
+def valid_plotly(fig: go.Figure) -> go.Figure:
+    """The figure rebuilt with Plotly's validation: raises on any property Plotly rejects."""
+    return go.Figure(data=[t.to_plotly_json() for t in fig.data],
+                     layout=fig.layout.to_plotly_json())
+
+
+def valid_vega_lite(spec: dict) -> dict:
+    """The spec checked against the Vega-Lite schema (Altair's from_dict raises if invalid)."""
+    alt.LayerChart.from_dict(spec)
+    return spec
+
+
+def test_heatmap_has_one_column_per_source_position(trace):
+    fig = valid_plotly(attention_heatmap(trace))
+    heat = fig.data[0]
+    n = len(trace.steps)
+    assert np.asarray(heat.z).shape == (n, 9)
+    assert list(heat.x) == list(range(1, 10))  # j = 1..T, the paper's indices
+    assert list(fig.layout.xaxis.tickvals) == list(range(1, 10))
+    assert list(fig.layout.xaxis.ticktext) == list(SOURCE)
+    assert heat.zmin == 0 and heat.zmax == 1
+    assert heat.colorbar.title.text == "α"
+    assert heat.colorscale[0] == (0.0, "rgb(247,251,255)")  # alpha = 0 is white, 1 dark blue
+    np.testing.assert_allclose(np.asarray(heat.z), [s.attention for s in trace.steps])
+
+
+def test_heatmap_rows_in_step_order_step_one_on_top(trace):
+    fig = attention_heatmap(trace)
+    assert list(fig.layout.yaxis.tickvals) == list(range(1, len(trace.steps) + 1))
+    assert fig.layout.yaxis.ticktext[0].startswith("1 · ")
+    lo, hi = fig.layout.yaxis.range
+    assert lo > hi  # reversed: y = 1 (step 1) at the top
+
+
+def test_heatmap_upto_and_current_row(trace):
+    fig = valid_plotly(attention_heatmap(trace, upto=3, current=2))
+    assert np.asarray(fig.data[0].z).shape == (3, 9)
+    assert len(fig.layout.yaxis.ticktext) == 3
+    (shape,) = fig.layout.shapes
+    assert shape.type == "rect" and (shape.y0, shape.y1) == (1.5, 2.5)  # row of step 2
+    assert (shape.x0, shape.x1) == (0.5, 9.5)
+    assert not attention_heatmap(trace, upto=3, current=5).layout.shapes  # beyond upto
+
+
+def test_heatmap_before_the_first_step(trace):
+    fig = valid_plotly(attention_heatmap(trace, upto=0, current=1, strip=True,
+                                         hint="press Next ▶: each step adds its row α_i·"))
+    assert np.asarray(fig.data[0].z).shape == (0, 9)
+    assert list(fig.layout.xaxis.ticktext) == list(SOURCE)
+    assert not fig.layout.shapes
+    assert np.asarray(fig.data[1].z).tolist() == [[0.0] * 9]  # the strip, uncoloured
+    texts = [a.text for a in fig.layout.annotations]
+    assert "the source x_1 … x_T" in texts  # over the strip
+    assert any(t.startswith("press Next") for t in texts)  # where the rows will be
+    no_hint = attention_heatmap(trace, upto=0, strip=True)
+    assert not any(a.text.startswith("press") for a in no_hint.layout.annotations)
+    assert "α_ij" not in fig.data[1].hovertemplate  # no weights to show yet
+
+
+def test_heatmap_hover_carries_tokens_and_scores(trace):
+    heat = attention_heatmap(trace).data[0]
+    np.testing.assert_allclose(np.asarray(heat.customdata), [s.scores for s in trace.steps])
+    assert "e_ij = %{customdata" in heat.hovertemplate and "α_ij = %{z" in heat.hovertemplate
+    # %{y} and %{x} show the tick labels "i · y_i" and x_j; the text holds the position j
+    assert "y_i: %{y}" in heat.hovertemplate and "x_j: %{x}" in heat.hovertemplate
+    assert "j = %{text}" in heat.hovertemplate
+    assert np.asarray(heat.text).tolist() == [[str(j) for j in range(1, 10)]] * len(trace.steps)
+
+
+def test_heatmap_cell_labels_and_classroom_mode(trace):
+    small, large = attention_heatmap(trace), valid_plotly(attention_heatmap(trace, large=True))
+    assert small.data[0].texttemplate == "%{z:.2f}"
+    assert large.layout.font.size >= 20 and large.layout.height > small.layout.height
+    assert attention_heatmap(trace, title="mine").layout.title.text == "mine"
+
+
+def test_heatmap_with_the_source_strip_of_the_current_step(trace):
+    fig = valid_plotly(attention_heatmap(trace, upto=5, current=2, strip=True))
+    heat, strip = fig.data
+    assert strip.yaxis == "y2" and list(strip.x) == list(heat.x)  # the same columns
+    np.testing.assert_allclose(np.asarray(strip.z)[0], trace.steps[1].attention)  # step 2
+    texts = [a.text for a in fig.layout.annotations]
+    assert texts[0] == "i · y_i"  # the rows' header
+    assert any("step i = 2" in t for t in texts[1:])  # the strip's label
+    assert list(np.asarray(strip.text)[0]) == list(SOURCE)
+    rows, below = fig.layout.yaxis.domain, fig.layout.yaxis2.domain
+    assert below[1] < rows[0]  # the strip sits under the rows
+    assert fig.layout.height > attention_heatmap(trace, upto=5, current=2).layout.height
+
+
+def test_heatmap_of_a_one_symbol_input():
+    ckpt = tiny_checkpoint("additive")
+    one = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "a", 3)
+    fig = valid_plotly(attention_heatmap(one, upto=2, current=2, strip=True))
+    assert np.asarray(fig.data[0].z).shape == (2, 1)
+    np.testing.assert_allclose(np.asarray(fig.data[0].z), 1.0)  # one position takes it all
+    assert (fig.layout.shapes[0].x0, fig.layout.shapes[0].x1) == (0.5, 1.5)
+
+
+def test_no_attention_raises(plain):
+    with pytest.raises(ValueError, match="no attention"):
+        attention_heatmap(plain)
+    with pytest.raises(ValueError, match="fixed context vector"):
+        attention_frame(plain)
+
+
+def test_source_strip_one_cell_per_token(trace):
+    weights = trace.steps[0].attention
+    strip = valid_plotly(source_strip(trace.source_tokens, weights)).data[0]
+    assert np.asarray(strip.z).shape == (1, 9)
+    assert list(np.asarray(strip.text)[0]) == list(SOURCE)
+    assert list(strip.x) == list(range(1, 10))
+    assert strip.zmin == 0 and strip.zmax == 1
+    np.testing.assert_allclose(np.asarray(strip.z)[0], weights)
+    empty = source_strip(list(SOURCE), None).data[0]
+    assert np.asarray(empty.z).tolist() == [[0.0] * 9]
+
+
+def test_topk_bar_marks_the_chosen_token(trace):
+    step = trace.steps[0]
+    spec = valid_vega_lite(topk_bar(step))
+    rows = spec["datasets"]["topk"]
+    assert len(rows) == len(step.topk)
+    assert [r["token"] for r in rows if r["role"] == CHOSEN] == [step.token]
+    assert [r["prob"] for r in rows] == pytest.approx([p for _, p in step.topk])
+    color = spec["layer"][0]["encoding"]["color"]
+    assert color["scale"]["domain"][0] == CHOSEN
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 1]
+    assert "P(y_i | y_<i, X)" in spec["title"]["text"] and "red" in spec["title"]["subtitle"]
+    later = topk_bar(trace.steps[1])  # another step: the same spec, other rows
+    assert {k: v for k, v in later.items() if k != "datasets"} == \
+        {k: v for k, v in spec.items() if k != "datasets"}
+
+
+def test_topk_bar_adds_a_forced_token_outside_the_top_k(trace):
+    outside = next(ch for ch in "abcdefghijklmnopqrstuvwxyz"
+                   if ch not in {tok for tok, _ in trace.steps[0].topk})
+    step = make_trace("additive", force={1: outside}).steps[0]
+    rows = valid_vega_lite(topk_bar(step))["datasets"]["topk"]
+    assert len(rows) == len(step.topk) + 1
+    assert rows[-1] == {"token": outside, "prob": pytest.approx(step.prob), "role": CHOSEN}
+
+
+def test_topk_bar_steps_share_one_template_but_not_their_rows(trace):
+    first, second = topk_bar(trace.steps[0]), topk_bar(trace.steps[1])
+    first["layer"][0]["encoding"]["x"]["scale"]["domain"].append(9)  # a caller changes one...
+    first["title"]["text"] = "mine"
+    again = topk_bar(trace.steps[0])  # ... and no other spec, now or later, sees it
+    assert again["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 1]
+    assert second["title"]["text"] == again["title"]["text"] != "mine"
+    assert topk_bar(trace.steps[0], large=True)["config"]["axis"]["labelFontSize"] > \
+        second["config"]["axis"]["labelFontSize"]
+
+
+def test_context_norm_chart_with_fixed_rule(trace, plain):
+    norms = [s.context_norm for s in trace.steps]
+    spec = valid_vega_lite(context_norm_chart(norms, fixed_norm=plain.fixed_context_norm,
+                                              current=2))
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks.count("rule") == 2  # the fixed ||c|| and the current step
+    assert spec["datasets"]["fixed"][0]["label"] == "fixed c (no attention)"
+    assert [r["norm"] for r in spec["datasets"]["norms"]] == pytest.approx(norms)
+    assert spec["datasets"]["current"] == [{"step": 2}]
+    domain = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert len(domain) == 2
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, len(norms)]
+    early = context_norm_chart(norms[:2], current=2, n_steps=31)
+    assert early["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, 31]  # the whole output
+    early["layer"][0]["encoding"]["x"]["scale"]["domain"][1] = 99  # a caller's change stays its
+    later = context_norm_chart(norms[:3], current=3, n_steps=31)
+    assert later["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, 31]
+
+
+def test_context_norm_chart_without_steps():
+    spec = valid_vega_lite(context_norm_chart([]))
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line"]
+    assert spec["datasets"]["norms"] == []
+    spec = valid_vega_lite(context_norm_chart([], fixed_norm=1.5, current=1))
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line", "rule", "text"]
+
+
+def test_context_strip(trace):
+    c = trace.steps[0].context
+    fig = valid_plotly(context_strip(c))
+    heat = fig.data[0]
+    assert np.asarray(heat.z).shape == (1, len(c))
+    assert heat.zmid == 0  # diverging, centred on 0: red below, blue above
+    assert heat.colorscale[0][1] == "rgb(103,0,31)" and heat.colorscale[-1][1] == "rgb(5,48,97)"
+    assert f"d = {len(c)}" in fig.layout.title.text
+
+
+def test_attention_frame(trace):
+    frame = attention_frame(trace)
+    assert list(frame.columns) == ["step", "output"] + [
+        f"{j}:{ch}" for j, ch in enumerate(SOURCE, start=1)]
+    assert list(frame.columns[2:5]) == ["1:a", "2:t", "3:t"]
+    assert list(frame.index) == list(frame["step"]) == [s.index for s in trace.steps]
+    np.testing.assert_allclose(frame.iloc[:, 2:].sum(axis=1), 1.0, atol=1e-5)
+    assert len(attention_frame(trace, upto=2)) == 2
+    assert len(attention_frame(trace, upto=0)) == 0
+
+
+def test_message_is_the_one_the_app_shows():
+    assert NO_ATTENTION == (
+        "this model has no attention: it uses one fixed context vector c for every step")
+
+
+def test_the_spec_checks_above_reject_a_wrong_property(trace):
+    fig = attention_heatmap(trace)
+    bad = fig.data[0].to_plotly_json() | {"zmiddle": 0}  # no such heatmap property
+    with pytest.raises(ValueError):
+        go.Figure(data=[bad])
+    spec = topk_bar(trace.steps[0])
+    spec["layer"][0]["mark"] = {"type": "barr"}
+    with pytest.raises(Exception, match="barr"):
+        valid_vega_lite(spec)

@@ -1,0 +1,45 @@
+"""Model names are built and parsed in one place (s2s_core/shipped.py); metrics read safely."""
+
+from __future__ import annotations
+
+import pytest
+
+from s2s_core.shipped import ModelName, capacity_names, read_metrics, shipped_names
+from s2s_core.training.recipes import recipes
+
+
+def test_names_round_trip():
+    for name in ("reverse-additive", "dates-none", "reverse-none-d32", "numbers-general"):
+        parsed = ModelName.parse(name)
+        assert parsed is not None and str(parsed) == name
+    assert ModelName.parse("reverse-none-d32") == ModelName("reverse", "none", 32)
+
+
+@pytest.mark.parametrize("name", ["reverse", "reverse-luong", "../reverse-none", "Reverse-dot",
+                                  "reverse-additive-d64 (trained 14:03)", "", "reverse-none-dx"])
+def test_anything_else_is_not_a_shipped_name(name):
+    assert ModelName.parse(name) is None
+
+
+def test_every_recipe_has_a_parsable_name():
+    for name in recipes():
+        assert str(ModelName.parse(name)) == name
+
+
+def test_shipped_names_in_the_order_of_the_kinds():
+    assert shipped_names("reverse") == ["reverse-none", "reverse-additive", "reverse-dot",
+                                        "reverse-general"]
+    assert shipped_names("no-such-task") == []
+
+
+def test_capacity_names_smallest_d_first():
+    names = capacity_names("reverse")
+    sizes = [read_metrics(n)["hidden"] for n in names]
+    assert sizes == sorted(sizes) and len(names) == 4 and "reverse-none" in names
+
+
+@pytest.mark.parametrize("name", ["../checkpoints/reverse-none", "..", ".", "", "a/b"])
+def test_a_path_is_never_read_as_a_name(name):
+    assert read_metrics(name, missing_ok=True) is None
+    with pytest.raises(FileNotFoundError):
+        read_metrics(name)

@@ -1,0 +1,69 @@
+"""The frame around every page: what app.py runs before the page, in this order.
+
+    the page config             once
+    the navigation              st.navigation: Home, Attention explorer, Bottleneck, Train, Theory
+    the link                    read once per browser session (task, model, input, step)
+    a finished training job     handed to the session that started it (the Train page)
+    the shared sidebar          task, model and input where the page uses them, Classroom
+                                mode, figure format: the same values on every page
+
+Streamlit still knows its legacy pages/ folder: until st.navigation has been called once in
+a server process (its very first run), and in every AppTest run, it looks a page file up by
+its address and runs it alone, without app.py. So each page's address is its file's name
+(the file is found: no "page not found") and each page starts with `ensure()`: run alone,
+it draws this frame itself, then goes on as if app.py had run it. Either way the frame's
+widgets are drawn as app.py's (`_as_entrypoint`), so they keep their state from run to run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from . import navigation, session, sidebar, training_jobs
+
+_FRAMED: ContextVar[bool] = ContextVar("framed", default=False)  # this run has its frame
+
+
+@contextmanager
+def _as_entrypoint() -> Iterator[None]:
+    """Streamlit tells widgets apart by the script that draws them: draw these as app.py's,
+    also when Streamlit runs a page file alone, so their ids (and state) never change."""
+    ctx = get_script_run_ctx()
+    if ctx is None:  # not inside a Streamlit run (bare mode)
+        yield
+        return
+    with ctx.run_with_active_hash(ctx.pages_manager.main_script_hash):
+        yield
+
+
+def draw() -> st.Page:
+    """Everything around the page; returns the page the student is on."""
+    with _as_entrypoint():
+        st.set_page_config(page_title="Seq2Seq Attention Lab", page_icon="🔍", layout="wide")
+        page = st.navigation(navigation.st_pages())
+        notes = session.init_from_url()
+        training_jobs.deliver(st.session_state)
+        sidebar.draw(navigation.current(page))
+        for note in notes:
+            st.warning(note)
+    return page
+
+
+def run(page: st.Page) -> None:
+    """Run the page inside the frame just drawn (app.py's last line)."""
+    framed = _FRAMED.set(True)
+    try:
+        page.run()
+    finally:
+        _FRAMED.reset(framed)
+
+
+def ensure() -> None:
+    """A page's first call: if Streamlit ran the page alone, draw the frame here."""
+    if not _FRAMED.get():
+        draw()
