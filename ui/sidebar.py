@@ -74,28 +74,36 @@ def random_example() -> None:
     session.restart()
 
 
+def _model_choice() -> None:
+    """The Model choice among this task's models (its additive one if the last is not there)."""
+    ss = st.session_state
+    names = models.model_names(ss.task)
+    if ss.get("model") not in names:
+        ss.model = models.default_model(ss.task)
+    st.selectbox("Model", names, key="model", format_func=models.label,
+                 on_change=session.restart, persist_state=session.KEEP,
+                 help="none: one fixed context vector c for every step (seed §4–6); "
+                      "additive, dot, general: attention's score functions (seed §7)")
+
+
+def _input_box() -> None:
+    """The Input box, and a Random example from the held-out set under it."""
+    task = tasks.get_task(st.session_state.task)
+    st.text_input("Input", key="input", on_change=session.restart, persist_state=session.KEEP,
+                  help=f"Up to {task.max_source_len} symbols from the task's alphabet")
+    st.button("Random example", on_click=random_example, width="stretch",
+              help="A random input from this task's held-out set (never seen in training)")
+
+
 def draw(page: PageSpec) -> Choices:
     """The shared sidebar for `page`; returns its choices."""
-    ss = st.session_state
     with st.sidebar:
         st.selectbox("Task", list(tasks.TASKS), key="task", on_change=session.on_task_change,
                      format_func=task_title)
         if page.uses_model:
-            names = models.model_names(ss.task)
-            if ss.get("model") not in names:
-                ss.model = models.default_model(ss.task)
-            st.selectbox("Model", names, key="model", format_func=models.label,
-                         on_change=session.restart, persist_state=session.KEEP,
-                         help="none: one fixed context vector c for every step (seed §4–6); "
-                              "additive, dot, general: attention's score functions (seed §7)")
+            _model_choice()
         if page.uses_input:
-            task = tasks.get_task(ss.task)
-            st.text_input("Input", key="input", on_change=session.restart,
-                          persist_state=session.KEEP,
-                          help=f"Up to {task.max_source_len} symbols from the task's alphabet")
-            st.button("Random example", on_click=random_example, width="stretch",
-                      help="A random input from this task's held-out set (never seen in "
-                           "training)")
+            _input_box()
         _PAGE_SECTION.set(st.container())
         large = st.toggle("Classroom mode", key="classroom",
                           help="Large fonts and figures for a projector")

@@ -140,26 +140,43 @@ def _layout(trace: Trace, steps: list[Step], frame: _Frame, large: bool,
     overflow checks measure every label in the browser, ~100 ms per redraw. The rows'
     header "i · y_i" stands above their labels (an axis title would need measuring too).
     """
-    T, n, size = len(trace.source_tokens), len(steps), font_size(large)
+    size = font_size(large)
     row_labels = [f"{s.index} · {s.token}" for s in steps]
     label_px = _text_px(max([*row_labels, "i · y_i"], key=len), size)
+    header = dict(text="i · y_i", xref="paper", yref="paper", x=0.0, y=1.0, xanchor="right",
+                  yanchor="bottom", xshift=-8, yshift=6, showarrow=False, font=dict(size=size))
     return dict(
         title=dict(text=title or "attention α_ij (row i: output step, column j: source x_j)",
                    y=0.98, yanchor="top"),
         height=frame.plot_px + (110 if large else 80) + 20, font=dict(size=size),
         margin=dict(l=int(label_px + 16), r=10, t=110 if large else 80, b=20),
-        plot_bgcolor="white",
-        xaxis=dict(tickvals=list(range(1, T + 1)), ticktext=list(trace.source_tokens),
-                   range=[0.5, T + 0.5], side="top", showgrid=False, zeroline=False,
-                   automargin=False, ticklabeloverflow="allow"),
-        yaxis=dict(domain=[frame.top, 1.0],
-                   tickvals=list(range(1, n + 1)), ticktext=row_labels,
-                   range=[max(n, 1) + 0.5, 0.5],  # reversed: step 1 at the top
-                   showgrid=False, zeroline=False, automargin=False, ticklabeloverflow="allow"),
-        annotations=[dict(  # the rows' header, beside the source tokens on top
-            text="i · y_i", xref="paper", yref="paper", x=0.0, y=1.0, xanchor="right",
-            yanchor="bottom", xshift=-8, yshift=6, showarrow=False, font=dict(size=size))],
+        plot_bgcolor="white", **_axes(trace.source_tokens, row_labels, frame.top),
+        annotations=[header],  # the rows' header, beside the source tokens on top
     )
+
+
+def _axes(tokens: list[str], row_labels: list[str], top: float) -> dict[str, dict]:
+    """x: the source positions j = 1..T on top; y: the steps i = 1..n, step 1 on top."""
+    T, n = len(tokens), len(row_labels)
+    fixed = dict(showgrid=False, zeroline=False, automargin=False, ticklabeloverflow="allow")
+    return dict(
+        xaxis=dict(tickvals=list(range(1, T + 1)), ticktext=list(tokens),
+                   range=[0.5, T + 0.5], side="top", **fixed),
+        yaxis=dict(domain=[top, 1.0], tickvals=list(range(1, n + 1)), ticktext=row_labels,
+                   range=[max(n, 1) + 0.5, 0.5], **fixed),  # reversed: step 1 at the top
+    )
+
+
+def _hint(text: str, frame: _Frame, large: bool) -> dict:
+    """A line written where the rows will be, before the first step."""
+    return dict(text=text, xref="paper", yref="paper", x=0.5, y=(frame.top + 1.0) / 2,
+                showarrow=False, font=dict(size=font_size(large), color=MUTED_COLOR))
+
+
+def _outline(i: int, T: int) -> dict:
+    """A red frame around row i: the current step."""
+    return dict(type="rect", xref="x", yref="y", x0=0.5, x1=T + 0.5, y0=i - 0.5, y1=i + 0.5,
+                fillcolor="rgba(0,0,0,0)", line=dict(color=CURRENT_COLOR, width=4))
 
 
 def _add_strip(data: list[dict], layout: dict[str, Any], trace: Trace,
@@ -189,24 +206,19 @@ def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None
     Raises ValueError(NO_ATTENTION) for a model without attention.
     """
     steps = _alpha_steps(trace, upto)
-    T, n = len(trace.source_tokens), len(steps)
+    n = len(steps)
     frame = _frame(n, large, strip)
     layout = _layout(trace, steps, frame, large, title)
     data = [_alpha_trace(trace, steps, large)]
     data[0]["colorbar"].update(len=1.0 - frame.top, y=1.0, yanchor="top")
     now = current if current is not None and 1 <= current <= n else None
     if strip:
-        _add_strip(data, layout, trace, steps[now - 1].attention if now else None, current,
-                   frame, large)
+        weights = steps[now - 1].attention if now else None
+        _add_strip(data, layout, trace, weights, current, frame, large)
     if n == 0 and hint:  # no rows yet: say so where they will appear
-        layout["annotations"].append(dict(
-            text=hint, xref="paper", yref="paper",
-            x=0.5, y=(frame.top + 1.0) / 2, showarrow=False,
-            font=dict(size=font_size(large), color=MUTED_COLOR)))
-    if now is not None:  # the current row, outlined
-        layout["shapes"] = [dict(type="rect", xref="x", yref="y", x0=0.5, x1=T + 0.5,
-                                 y0=now - 0.5, y1=now + 0.5, fillcolor="rgba(0,0,0,0)",
-                                 line=dict(color=CURRENT_COLOR, width=4))]
+        layout["annotations"].append(_hint(hint, frame, large))
+    if now is not None:
+        layout["shapes"] = [_outline(now, len(trace.source_tokens))]
     return _figure(dict(data=data, layout=layout))
 
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 import torch
 from torch import Tensor
 
-from s2s_core.model.rnn import Encoded, Seq2Seq
-from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID, SOS_ID, InputError, Vocab
+from s2s_core.model.rnn import Encoded, Seq2Seq, State
+from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID, SOS, SOS_ID, InputError, Vocab
 
 TOP_K = 5
 
@@ -118,69 +119,80 @@ def encode_source(model: Seq2Seq, src_vocab: Vocab, source: str) -> Encoded:
     return model.encode(ids, torch.tensor([ids.size(1)], device=model.device))
 
 
-def _record(i: int, token_id: int | None, probs: Tensor, c: Tensor, s: Tensor, alpha, e,
-            tgt_vocab: Vocab, forced: bool, k: int = TOP_K) -> Step:
-    """Turn one step's tensors (batch row 0) into a Step of plain Python numbers.
+class StepTensors(NamedTuple):
+    """One decoder step of a batch, as tensors: what `_record` turns into Steps."""
 
-    token_id None: the step takes the most likely token (greedy).
+    logits: Tensor  # (B, V)  W_o [s_i ; c_i] + b_o; a softmax gives P(y_i | y_<i, X)
+    c: Tensor  # (B, d)       c_i
+    s: Tensor  # (B, d)       s_i
+    alpha: Tensor | None  # (B, T) alpha_i. (None without attention)
+    e: Tensor | None  # (B, T)     e_i.
+
+
+def decoder_step(model: Seq2Seq, y_emb: Tensor, state: State, enc: Encoded
+                 ) -> tuple[State, StepTensors]:
+    """s_i from (E y_{i-1}, s_{i-1}, c_i), and the logits of P(y_i | y_<i, X): (B, emb) in."""
+    state, c, alpha, e = model.decoder.advance(y_emb, state, enc)
+    s = model.decoder.s(state)
+    return state, StepTensors(model.decoder.readout(s, c), c, s, alpha, e)
+
+
+def _record(i: int, token_id: int | None, probs: Tensor, out: StepTensors, row: int,
+            tgt_vocab: Vocab, forced: bool, k: int = TOP_K) -> Step:
+    """Batch row `row` of one step's tensors as a Step of plain Python numbers.
+
+    probs: P(y_i | y_<i, X) of that row (V,). token_id None: the most likely token (greedy).
     """
     top_p, top_i = (t.tolist() for t in probs.topk(min(k, probs.numel())))
     if token_id is None:
         token_id = top_i[0]
     prob = top_p[top_i.index(token_id)] if token_id in top_i else probs[token_id].item()
+    c, s = out.c[row], out.s[row]
     norms = torch.linalg.vector_norm(torch.stack([c, s]), dim=1).tolist()
-    return Step(
-        index=i,
-        token=tgt_vocab.itos[token_id],
-        prob=prob,
-        topk=list(zip([tgt_vocab.itos[t] for t in top_i], top_p)),
-        attention=None if alpha is None else alpha.tolist(),
-        scores=None if e is None else e.tolist(),
-        context=c.tolist(),
-        context_norm=norms[0],
-        state_norm=norms[1],
-        forced=forced,
-    )
+    return Step(index=i, token=tgt_vocab.itos[token_id], prob=prob,
+                topk=list(zip([tgt_vocab.itos[t] for t in top_i], top_p)),
+                attention=None if out.alpha is None else out.alpha[row].tolist(),
+                scores=None if out.e is None else out.e[row].tolist(), context=c.tolist(),
+                context_norm=norms[0], state_norm=norms[1], forced=forced)
+
+
+def forced_tokens(tgt_vocab: Vocab, force: dict[int, str] | None, target: str | None
+                  ) -> dict[int, str]:
+    """{step i: token} to impose: a what-if's `force`, or a whole `target` and then <eos>.
+    InputError for a token that is not an output symbol."""
+    force = dict(force or {})
+    if target is not None:
+        force.update({i + 1: ch for i, ch in enumerate(target)})
+        force[len(target) + 1] = EOS
+    for i, tok in force.items():
+        if tok not in tgt_vocab.stoi:
+            raise InputError(f"cannot force {tok!r} at step {i}: not an output symbol here")
+    return force
 
 
 @torch.inference_mode()
-def greedy_steps(
-    model: Seq2Seq,
-    src_vocab: Vocab,
-    tgt_vocab: Vocab,
-    source: str,
-    max_steps: int,
-    force: dict[int, str] | None = None,
-    target: str | None = None,
-    enc: Encoded | None = None,
-) -> Iterator[Step]:
+def greedy_steps(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
+                 max_steps: int, force: dict[int, str] | None = None, target: str | None = None,
+                 enc: Encoded | None = None) -> Iterator[Step]:
     """Yield the steps of greedy decoding, one at a time, until <eos> or max_steps.
 
     force={i: token} imposes y_i = token at step i and continues greedily (a what-if);
     target="..." follows that whole output (forced decoding), then <eos>.
     enc: the source already encoded (encode_source), to skip encoding it again.
     """
-    force = dict(force or {})
+    force = forced_tokens(tgt_vocab, force, target)
     if target is not None:
-        force.update({i + 1: ch for i, ch in enumerate(target)})
-        force[len(target) + 1] = EOS
         max_steps = len(target) + 1
-    for i, tok in force.items():
-        if tok not in tgt_vocab.stoi:
-            raise InputError(f"cannot force {tok!r} at step {i}: not an output symbol here")
     enc = enc or encode_source(model, src_vocab, source)
     state = model.decoder.init_state(enc)
     E = model.decoder.embed.weight  # row y of E is the embedding E y
     token_id = SOS_ID
     for i in range(1, max_steps + 1):
-        y_emb = E[token_id : token_id + 1]  # E y_{i-1} as a batch of one: (1, emb)
-        state, c, alpha, e = model.decoder.advance(y_emb, state, enc)
-        s = model.decoder.s(state)
-        probs = torch.softmax(model.decoder.readout(s, c)[0], dim=0)
-        forced = i in force
-        step = _record(i, tgt_vocab.stoi[force[i]] if forced else None, probs, c[0], s[0],
-                       None if alpha is None else alpha[0], None if e is None else e[0],
-                       tgt_vocab, forced)
+        # E y_{i-1} as a batch of one: (1, emb)
+        state, out = decoder_step(model, E[token_id : token_id + 1], state, enc)
+        chosen = tgt_vocab.stoi[force[i]] if i in force else None
+        step = _record(i, chosen, torch.softmax(out.logits[0], dim=0), out, 0, tgt_vocab,
+                       forced=i in force)
         yield step
         token_id = tgt_vocab.stoi[step.token]
         if token_id == EOS_ID:
@@ -216,6 +228,12 @@ class Hypothesis(Written):
     score: float  # log P(y_1..y_n | X) = sum_i log P(y_i | y_<i, X)
 
 
+def _expand(enc: Encoded, n: int) -> Encoded:
+    """One source's encoding as a batch of n identical rows (the beam's hypotheses)."""
+    keys = None if enc.keys is None else enc.keys.expand(n, -1, -1)
+    return Encoded(enc.memory.expand(n, -1, -1), enc.context.expand(n, -1), None, keys)
+
+
 @torch.inference_mode()
 def beam_search(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
                 width: int, max_steps: int) -> list[Hypothesis]:
@@ -228,26 +246,22 @@ def beam_search(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
     if width < 1:
         raise InputError("beam width must be at least 1")
     enc = encode_source(model, src_vocab, source)
-    live = [Hypothesis([], 0.0)]
-    states = model.decoder.init_state(enc)
+    live: list[Hypothesis] = [Hypothesis([], 0.0)]
     finished: list[Hypothesis] = []
+    states = model.decoder.init_state(enc)
     for i in range(1, max_steps + 1):
-        n = len(live)
-        batch_enc = Encoded(enc.memory.expand(n, -1, -1), enc.context.expand(n, -1), None,
-                            None if enc.keys is None else enc.keys.expand(n, -1, -1))
-        prev = [h.steps[-1].token for h in live] if i > 1 else ["<sos>"] * n
+        prev = [h.steps[-1].token if h.steps else SOS for h in live]
         y_prev = torch.tensor([tgt_vocab.stoi[t] for t in prev], device=model.device)
-        states, c, alpha, e = model.decoder.advance(model.decoder.embed(y_prev), states, batch_enc)
-        s = model.decoder.s(states)
-        log_p = torch.log_softmax(model.decoder.readout(s, c), dim=1)  # (n, V)
+        states, out = decoder_step(model, model.decoder.embed(y_prev), states,
+                                   _expand(enc, len(live)))
+        log_p = torch.log_softmax(out.logits, dim=1)  # (n, V)
         total = torch.tensor([h.score for h in live], device=model.device)[:, None] + log_p
         best = total.flatten().topk(min(width - len(finished), total.numel()))
-        keep_rows, new_live = [], []
+        keep_rows: list[int] = []  # the rows of the hypotheses that go on
+        new_live: list[Hypothesis] = []
         for score, flat in zip(best.values.tolist(), best.indices.tolist()):
             row, token_id = divmod(flat, log_p.size(1))
-            step = _record(i, token_id, log_p[row].exp(), c[row], s[row],
-                           None if alpha is None else alpha[row], None if e is None else e[row],
-                           tgt_vocab, forced=False)
+            step = _record(i, token_id, log_p[row].exp(), out, row, tgt_vocab, forced=False)
             hyp = Hypothesis(live[row].steps + [step], score)
             if token_id == EOS_ID:
                 finished.append(hyp)
@@ -259,8 +273,8 @@ def beam_search(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
         live = new_live
         idx = torch.tensor(keep_rows, device=model.device)
         states = (states[0][idx], states[1][idx]) if isinstance(states, tuple) else states[idx]
-    return sorted(finished + (new_live if len(finished) < width else []),
-                  key=lambda h: h.score, reverse=True)[:width]
+    ranked = finished + (new_live if len(finished) < width else [])
+    return sorted(ranked, key=lambda h: h.score, reverse=True)[:width]
 
 
 @torch.inference_mode()

@@ -339,6 +339,24 @@ class Run:
             p.exact_match = summarize(predict(self.ckpt, evalset)).exact_match
             self.save({"exact_match": p.exact_match, "n": len(evalset)})
 
+    def loop(self, net: nn.Module, batches: Iterator[Batch], evalset: list[Example],
+             on_progress: Callable[[Progress], bool | None] | None) -> list[Progress]:
+        """Steps until max_steps or a reason to stop; the Progress of every step."""
+        history: list[Progress] = []
+        net.train()
+        with float32_inside(recurrences(net) if self.amp else []):
+            while self.step < self.cfg.max_steps:
+                p = self.one_step(net, next(batches))
+                self.evaluate_if_due(p, evalset)
+                history.append(p)
+                # every rank must stop at the same step, or the others would wait forever in
+                # the next all-reduce: rank 0 decides (only it evaluates and runs on_progress)
+                stop = STOPS.index(stop_reason(self.cfg, p, on_progress))
+                self.stopped_by = STOPS[int(self.ctx.from_rank0(stop))]
+                if self.stopped_by != "max_steps":
+                    break
+        return history
+
 
 def wrap_for_ranks(run: Run) -> nn.Module:
     """The model, or under torchrun its DDP wrapper, which all-reduces the gradients in
@@ -370,26 +388,12 @@ def train(cfg: TrainConfig, out: str | Path | None = None, resume: bool = False,
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     run = Run.begin(cfg, out, resume, ctx, log)
-    net = wrap_for_ranks(run)
     task = task_registry.get_task(cfg.task)
     test = [e for e in held_out(task) if in_training_range(task, e)]
-    evalset = test[: cfg.eval_size]
-    exclude = {e.source for e in held_out(task)}
+    exclude = {e.source for e in held_out(task)}  # training never sees a held-out source
     batches = training_batches(task, cfg, run.ckpt.src_vocab, run.ckpt.tgt_vocab, exclude,
                                first_chunk=run.step // 50, ctx=ctx)
-    history: list[Progress] = []
-    net.train()
-    with float32_inside(recurrences(net) if run.amp else []):
-        while run.step < cfg.max_steps:
-            p = run.one_step(net, next(batches))
-            run.evaluate_if_due(p, evalset)
-            history.append(p)
-            # every rank must stop at the same step, or the others would wait forever in
-            # the next all-reduce: rank 0 decides (only it evaluates and runs on_progress)
-            stop = STOPS.index(stop_reason(cfg, p, on_progress))
-            run.stopped_by = STOPS[int(ctx.from_rank0(stop))]
-            if run.stopped_by != "max_steps":
-                break
+    history = run.loop(wrap_for_ranks(run), batches, test[: cfg.eval_size], on_progress)
     # the whole held-out set, training lengths; rank 0 scores it while the others wait
     run.save(asdict(summarize(predict(run.ckpt, test))) if ctx.is_main else {})
     ctx.barrier()
