@@ -39,6 +39,7 @@ checkpoints: setup  ## retrain every shipped checkpoint into checkpoints/ (see R
 
 lint: setup  ## ruff, the formatter check, the layer contract (import-linter), mypy
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
 

@@ -75,11 +75,15 @@ def run() -> dict:
     bare = counter_page_ms("benchmarks/bare_app.py", heatmap=False)
     minimal = counter_page_ms("benchmarks/heatmap_app.py", heatmap=True)
     full = browser_step_ms()
-    med = {name: statistics.median(v) for name, v in
-           (("bare", bare), ("minimal", minimal), ("full", full))}
-    return {"bare_rerun_ms": med["bare"], "minimal_heatmap_ms": med["minimal"],
-            "browser_step_ms": med["full"],
-            "browser_step_vs_bare": med["full"] / med["bare"],
-            "browser_step_vs_minimal_heatmap": med["full"] / med["minimal"],
-            "runs": {"bare_rerun_ms": bare, "minimal_heatmap_ms": minimal,
-                     "browser_step_ms": full}}
+    med = {
+        name: statistics.median(v)
+        for name, v in (("bare", bare), ("minimal", minimal), ("full", full))
+    }
+    return {
+        "bare_rerun_ms": med["bare"],
+        "minimal_heatmap_ms": med["minimal"],
+        "browser_step_ms": med["full"],
+        "browser_step_vs_bare": med["full"] / med["bare"],
+        "browser_step_vs_minimal_heatmap": med["full"] / med["minimal"],
+        "runs": {"bare_rerun_ms": bare, "minimal_heatmap_ms": minimal, "browser_step_ms": full},
+    }

@@ -43,15 +43,18 @@ def seconds_to_99(seeds: tuple[int, ...] = (0, 1, 2)) -> tuple[dict, Checkpoint]
     """Wall seconds until held-out exact match >= 99% on reverse 3-30 (additive), per seed."""
     times, steps, last = [], [], None
     for seed in seeds:
-        result = train(TrainConfig(seed=seed, max_steps=1500, eval_every=50, target_exact=0.99),
-                       log=quiet)
+        result = train(
+            TrainConfig(seed=seed, max_steps=1500, eval_every=50, target_exact=0.99), log=quiet
+        )
         reached = result.stopped_by == "target_exact"
         times.append(result.history[-1].seconds if reached else float("inf"))
         steps.append(result.history[-1].step)
         last = result.checkpoint
     assert last is not None  # at least one seed
-    return {"seconds_to_99_reverse": statistics.median(times),
-            "runs": {"seconds": times, "steps": steps}}, last
+    return {
+        "seconds_to_99_reverse": statistics.median(times),
+        "runs": {"seconds": times, "steps": steps},
+    }, last
 
 
 def decode_latency(ckpt: Checkpoint, repeats: int = 300) -> dict:
@@ -74,5 +77,7 @@ def decode_latency(ckpt: Checkpoint, repeats: int = 300) -> dict:
         trace = greedy_trace(model, src_vocab, tgt_vocab, source, 41)
         trace_times.append(time.perf_counter() - t)
     assert len(trace.steps) == 20, trace.output
-    return {"decode_step_ms": 1000 * statistics.median(step_times),
-            "trace20_ms": 1000 * statistics.median(trace_times)}
+    return {
+        "decode_step_ms": 1000 * statistics.median(step_times),
+        "trace20_ms": 1000 * statistics.median(trace_times),
+    }

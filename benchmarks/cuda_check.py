@@ -25,8 +25,9 @@ def compare(name: str) -> tuple[float, int]:
     """(largest logit difference, number of differing greedy outputs) for one checkpoint."""
     cpu, gpu = load(CHECKPOINT_DIR / name, "cpu"), load(CHECKPOINT_DIR / name, "cuda")
     examples = held_out(tasks.get_task(cpu.task))[:256]
-    batch = make_batch([e.source for e in examples], [e.target for e in examples],
-                       cpu.src_vocab, cpu.tgt_vocab)
+    batch = make_batch(
+        [e.source for e in examples], [e.target for e in examples], cpu.src_vocab, cpu.tgt_vocab
+    )
     with torch.inference_mode():
         a = cpu.model(batch.src, batch.src_len, batch.tgt_in)
         g = batch.to(torch.device("cuda"))

@@ -42,40 +42,63 @@ def steady_tokens_per_s(history: list[Progress], warmup: int) -> float:
 
 
 def measure(base: TrainConfig, device: str, precision: str, steps: int, warmup: int) -> float:
-    cfg = TrainConfig(**{**vars(base), "device": device, "precision": precision,
-                         "max_steps": steps, "eval_every": 10**9, "eval_size": 1})
+    cfg = TrainConfig(
+        **{
+            **vars(base),
+            "device": device,
+            "precision": precision,
+            "max_steps": steps,
+            "eval_every": 10**9,
+            "eval_size": 1,
+        }
+    )
     result = train(cfg, log=lambda _msg: None)
     return steady_tokens_per_s(result.history, warmup)
 
 
-def run(base: TrainConfig, batch_sizes: list[int], cuda_steps: int, cpu_steps: int,
-        warmup: int) -> list[Run]:
+def run(
+    base: TrainConfig, batch_sizes: list[int], cuda_steps: int, cpu_steps: int, warmup: int
+) -> list[Run]:
     torch.set_num_threads(2)  # the CPU baseline: this project's 2-core machines
     runs = []
     for bs in batch_sizes:
         cfg = TrainConfig(**{**vars(base), "batch_size": bs})
-        runs.append(Run("cpu (2 threads)", bs, cpu_steps,
-                        measure(cfg, "cpu", "fp32", cpu_steps, warmup)))
+        runs.append(
+            Run("cpu (2 threads)", bs, cpu_steps, measure(cfg, "cpu", "fp32", cpu_steps, warmup))
+        )
         if torch.cuda.is_available():
             for precision in ("fp32", "bf16"):
-                runs.append(Run(f"cuda {precision}", bs, cuda_steps,
-                                measure(cfg, "cuda", precision, cuda_steps, warmup)))
+                runs.append(
+                    Run(
+                        f"cuda {precision}",
+                        bs,
+                        cuda_steps,
+                        measure(cfg, "cuda", precision, cuda_steps, warmup),
+                    )
+                )
     return runs
 
 
 def table(runs: list[Run]) -> str:
     cpu = {r.batch_size: r.tokens_per_s for r in runs if r.device.startswith("cpu")}
-    lines = ["| device | batch | steps | tokens/s | vs. CPU |",
-             "| --- | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| device | batch | steps | tokens/s | vs. CPU |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     for r in runs:
-        lines.append(f"| {r.device} | {r.batch_size} | {r.steps} | {r.tokens_per_s:,.0f} | "
-                     f"{r.tokens_per_s / cpu[r.batch_size]:.1f}x |")
+        lines.append(
+            f"| {r.device} | {r.batch_size} | {r.steps} | {r.tokens_per_s:,.0f} | "
+            f"{r.tokens_per_s / cpu[r.batch_size]:.1f}x |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.gpu_train", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.gpu_train",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--task", default="reverse")
     ap.add_argument("--attention", default="additive")
     ap.add_argument("--hidden", type=int, default=64)
@@ -92,13 +115,23 @@ def main(argv: list[str] | None = None) -> int:
         print("no CUDA GPU here: measuring the CPU only")
     base = TrainConfig(task=args.task, attention=args.attention, hidden=args.hidden)
     runs = run(base, args.batch_size, args.cuda_steps, args.cpu_steps, args.warmup)
-    print(f"{args.task}/{args.attention}, d={args.hidden}; GPU: {gpu}; "
-          f"CPU: {platform.processor() or platform.machine()}; torch {torch.__version__}")
+    print(
+        f"{args.task}/{args.attention}, d={args.hidden}; GPU: {gpu}; "
+        f"CPU: {platform.processor() or platform.machine()}; torch {torch.__version__}"
+    )
     print(table(runs))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"gpu": gpu, "torch": torch.__version__, "config": vars(base),
-                       "runs": [vars(r) for r in runs]}, f, indent=2)
+            json.dump(
+                {
+                    "gpu": gpu,
+                    "torch": torch.__version__,
+                    "config": vars(base),
+                    "runs": [vars(r) for r in runs],
+                },
+                f,
+                indent=2,
+            )
     return 0
 
 

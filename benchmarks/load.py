@@ -85,8 +85,7 @@ class Load:
 def query(rng: random.Random, lengths: tuple[int, int]) -> str:
     """A home-page address with a random input of the given length range."""
     source = "".join(rng.choice(LETTERS) for _ in range(rng.randint(*lengths)))
-    return urlencode({"task": "reverse", "model": "reverse-additive", "input": source,
-                      "step": 0})
+    return urlencode({"task": "reverse", "model": "reverse-additive", "input": source, "step": 0})
 
 
 def step_shown(markdown: list[str]) -> int | None:
@@ -98,6 +97,7 @@ def step_shown(markdown: list[str]) -> int | None:
 
 
 # --- one student ------------------------------------------------------------------------------
+
 
 @dataclass
 class Gate:
@@ -137,8 +137,9 @@ async def student(who: int, url: str, qs: str, gate: Gate, plan: Plan, load: Loa
             s = StreamlitSession(url, s.query_string, plan.hard_timeout)
 
 
-async def click_until(who: int, s: StreamlitSession, step: int | None, deadline: float,
-                      plan: Plan, load: Load) -> None:
+async def click_until(
+    who: int, s: StreamlitSession, step: int | None, deadline: float, plan: Plan, load: Load
+) -> None:
     """Next, Next, ..., Reset, Next, ...: each click timed, each page checked."""
     rng = random.Random(plan.seed * 1000 + who)
     for _ in range(MAX_CLICKS):
@@ -171,21 +172,25 @@ def check(who: int, run, expected: int | None, load: Load) -> int | None:
 async def classroom(url: str, plan: Plan, load: Load, cpu=lambda: 0.0) -> None:
     """All students open the page together; the clock starts once every page is open."""
     rng, gate = random.Random(plan.seed), Gate()
-    tasks = [asyncio.create_task(student(k, url, query(rng, plan.lengths), gate, plan, load))
-             for k in range(plan.sessions)]
+    tasks = [
+        asyncio.create_task(student(k, url, query(rng, plan.lengths), gate, plan, load))
+        for k in range(plan.sessions)
+    ]
     while gate.arrived < plan.sessions:
         await asyncio.sleep(0.05)
     began, cpu_began, client_began = time.perf_counter(), cpu(), time.process_time()
     gate.deadline = began + plan.seconds
     gate.open.set()
-    await asyncio.wait_for(asyncio.gather(*tasks),
-                           plan.seconds + 2 * (MAX_RECONNECTS + 1) * plan.hard_timeout)
+    await asyncio.wait_for(
+        asyncio.gather(*tasks), plan.seconds + 2 * (MAX_RECONNECTS + 1) * plan.hard_timeout
+    )
     load.seconds = time.perf_counter() - began
     load.server_cpu_s = cpu() - cpu_began
     load.client_cpu_s = time.process_time() - client_began
 
 
 # --- the server's memory ----------------------------------------------------------------------
+
 
 def server_pid() -> int:
     """Our child process running `streamlit run` (started by tests.browser.app_server)."""
@@ -256,13 +261,27 @@ class ServerWatch(threading.Thread):
 
 # --- a training job beside the server ---------------------------------------------------------
 
+
 def start_training(out: str, seconds: float) -> subprocess.Popen:
     """`python -m s2s_core train` on reverse, one thread, for at most `seconds`.
 
     Its progress bar goes to out/train.log (a pipe nobody reads would fill and stall it).
     """
-    cmd = [sys.executable, "-m", "s2s_core.cli.train", "--task", "reverse", "--threads", "1",
-           "--max-seconds", str(seconds), "--max-steps", "1000000", "--out", f"{out}/model"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "s2s_core.cli.train",
+        "--task",
+        "reverse",
+        "--threads",
+        "1",
+        "--max-seconds",
+        str(seconds),
+        "--max-steps",
+        "1000000",
+        "--out",
+        f"{out}/model",
+    ]
     with open(f"{out}/train.log", "w") as log:
         return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 
@@ -282,6 +301,7 @@ def stop_training(proc: subprocess.Popen, out: str) -> str:
 
 
 # --- one measured run -------------------------------------------------------------------------
+
 
 def measure(plan: Plan) -> Load:
     """A fresh server, `plan.sessions` students for `plan.seconds` (and training if asked)."""
@@ -311,15 +331,19 @@ def percentile(values: list[float], q: float) -> float | None:
 
 def summary(load: Load, suffix: str = "") -> dict:
     s = load.step_ms
-    return {f"load_p50_ms{suffix}": percentile(s, 50), f"load_p95_ms{suffix}": percentile(s, 95),
-            f"load_max_ms{suffix}": max(s, default=None),
-            f"load_steps{suffix}": len(s), f"load_errors{suffix}": len(load.errors),
-            f"load_steps_per_s{suffix}": len(s) / load.seconds if load.seconds else 0.0,
-            f"load_open_p50_ms{suffix}": percentile(load.open_ms, 50),
-            f"load_open_max_ms{suffix}": max(load.open_ms, default=None),
-            f"server_cpu_ms_per_step{suffix}": 1000 * load.server_cpu_s / len(s) if s else 0.0,
-            f"client_cpu_ms_per_step{suffix}": 1000 * load.client_cpu_s / len(s) if s else 0.0,
-            f"server_peak_rss_mb{suffix}": load.peak_rss_mb}
+    return {
+        f"load_p50_ms{suffix}": percentile(s, 50),
+        f"load_p95_ms{suffix}": percentile(s, 95),
+        f"load_max_ms{suffix}": max(s, default=None),
+        f"load_steps{suffix}": len(s),
+        f"load_errors{suffix}": len(load.errors),
+        f"load_steps_per_s{suffix}": len(s) / load.seconds if load.seconds else 0.0,
+        f"load_open_p50_ms{suffix}": percentile(load.open_ms, 50),
+        f"load_open_max_ms{suffix}": max(load.open_ms, default=None),
+        f"server_cpu_ms_per_step{suffix}": 1000 * load.server_cpu_s / len(s) if s else 0.0,
+        f"client_cpu_ms_per_step{suffix}": 1000 * load.client_cpu_s / len(s) if s else 0.0,
+        f"server_peak_rss_mb{suffix}": load.peak_rss_mb,
+    }
 
 
 def cell(value) -> str:
@@ -329,9 +353,19 @@ def cell(value) -> str:
 
 
 def table(out: dict, suffixes: list[str]) -> str:
-    rows = ["load_p50_ms", "load_p95_ms", "load_max_ms", "load_steps", "load_steps_per_s",
-            "load_errors", "load_open_p50_ms", "load_open_max_ms", "server_cpu_ms_per_step",
-            "client_cpu_ms_per_step", "server_peak_rss_mb"]
+    rows = [
+        "load_p50_ms",
+        "load_p95_ms",
+        "load_max_ms",
+        "load_steps",
+        "load_steps_per_s",
+        "load_errors",
+        "load_open_p50_ms",
+        "load_open_max_ms",
+        "server_cpu_ms_per_step",
+        "client_cpu_ms_per_step",
+        "server_peak_rss_mb",
+    ]
     heads = {"": "alone", "_training": "+ training"}
     lines = [f"{'metric':<22}" + "".join(f"{heads[s]:>14}" for s in suffixes)]
     for row in rows:
@@ -339,15 +373,21 @@ def table(out: dict, suffixes: list[str]) -> str:
     return "\n".join(lines)
 
 
-def run(sessions: int = 30, seconds: float = 60.0, training: bool = True,
-        think: float = 0.0, slow: float = 10.0) -> dict:
+def run(
+    sessions: int = 30,
+    seconds: float = 60.0,
+    training: bool = True,
+    think: float = 0.0,
+    slow: float = 10.0,
+) -> dict:
     """The classroom alone, then (if `training`) beside a training job: the metrics of each
     (suffix "_training" for the second) and, under "runs", a few of each one's errors."""
     out: dict = {"load_sessions": sessions, "load_seconds": seconds}
     errors: dict = {}
     for suffix in ["", "_training"] if training else [""]:
-        load = measure(Plan(sessions, seconds, slow=slow, think=think,
-                            training=suffix == "_training"))
+        load = measure(
+            Plan(sessions, seconds, slow=slow, think=think, training=suffix == "_training")
+        )
         out |= summary(load, suffix)
         errors[f"load_error_samples{suffix}"] = load.errors[:10]
         if load.training:
@@ -356,26 +396,42 @@ def run(sessions: int = 30, seconds: float = 60.0, training: bool = True,
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--sessions", type=int, default=30)
     ap.add_argument("--seconds", type=float, default=60.0)
-    ap.add_argument("--with-training", action="store_true",
-                    help="measure alone, then again while a model trains beside the server")
-    ap.add_argument("--think", type=float, default=0.0,
-                    help="mean seconds a student pauses between clicks (default 0: none)")
+    ap.add_argument(
+        "--with-training",
+        action="store_true",
+        help="measure alone, then again while a model trains beside the server",
+    )
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a student pauses between clicks (default 0: none)",
+    )
     ap.add_argument("--slow", type=float, default=10.0, help="a slower step is an error")
     args = ap.parse_args(argv)
     suffixes = ["", "_training"] if args.with_training else [""]
-    out = {"think_s": args.think, "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d"),
-           "loadavg_before": os.getloadavg()[0]}
+    out = {
+        "think_s": args.think,
+        "cpus": os.cpu_count(),
+        "date": time.strftime("%Y-%m-%d"),
+        "loadavg_before": os.getloadavg()[0],
+    }
     results = run(args.sessions, args.seconds, args.with_training, args.think, args.slow)
     out |= results.pop("runs") | results
     out["loadavg_after"] = os.getloadavg()[0]
     RESULTS.write_text(json.dumps(out, indent=2))
-    print(f"{args.sessions} sessions x {args.seconds:g} s, think {args.think:g} s, on "
-          f"{os.cpu_count()} CPUs (1-minute load average before: {out['loadavg_before']:.2f}, "
-          f"after: {out['loadavg_after']:.2f})")
+    print(
+        f"{args.sessions} sessions x {args.seconds:g} s, think {args.think:g} s, on "
+        f"{os.cpu_count()} CPUs (1-minute load average before: {out['loadavg_before']:.2f}, "
+        f"after: {out['loadavg_after']:.2f})"
+    )
     print(table(out, suffixes))
     for suffix in suffixes:
         for err in out[f"load_error_samples{suffix}"]:

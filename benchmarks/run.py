@@ -37,10 +37,14 @@ GROUPS = ("core", "browser", "load")
 
 
 def machine() -> dict:
-    return {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-            "processor": platform.processor() or platform.machine(),
-            "python": platform.python_version(), "torch": torch.__version__,
-            "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+    return {
+        "cpus": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+    }
 
 
 def run_core() -> dict:
@@ -64,10 +68,13 @@ def main(argv: list[str] | None = None) -> int:
         results = RUNNERS[group]()
         runs |= results.pop("runs")
         out |= results
-    out |= {"machine": machine(), "command": "make bench" + (f" (--only {args.only})"
-                                                               if args.only else ""),
-            "date": time.strftime("%Y-%m-%d"), "seconds": round(time.time() - started, 1),
-            "runs": runs}
+    out |= {
+        "machine": machine(),
+        "command": "make bench" + (f" (--only {args.only})" if args.only else ""),
+        "date": time.strftime("%Y-%m-%d"),
+        "seconds": round(time.time() - started, 1),
+        "runs": runs,
+    }
     LATEST.write_text(json.dumps(out, indent=2))
     print(f"{'metric':<28}{'value':>12}  target")
     for name, (op, bound) in TARGETS.items():
@@ -77,17 +84,23 @@ def main(argv: list[str] | None = None) -> int:
         ok = value >= bound if op == ">=" else value <= bound
         print(f"{name:<28}{value:>12.3f}  {op} {bound:g}  {'ok' if ok else 'MISSED'}")
     if "train_tokens_per_s" in out:
-        print(f"(tokens/s: ours {out['train_tokens_per_s']:,.0f}, tutorial-style "
-              f"{out['tutorial_tokens_per_s']:,.0f})")
+        print(
+            f"(tokens/s: ours {out['train_tokens_per_s']:,.0f}, tutorial-style "
+            f"{out['tutorial_tokens_per_s']:,.0f})"
+        )
     if "bare_rerun_ms" in out:
-        print(f"(browser: Next -> heatmap redrawn {out['browser_step_ms']:.0f} ms; bare rerun "
-              f"{out['bare_rerun_ms']:.0f} ms; minimal heatmap page "
-              f"{out['minimal_heatmap_ms']:.0f} ms)")
+        print(
+            f"(browser: Next -> heatmap redrawn {out['browser_step_ms']:.0f} ms; bare rerun "
+            f"{out['bare_rerun_ms']:.0f} ms; minimal heatmap page "
+            f"{out['minimal_heatmap_ms']:.0f} ms)"
+        )
     if "load_p50_ms" in out:
-        print(f"(load: {out['load_sessions']} sessions x {out['load_seconds']:g} s: p50 "
-              f"{out['load_p50_ms']:.0f} ms, {out['load_steps_per_s']:.1f} steps/s, server CPU "
-              f"{out['server_cpu_ms_per_step']:.1f} ms per step, peak "
-              f"{out['server_peak_rss_mb']:.0f} MB)")
+        print(
+            f"(load: {out['load_sessions']} sessions x {out['load_seconds']:g} s: p50 "
+            f"{out['load_p50_ms']:.0f} ms, {out['load_steps_per_s']:.1f} steps/s, server CPU "
+            f"{out['server_cpu_ms_per_step']:.1f} ms per step, peak "
+            f"{out['server_peak_rss_mb']:.0f} MB)"
+        )
     print(f"written to {LATEST}")
     return 0
 

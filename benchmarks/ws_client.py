@@ -93,9 +93,9 @@ TRIGGERS = ("button", "download_button")
 class StreamlitSession:
     """One browser tab's worth of Streamlit session, driven from Python (asyncio).
 
-        async with StreamlitSession(url, "task=reverse&input=hello") as s:
-            await s.open()
-            run = await s.click("Next ▶")
+    async with StreamlitSession(url, "task=reverse&input=hello") as s:
+        await s.open()
+        run = await s.click("Next ▶")
     """
 
     def __init__(self, url: str, query_string: str = "", timeout: float = 10.0) -> None:
@@ -113,9 +113,14 @@ class StreamlitSession:
     async def __aenter__(self) -> StreamlitSession:
         try:
             self._ws = await asyncio.wait_for(
-                connect(self.ws_url, subprotocols=[Subprotocol("streamlit")],
-                        max_size=MAX_MESSAGE,
-                        open_timeout=self.timeout), self.timeout)
+                connect(
+                    self.ws_url,
+                    subprotocols=[Subprotocol("streamlit")],
+                    max_size=MAX_MESSAGE,
+                    open_timeout=self.timeout,
+                ),
+                self.timeout,
+            )
         except (TimeoutError, OSError, InvalidHandshake) as err:
             raise SessionError(f"could not connect: {err!r}") from err
         return self
@@ -142,9 +147,12 @@ class StreamlitSession:
         return await self._rerun(state)
 
     def _client_state(self, fragment_id: str = "") -> ClientState:
-        state = ClientState(query_string=self.query_string,
-                            page_script_hash=self.page_script_hash, fragment_id=fragment_id,
-                            cached_message_hashes=list(self.cache))
+        state = ClientState(
+            query_string=self.query_string,
+            page_script_hash=self.page_script_hash,
+            fragment_id=fragment_id,
+            cached_message_hashes=list(self.cache),
+        )
         state.widget_states.widgets.extend(self.widgets.values())
         return state
 
@@ -225,8 +233,9 @@ class StreamlitSession:
     def _forget_stale(self, seen: set[str], fragments: set[str], status: int) -> None:
         """Drop widgets the run did not draw (a fragment run: only that fragment's)."""
         full = status == FINISHED.FINISHED_SUCCESSFULLY
-        stale = [w for w, f in self.widget_fragment.items()
-                 if w not in seen and (full or f in fragments)]
+        stale = [
+            w for w, f in self.widget_fragment.items() if w not in seen and (full or f in fragments)
+        ]
         for widget_id in stale:
             self.widgets.pop(widget_id, None)
             self.widget_fragment.pop(widget_id, None)

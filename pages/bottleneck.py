@@ -54,88 +54,138 @@ names = shipped_names(task.name)
 labels = {name: models.label(name) for name in names}
 
 st.title("The bottleneck: one vector c for the whole input")
-st.caption(f"**{task.title}.** The encoder squeezes x_1 … x_T into one c ∈ R^d, and without "
-           "attention the decoder sees nothing else (seed §6). Attention rebuilds a context "
-           "c_i = Σ_j α_ij h_j at every step from all the h_j (seed §7). Bahdanau et al. 2015, "
-           "fig. 2: the fixed-context model's translations get worse as sentences get longer, "
-           "the attention model's do not. Here is the same test on this task.")
+st.caption(
+    f"**{task.title}.** The encoder squeezes x_1 … x_T into one c ∈ R^d, and without "
+    "attention the decoder sees nothing else (seed §6). Attention rebuilds a context "
+    "c_i = Σ_j α_ij h_j at every step from all the h_j (seed §7). Bahdanau et al. 2015, "
+    "fig. 2: the fixed-context model's translations get worse as sentences get longer, "
+    "the attention model's do not. Here is the same test on this task."
+)
 if not names:
-    st.error(f"No shipped checkpoint of task {task.name!r} has metrics.json "
-             "(`python -m s2s_core evaluate` writes it).")
+    st.error(
+        f"No shipped checkpoint of task {task.name!r} has metrics.json "
+        "(`python -m s2s_core evaluate` writes it)."
+    )
     st.stop()
 
 # --- 1. accuracy by length (shipped metrics.json) ------------------------------------------
 
 st.header("1. Accuracy by input length")
-metric = st.radio("Measure", list(bn.METRICS), horizontal=True, key="bn_metric",
-                  help="exact match: the whole output right; token accuracy: share of output "
-                       "symbols right at their position")
+metric = st.radio(
+    "Measure",
+    list(bn.METRICS),
+    horizontal=True,
+    key="bn_metric",
+    help="exact match: the whole output right; token accuracy: share of output "
+    "symbols right at their position",
+)
 shipped = {labels[n]: m for n, m in shipped_metrics(tuple(names)).items()}
 frame = bn.accuracy_frame(shipped)
 train_max = bn.train_max_length(shipped)
-chart(figs.accuracy_chart(frame, metric, train_max, large,
-                          title=f"{metric} by source length, held-out set (band: 95% interval)"))
+chart(
+    figs.accuracy_chart(
+        frame,
+        metric,
+        train_max,
+        large,
+        title=f"{metric} by source length, held-out set (band: 95% interval)",
+    )
+)
 st.caption(" · ".join(bn.trend(frame, metric)))
 st.caption(
     "The held-out sets shipped with the models (2,000 sources each, never seen in training), "
     "split into buckets of 5 source lengths; the band is a Wilson 95% interval from each "
     "bucket's n. "
-    + (f"The models trained on lengths up to {train_max}: the shaded lengths test "
-       "extrapolation, like the longest sentences in Bahdanau et al.'s fig. 2. "
-       if train_max else "This task's lengths are the ones its library writes, all seen in "
-       "training. ")
+    + (
+        f"The models trained on lengths up to {train_max}: the shaded lengths test "
+        "extrapolation, like the longest sentences in Bahdanau et al.'s fig. 2. "
+        if train_max
+        else "This task's lengths are the ones its library writes, all seen in training. "
+    )
     + "Outputs of 4 or 10 symbols (numbers, dates) fit in one c, and so does what sort needs "
-    "(how many of each letter: 26 counts); 30 letters in their order (reverse) do not.")
+    "(how many of each letter: 26 counts); 30 letters in their order (reverse) do not."
+)
 
 # --- 2. the same on fresh samples (live, bounded) ------------------------------------------
 
 st.header("2. Re-run on fresh samples")
 run_names = models.model_names(task.name)
 c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
-n_fresh = c1.number_input("Sources to score", min_value=10, max_value=2000, value=500, step=50,
-                          key="bn_n")
+n_fresh = c1.number_input(
+    "Sources to score", min_value=10, max_value=2000, value=500, step=50, key="bn_n"
+)
 budget = c2.slider("Time limit (s)", 2, LIVE_MAX_SECONDS, 20, key="bn_budget")
 if c3.button("Re-run on fresh samples", key="bn_rerun", type="primary", width="stretch"):
     ss["bn_seed"] = ss.get("bn_seed", 0) + 1  # a new sample each press: seeds 1, 2, …
     bar = st.progress(0.0, text="Drawing fresh sources…")
 
     def show_progress(p: bn.LiveProgress) -> None:
-        bar.progress(p.scored / p.total, text=f"{p.scored} of {p.total} sources scored by "
-                                              f"every model · {p.elapsed:.1f} s")
+        bar.progress(
+            p.scored / p.total,
+            text=f"{p.scored} of {p.total} sources scored by every model · {p.elapsed:.1f} s",
+        )
 
     ckpts = {models.label(n): models.get_model(n) for n in run_names}
-    result = bn.reevaluate(ckpts, task, int(n_fresh), ss["bn_seed"], float(budget),
-                           show_progress, LIVE_CHUNK)
+    result = bn.reevaluate(
+        ckpts, task, int(n_fresh), ss["bn_seed"], float(budget), show_progress, LIVE_CHUNK
+    )
     bar.empty()
     ss.setdefault("bn_live", {})[task.name] = result
 live = ss.get("bn_live", {}).get(task.name)
 if live is None:
-    st.caption(f"Scores {len(run_names)} models on new sources drawn with a new seed, within "
-               "the time limit, and draws them like the chart above.")
+    st.caption(
+        f"Scores {len(run_names)} models on new sources drawn with a new seed, within "
+        "the time limit, and draws them like the chart above."
+    )
 elif not live.scored:
-    st.warning(f"Nothing was scored within the time limit ({live.seconds:.0f} s used): "
-               "raise the limit or score fewer sources.")
+    st.warning(
+        f"Nothing was scored within the time limit ({live.seconds:.0f} s used): "
+        "raise the limit or score fewer sources."
+    )
 else:
-    chart(figs.accuracy_chart(bn.accuracy_frame(live.metrics), metric, train_max, large,
-                              title=f"{metric} by source length, fresh sample (seed {live.seed})"))
-    stop = (f" — stopped at the time limit: {live.scored} of {live.requested} scored"
-            if live.stopped_early else "")
-    st.caption(f"Seed {live.seed}: {live.scored} sources scored by every model in "
-               f"{live.seconds:.1f} s{stop}. " + " · ".join(
-                   bn.trend(bn.accuracy_frame(live.metrics), metric)))
-st.caption("Fresh sources come from tasks.test_examples with a new seed. For reverse and sort "
-           "a random string of 6 or more letters is practically never one seen in training; "
-           "dates (about 840,000 possible sources) and numbers (29,999) are small enough that "
-           "fresh samples can overlap the training data — for numbers most of them will have "
-           "been seen — so their scores can be optimistic.")
+    chart(
+        figs.accuracy_chart(
+            bn.accuracy_frame(live.metrics),
+            metric,
+            train_max,
+            large,
+            title=f"{metric} by source length, fresh sample (seed {live.seed})",
+        )
+    )
+    stop = (
+        f" — stopped at the time limit: {live.scored} of {live.requested} scored"
+        if live.stopped_early
+        else ""
+    )
+    st.caption(
+        f"Seed {live.seed}: {live.scored} sources scored by every model in "
+        f"{live.seconds:.1f} s{stop}. "
+        + " · ".join(bn.trend(bn.accuracy_frame(live.metrics), metric))
+    )
+st.caption(
+    "Fresh sources come from tasks.test_examples with a new seed. For reverse and sort "
+    "a random string of 6 or more letters is practically never one seen in training; "
+    "dates (about 840,000 possible sources) and numbers (29,999) are small enough that "
+    "fresh samples can overlap the training data — for numbers most of them will have "
+    "been seen — so their scores can be optimistic."
+)
 
 # --- 3. context norms by length ----------------------------------------------------------
 
 st.header("3. The size of c: ‖c‖ and ‖c_i‖ by input length")
-pair = [n for n in (str(ModelName(task.name, "none")), str(ModelName(task.name, "additive")))
-        if n in names]
-norms = pd.concat([bn.norms_by_length(labels[n], models.get_model(n).model.cfg.attention,
-                                      per_source_norms(task.name, n)) for n in pair])
+pair = [
+    n
+    for n in (str(ModelName(task.name, "none")), str(ModelName(task.name, "additive")))
+    if n in names
+]
+norms = pd.concat(
+    [
+        bn.norms_by_length(
+            labels[n], models.get_model(n).model.cfg.attention, per_source_norms(task.name, n)
+        )
+        for n in pair
+    ]
+)
 bound = max(bn.norm_bound(models.get_model(n)) for n in pair)
 chart(figs.norms_chart(norms, bound, large))
 st.caption(
@@ -144,7 +194,8 @@ st.caption(
     "input to the longest: the same d numbers must describe all of it (seed §6), and every "
     "component lies in (−1, 1), so ‖c‖ < √d. With attention the context is rebuilt at each "
     "step, c_i = Σ_j α_ij h_j: the band shows how much it changes over the steps i. A norm "
-    "says how big c is, not what it knows: the accuracy above shows what fits.")
+    "says how big c is, not what it knows: the accuracy above shows what fits."
+)
 
 # --- 4. capacity: exact match against d --------------------------------------------------
 
@@ -159,46 +210,63 @@ else:
     ref_em = reference["in_training_range"]["exact_match"]
     left, right = st.columns(2)
     with left:
-        chart(figs.capacity_chart(bn.capacity_frame(capacity), ref_em,
-                                  f"additive attention, d = {reference['hidden']}: "
-                                  f"{ref_em:.0%}", large))
+        chart(
+            figs.capacity_chart(
+                bn.capacity_frame(capacity),
+                ref_em,
+                f"additive attention, d = {reference['hidden']}: {ref_em:.0%}",
+                large,
+            )
+        )
     with right:
         chart(figs.capacity_by_length_chart(bn.capacity_buckets(capacity), large))
     st.caption(
         "Reverse, fixed-context models of hidden size d = "
         + ", ".join(str(m["hidden"]) for m in capacity.values())
         + ", trained alike (metrics.json, lengths seen in training; bars: Wilson 95%). Seed §9: "
-        "\"fixed dimensionality limits capacity\": doubling d buys a few more letters, while "
+        '"fixed dimensionality limits capacity": doubling d buys a few more letters, while '
         f"attention with d = {reference['hidden']} gets them all. Shown for every task: only "
-        "reverse ships models of several sizes.")
+        "reverse ships models of several sizes."
+    )
 
 # --- 5. cost: decode time against length (live, bounded) ---------------------------------
 
 st.header("5. Cost: decoding time grows with the length")
 pair_labels = {labels[n]: n for n in pair}
-if st.button("Time the decoding", key="bn_time", help=f"{TIMING_RUNS} runs per length, "
-             f"median; at most {TIMING_SECONDS} s"):
+if st.button(
+    "Time the decoding",
+    key="bn_time",
+    help=f"{TIMING_RUNS} runs per length, median; at most {TIMING_SECONDS} s",
+):
     groups = bn.sources_by_length(task, TIMING_LENGTHS, 1)
     with st.spinner("Timing greedy decoding…"):
-        timings = bn.decode_times({lab: models.get_model(n) for lab, n in pair_labels.items()},
-                                  [g[0] for g in groups.values()], task.max_target_len + 1,
-                                  TIMING_RUNS, TIMING_SECONDS)
+        timings = bn.decode_times(
+            {lab: models.get_model(n) for lab, n in pair_labels.items()},
+            [g[0] for g in groups.values()],
+            task.max_target_len + 1,
+            TIMING_RUNS,
+            TIMING_SECONDS,
+        )
     ss.setdefault("bn_timing", {})[task.name] = timings
 timings = ss.get("bn_timing", {}).get(task.name)
 if timings:
     kinds = {lab: models.get_model(n).model.cfg.attention for lab, n in pair_labels.items()}
     chart(figs.timing_chart(bn.timing_frame(timings), kinds, large))
     runs = min(t.runs for t in timings)
-    st.caption(f"Median of {runs} runs of one whole greedy decoding (the trace the app draws) "
-               f"per input, on {models.device()}; hover a point for its steps and ms per "
-               "step. Seed §9: \"computation depth grows linearly with sequence length\": the "
-               "encoder takes T steps one after another, the decoder one per output symbol. "
-               "Attention adds O(T) work at each decoder step, O(T·T') in all. Where the output "
-               "has a fixed length (dates: 10 symbols, numbers: at most 4) the decoder's steps "
-               "do not grow with T, and neither does the time much. Other programs on this "
-               "machine add noise: press again to measure again.")
+    st.caption(
+        f"Median of {runs} runs of one whole greedy decoding (the trace the app draws) "
+        f"per input, on {models.device()}; hover a point for its steps and ms per "
+        'step. Seed §9: "computation depth grows linearly with sequence length": the '
+        "encoder takes T steps one after another, the decoder one per output symbol. "
+        "Attention adds O(T) work at each decoder step, O(T·T') in all. Where the output "
+        "has a fixed length (dates: 10 symbols, numbers: at most 4) the decoder's steps "
+        "do not grow with T, and neither does the time much. Other programs on this "
+        "machine add noise: press again to measure again."
+    )
 elif timings is not None:
     st.warning(f"No length could be timed within {TIMING_SECONDS} s.")
 else:
-    st.caption(f"Times one greedy decoding of {TIMING_LENGTHS} inputs of different lengths "
-               "with the fixed-context and the additive model (a few seconds).")
+    st.caption(
+        f"Times one greedy decoding of {TIMING_LENGTHS} inputs of different lengths "
+        "with the fixed-context and the additive model (a few seconds)."
+    )

@@ -26,8 +26,10 @@ choice = sidebar.choices()
 task, large, fmt = choice.task, choice.large, choice.fig_format
 
 st.title("Attention explorer")
-st.caption("One input through every model of the task: where each one looks (α_ij), what it "
-           "writes, and the k best outputs of beam search.")
+st.caption(
+    "One input through every model of the task: where each one looks (α_ij), what it "
+    "writes, and the k best outputs of beam search."
+)
 
 names = models.model_names(task.name)
 source = choice.source
@@ -44,16 +46,24 @@ def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) 
     if not trace.has_attention:
         st.info(NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f}).")
     else:
-        views.plotly(figures.grid_heatmap(trace, per_row, large,
-                                          title=f"{trace.attention_kind}: α_ij"),
-                     key=f"explorer-{name}", fmt=fmt)
+        views.plotly(
+            figures.grid_heatmap(trace, per_row, large, title=f"{trace.attention_kind}: α_ij"),
+            key=f"explorer-{name}",
+            fmt=fmt,
+        )
     right_elsewhere = None
     agreement = alignment_agreement(trace, expected)
-    if agreement and agreement[0] < agreement[1] / 2 and expected and trace.output == (
-            expected.target):
-        right_elsewhere = ("Right output, attention mostly elsewhere: each h_j of the "
-                           "bidirectional encoder also carries its neighbours, so looking next "
-                           "door can be enough.")
+    if (
+        agreement
+        and agreement[0] < agreement[1] / 2
+        and expected
+        and trace.output == (expected.target)
+    ):
+        right_elsewhere = (
+            "Right output, attention mostly elsewhere: each h_j of the "
+            "bidirectional encoder also carries its neighbours, so looking next "
+            "door can be enough."
+        )
     views.output_card(None, trace, expected, caption=right_elsewhere)
 
 
@@ -64,24 +74,32 @@ per_row = figures.grid_columns(len(names), len(source), large)
 for start in range(0, len(names), per_row):
     for col, name in zip(st.columns(per_row), names[start : start + per_row]):
         with col:
-            model_card(name, session.greedy(name, models.get_model(name), source, {}),
-                       expected, per_row)
+            model_card(
+                name, session.greedy(name, models.get_model(name), source, {}), expected, per_row
+            )
 
 
 # --- beam search -------------------------------------------------------------------------------
 
 st.divider()
 st.subheader(f"Beam search: the k best outputs of {models.label(choice.model)}")
-st.caption("Beam search keeps the k most likely partial outputs at every step and ranks the "
-           "finished ones by log P(Y | X) = Σ_i log P(y_i | y_<i, X). The model is the "
-           "sidebar's.")
+st.caption(
+    "Beam search keeps the k most likely partial outputs at every step and ranks the "
+    "finished ones by log P(Y | X) = Σ_i log P(y_i | y_<i, X). The model is the "
+    "sidebar's."
+)
 ss.setdefault("explorer_beam_width", 3)
 st.slider("Beam width k", 2, 8, key="explorer_beam_width", persist_state=session.KEEP)
 ckpt = models.get_model(choice.model)
 hyps = session.beam(choice.model, ckpt, source, ss.explorer_beam_width)
-st.dataframe(figures.beam_frame(hyps, expected), width="stretch",
-             column_config={"log P(Y|X)": st.column_config.NumberColumn(format="%.3f"),
-                            "P(Y|X)": st.column_config.NumberColumn(format="%.4f")})
+st.dataframe(
+    figures.beam_frame(hyps, expected),
+    width="stretch",
+    column_config={
+        "log P(Y|X)": st.column_config.NumberColumn(format="%.3f"),
+        "P(Y|X)": st.column_config.NumberColumn(format="%.4f"),
+    },
+)
 beams = [session.hypothesis_trace(ckpt, source, h) for h in hyps]
 if not ckpt.model.cfg.has_attention:
     st.info(NO_ATTENTION + ": its hypotheses have no α_ij to show.")
@@ -97,13 +115,25 @@ else:
 
 pick = views.beam_picker(hyps, "Inspect one hypothesis in full size", "explorer_beam_pick")
 chosen = beams[pick]
-st.markdown(" · ".join(part for part in (
-    f"**#{pick + 1}:** `{chosen.output or '(empty)'}`", f"log P = {number(hyps[pick].score, 3)}",
-    views.verdict_markdown(chosen.output, expected)) if part))
-st.caption("P(y_i | y_<i, X) at each step: " + " · ".join(
-    f"{token_text(s.token)} {s.prob:.3f}" for s in chosen.steps))
+st.markdown(
+    " · ".join(
+        part
+        for part in (
+            f"**#{pick + 1}:** `{chosen.output or '(empty)'}`",
+            f"log P = {number(hyps[pick].score, 3)}",
+            views.verdict_markdown(chosen.output, expected),
+        )
+        if part
+    )
+)
+st.caption(
+    "P(y_i | y_<i, X) at each step: "
+    + " · ".join(f"{token_text(s.token)} {s.prob:.3f}" for s in chosen.steps)
+)
 if chosen.has_attention:
-    views.plotly(figures.grid_heatmap(chosen, 1, large,
-                                      title=f"hypothesis #{pick + 1}: α_ij in full size"),
-                 key="explorer-beam-full", fmt=fmt)
+    views.plotly(
+        figures.grid_heatmap(chosen, 1, large, title=f"hypothesis #{pick + 1}: α_ij in full size"),
+        key="explorer-beam-full",
+        fmt=fmt,
+    )
 session.write_url()

@@ -30,11 +30,23 @@ def go_to(step: int) -> None:
 
 
 with sidebar.page_section():
-    st.radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True,
-             on_change=session.restart, persist_state=session.KEEP)
+    st.radio(
+        "Decoding",
+        ["greedy", "beam"],
+        key="decoding",
+        horizontal=True,
+        on_change=session.restart,
+        persist_state=session.KEEP,
+    )
     if ss.decoding == "beam":
-        st.slider("Beam width k", 2, 8, key="beam_width", on_change=session.restart,
-                  persist_state=session.KEEP)
+        st.slider(
+            "Beam width k",
+            2,
+            8,
+            key="beam_width",
+            on_change=session.restart,
+            persist_state=session.KEEP,
+        )
 
 st.title("Seq2Seq Attention Lab")
 st.caption(f"**{task.title}.** {task.description}")
@@ -46,8 +58,12 @@ views.source_or_stop(source, ckpt.src_vocab, task.max_source_len)
 
 if ss.decoding == "beam":
     hyps = session.beam(choice.model, ckpt, source, ss.beam_width)
-    pick = views.beam_picker(hyps, "Beam hypotheses (best first): pick one to inspect",
-                             "beam_choice", on_change=lambda: go_to(0))
+    pick = views.beam_picker(
+        hyps,
+        "Beam hypotheses (best first): pick one to inspect",
+        "beam_choice",
+        on_change=lambda: go_to(0),
+    )
     trace = session.hypothesis_trace(ckpt, source, hyps[pick])
 else:
     trace = session.greedy(choice.model, ckpt, source, ss.force)
@@ -55,8 +71,11 @@ n = len(trace.steps)
 ss.step = max(0, min(int(ss.get("step", 0)), n))
 expected = task.solve(source)
 fixed_name = str(ModelName(task.name, "none"))
-fixed = (session.greedy(fixed_name, models.get_model(fixed_name), source, {})
-         if fixed_name in models.model_names(task.name) else None)
+fixed = (
+    session.greedy(fixed_name, models.get_model(fixed_name), source, {})
+    if fixed_name in models.model_names(task.name)
+    else None
+)
 
 
 # --- the step-by-step view: a fragment, so Next/Back rerun only this part --------------------
@@ -64,30 +83,45 @@ fixed = (session.greedy(fixed_name, models.get_model(fixed_name), source, {})
 
 def controls(step: int, playing: bool) -> None:
     """Reset, Back, Next, Play/Pause, the play speed and "step i of n"."""
-    c = st.columns([1.2, 1.2, 1.2, 1.3, 2.2, 2] if large else [1, 1, 1, 1.2, 2.5, 2],
-                   vertical_alignment="center")
+    c = st.columns(
+        [1.2, 1.2, 1.2, 1.3, 2.2, 2] if large else [1, 1, 1, 1.2, 2.5, 2],
+        vertical_alignment="center",
+    )
     c[0].button("⟲ Reset", key="reset", on_click=go_to, args=(0,), disabled=step == 0)
-    c[1].button("◀ Back", key="back", on_click=go_to, args=(max(0, step - 1),),
-                disabled=step == 0)
-    c[2].button("Next ▶", key="next", on_click=go_to, args=(min(n, step + 1),),
-                disabled=step >= n, type="primary")
-    if c[3].button("⏸ Pause" if playing else "▶ Play", key="play",
-                   disabled=step >= n and not playing):
+    c[1].button("◀ Back", key="back", on_click=go_to, args=(max(0, step - 1),), disabled=step == 0)
+    c[2].button(
+        "Next ▶",
+        key="next",
+        on_click=go_to,
+        args=(min(n, step + 1),),
+        disabled=step >= n,
+        type="primary",
+    )
+    if c[3].button(
+        "⏸ Pause" if playing else "▶ Play", key="play", disabled=step >= n and not playing
+    ):
         ss.playing = not playing
         st.rerun()
-    c[4].select_slider("Play speed (s per step)", [2.0, 1.2, 0.8, 0.5, 0.3], key="speed",
-                       format_func=lambda s: f"{s:g} s",
-                       persist_state=session.KEEP)  # kept while a bad input hides it
+    c[4].select_slider(
+        "Play speed (s per step)",
+        [2.0, 1.2, 0.8, 0.5, 0.3],
+        key="speed",
+        format_func=lambda s: f"{s:g} s",
+        persist_state=session.KEEP,
+    )  # kept while a bad input hides it
     c[5].markdown(f"### step {step} of {n}")
 
 
 def what_if(current: Step) -> None:
     """Force another top-k token at this step and decode greedily from there."""
     key = "what-if"
-    token = st.pills(f"What if step {current.index} had chosen another token?",
-                     [tok for tok, _ in current.topk if tok != current.token], key=key,
-                     format_func=lambda tok: escape_markdown(token_text(tok)),
-                     help=f"Force y_{current.index} to this token and decode greedily on")
+    token = st.pills(
+        f"What if step {current.index} had chosen another token?",
+        [tok for tok, _ in current.topk if tok != current.token],
+        key=key,
+        format_func=lambda tok: escape_markdown(token_text(tok)),
+        help=f"Force y_{current.index} to this token and decode greedily on",
+    )
     if token is not None:
         ss.force = {i: t for i, t in ss.force.items() if i < current.index}
         ss.force[current.index] = token
@@ -100,16 +134,19 @@ def what_if(current: Step) -> None:
 
 def details(trace: Trace, step: int) -> None:
     """Lazy tabs: only the open one is computed and drawn at each step (a step stays cheap)."""
-    formulas_tab, context_tab = st.tabs(["The formulas at this step",
-                                         "Context vectors: c_i against the one fixed c"],
-                                        key="detail_tab", on_change="rerun")
+    formulas_tab, context_tab = st.tabs(
+        ["The formulas at this step", "Context vectors: c_i against the one fixed c"],
+        key="detail_tab",
+        on_change="rerun",
+    )
     if formulas_tab.open:
         with formulas_tab:
             views.formulas_view(trace, step, ckpt.model.cfg.rnn)
     if context_tab.open:
         with context_tab:
-            views.context_view(trace, step, fixed.fixed_context_norm if fixed else None, large,
-                               fmt, "main")
+            views.context_view(
+                trace, step, fixed.fixed_context_norm if fixed else None, large, fmt, "main"
+            )
 
 
 def stepper(playing: bool) -> None:
@@ -150,18 +187,30 @@ with cols[0]:
     else:
         st.code(expected.target, language=None)
 with cols[1]:
-    views.output_card(f"This model ({models.label(choice.model)})", trace, expected,
-                      caption="what-if active" if ss.force else None)
+    views.output_card(
+        f"This model ({models.label(choice.model)})",
+        trace,
+        expected,
+        caption="what-if active" if ss.force else None,
+    )
 with cols[2]:
     if fixed is not None and choice.model != fixed_name:
-        views.output_card("Fixed-context model (no attention)", fixed, expected,
-                          caption="One vector c for the whole input (seed §6): long inputs "
-                                  "overflow it.")
+        views.output_card(
+            "Fixed-context model (no attention)",
+            fixed,
+            expected,
+            caption="One vector c for the whole input (seed §6): long inputs overflow it.",
+        )
 
 with st.expander("Export and share"):
     if trace.has_attention:
-        st.download_button("Download the attention matrix (CSV)",
-                           heatmap.attention_frame(trace).to_csv(index=False),
-                           file_name=f"attention-{choice.model}.csv", mime="text/csv")
-    st.markdown("The address bar holds this view (task, model, input, step): copy it to share. "
-                "Each figure's camera icon downloads it as PNG or SVG (sidebar).")
+        st.download_button(
+            "Download the attention matrix (CSV)",
+            heatmap.attention_frame(trace).to_csv(index=False),
+            file_name=f"attention-{choice.model}.csv",
+            mime="text/csv",
+        )
+    st.markdown(
+        "The address bar holds this view (task, model, input, step): copy it to share. "
+        "Each figure's camera icon downloads it as PNG or SVG (sidebar)."
+    )

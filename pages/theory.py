@@ -27,12 +27,14 @@ choice = sidebar.choices()
 task, large, fmt = choice.task, choice.large, choice.fig_format
 
 st.title("Theory: the seed, section by section")
-st.caption("“The seed” is the course text this app is built on, *Understanding the Seq2Seq "
-           "Model*; every page cites its sections as §1–§10. Each section with formulas comes "
-           "here with a live example: the numbers of the shipped models decoding your input. "
-           "Under each formula, the function that computes it. Change the input and every "
-           "number follows. §3 (architecture overview) and §8 (visual representations) have "
-           "no formulas: the Home page is their live version.")
+st.caption(
+    "“The seed” is the course text this app is built on, *Understanding the Seq2Seq "
+    "Model*; every page cites its sections as §1–§10. Each section with formulas comes "
+    "here with a live example: the numbers of the shipped models decoding your input. "
+    "Under each formula, the function that computes it. Change the input and every "
+    "number follows. §3 (architecture overview) and §8 (visual representations) have "
+    "no formulas: the Home page is their live version."
+)
 
 source = choice.source
 none_name = str(ModelName(task.name, "none"))
@@ -49,12 +51,15 @@ if ss.get("theory_step") not in range(1, n + 1):
     ss.theory_step = min(max(1, int(ss.get("theory_step") or 1)), n)
 st.select_slider("Step i (§5, §7)", list(range(1, n + 1)), key="theory_step")
 step = ss.theory_step
-st.caption(f"Attention model: **{models.label(att_name)}** (the sidebar's Model, or the "
-           "task's additive one when that has no attention); fixed context: "
-           f"**{models.label(none_name)}**.")
+st.caption(
+    f"Attention model: **{models.label(att_name)}** (the sidebar's Model, or the "
+    "task's additive one when that has no attention); fixed context: "
+    f"**{models.label(none_name)}**."
+)
 
 
 # --- the live examples, one function per section -------------------------------------------
+
 
 def live_1() -> None:
     st.latex(theory.sequence_example(att).latex()[0])
@@ -65,16 +70,21 @@ def live_1() -> None:
 def live_2() -> None:
     seq = theory.sequence_example(att)
     st.latex(seq.latex()[1])
-    st.caption(f"One factor per output step of {att_name}, the final ‹eos› included: "
-               "how sure the model was of each symbol it wrote.")
+    st.caption(
+        f"One factor per output step of {att_name}, the final ‹eos› included: "
+        "how sure the model was of each symbol it wrote."
+    )
 
 
 def live_4() -> None:
     enc = theory.encoder_example(fixed)
     for line in enc.latex():
         st.latex(line)
-    views.plotly(figures_explorer.encoder_norm_chart(enc.tokens, enc.norms, enc.fixed_norm,
-                                                     large=large), key="theory-h", fmt=fmt)
+    views.plotly(
+        figures_explorer.encoder_norm_chart(enc.tokens, enc.norms, enc.fixed_norm, large=large),
+        key="theory-h",
+        fmt=fmt,
+    )
     st.caption(f"Encoder states of {none_name}, the model that decodes from c alone.")
 
 
@@ -98,17 +108,27 @@ def live_6() -> None:
                 continue
             curves[models.label(name)] = theory.exact_by_length(metrics)
             train_max = metrics["train_max_length"]
-            here, longest = (theory.bucket_for(metrics, len(source)),
-                             theory.longest_bucket(metrics))
-            lines = [f"at the longest training lengths {longest['lengths'][0]}–"
-                     f"{longest['lengths'][1]}: **{longest['exact_match']:.0%}**"]
+            here, longest = (
+                theory.bucket_for(metrics, len(source)),
+                theory.longest_bucket(metrics),
+            )
+            lines = [
+                f"at the longest training lengths {longest['lengths'][0]}–"
+                f"{longest['lengths'][1]}: **{longest['exact_match']:.0%}**"
+            ]
             if here is not None:
-                lines.insert(0, f"at lengths {here['lengths'][0]}–{here['lengths'][1]} "
-                                f"(like this input): **{here['exact_match']:.0%}**")
+                lines.insert(
+                    0,
+                    f"at lengths {here['lengths'][0]}–{here['lengths'][1]} "
+                    f"(like this input): **{here['exact_match']:.0%}**",
+                )
             st.caption("Held-out exact match " + "; ".join(lines))
     if curves:
-        views.plotly(figures_explorer.length_chart(curves, len(source), train_max, large),
-                     key="theory-lengths", fmt=fmt)
+        views.plotly(
+            figures_explorer.length_chart(curves, len(source), train_max, large),
+            key="theory-lengths",
+            fmt=fmt,
+        )
 
 
 def live_7() -> None:
@@ -117,34 +137,48 @@ def live_7() -> None:
     for line in example.latex():
         st.latex(line)
     st.caption(f"Step i = {example.i} of {att_name}: the source coloured by α_i·.")
-    views.plotly(figures.source_strip(att.source_tokens, example.alpha, large=large),
-                 key="theory-strip", fmt=fmt)
+    views.plotly(
+        figures.source_strip(att.source_tokens, example.alpha, large=large),
+        key="theory-strip",
+        fmt=fmt,
+    )
     agreement = alignment_agreement(att, expected)
     if agreement is not None:
-        st.caption(f"Over the whole output the largest α_ij falls on the right source position "
-                   f"at **{agreement[0]}/{agreement[1]}** steps.")
+        st.caption(
+            f"Over the whole output the largest α_ij falls on the right source position "
+            f"at **{agreement[0]}/{agreement[1]}** steps."
+        )
 
 
 def live_9() -> None:
     T, T_out = theory.sequential_depth(att)
-    st.latex(rf"\text{{this input: }} T = {T},\ T' = {T_out}: \quad {T} + {T_out} = {T + T_out}"
-             r"\text{ recurrent steps one after another}")
-    rows = [{"Limitation": lim.name, "Theoretical impact": lim.impact,
-             "Measured by": lim.measured, "Numbers": number}
-            for lim, number in zip(theory.LIMITATIONS, theory.limitation_numbers(att))]
+    st.latex(
+        rf"\text{{this input: }} T = {T},\ T' = {T_out}: \quad {T} + {T_out} = {T + T_out}"
+        r"\text{ recurrent steps one after another}"
+    )
+    rows = [
+        {
+            "Limitation": lim.name,
+            "Theoretical impact": lim.impact,
+            "Measured by": lim.measured,
+            "Numbers": number,
+        }
+        for lim, number in zip(theory.LIMITATIONS, theory.limitation_numbers(att))
+    ]
     st.table(rows)
 
 
 def live_10() -> None:
     for name, trace in ((none_name, fixed), (att_name, att)):
         seq = theory.sequence_example(trace)
-        st.markdown(f"**{escape_markdown(models.label(name))}:** `{trace.output or '(empty)'}` · "
-                    f"log P(Y | X) = {number(seq.log_probability, 3)} "
-                    + views.verdict_markdown(trace.output, expected))
+        st.markdown(
+            f"**{escape_markdown(models.label(name))}:** `{trace.output or '(empty)'}` · "
+            f"log P(Y | X) = {number(seq.log_probability, 3)} "
+            + views.verdict_markdown(trace.output, expected)
+        )
 
 
-LIVE = {1: live_1, 2: live_2, 4: live_4, 5: live_5, 6: live_6, 7: live_7, 9: live_9,
-        10: live_10}
+LIVE = {1: live_1, 2: live_2, 4: live_4, 5: live_5, 6: live_6, 7: live_7, 9: live_9, 10: live_10}
 
 
 def formula(key: str) -> None:

@@ -77,25 +77,49 @@ def bucket_rows(model: str, metrics: dict) -> list[dict]:
         lo, hi = b["lengths"]
         for label, key in METRICS.items():
             low, high = wilson(b[key], b["n"])
-            rows.append({"model": model, "kind": kind, "lo": lo, "hi": hi,
-                         "length": (lo + hi) / 2, "n": b["n"],
-                         "extrapolation": bool(b["extrapolation"]), "metric": label,
-                         "value": b[key], "low": low, "high": high})
+            rows.append(
+                {
+                    "model": model,
+                    "kind": kind,
+                    "lo": lo,
+                    "hi": hi,
+                    "length": (lo + hi) / 2,
+                    "n": b["n"],
+                    "extrapolation": bool(b["extrapolation"]),
+                    "metric": label,
+                    "value": b[key],
+                    "low": low,
+                    "high": high,
+                }
+            )
     return rows
 
 
 def accuracy_frame(metrics: dict[str, dict]) -> pd.DataFrame:
     """The rows of `bucket_rows` for every model; `metrics` maps a model label to its metrics."""
     rows = [r for model, m in metrics.items() for r in bucket_rows(model, m)]
-    columns = ["model", "kind", "lo", "hi", "length", "n", "extrapolation", "metric", "value",
-               "low", "high"]
+    columns = [
+        "model",
+        "kind",
+        "lo",
+        "hi",
+        "length",
+        "n",
+        "extrapolation",
+        "metric",
+        "value",
+        "low",
+        "high",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def train_max_length(metrics: dict[str, dict]) -> int | None:
     """The longest source length seen in training (None: the task has no length knob)."""
-    return next((m["train_max_length"] for m in metrics.values()
-                 if m.get("train_max_length") is not None), None)
+    return next(
+        (m["train_max_length"] for m in metrics.values() if m.get("train_max_length") is not None),
+        None,
+    )
 
 
 def trend(frame: pd.DataFrame, metric: str) -> list[str]:
@@ -104,8 +128,10 @@ def trend(frame: pd.DataFrame, metric: str) -> list[str]:
     lines = []
     for model, rows in frame[frame.metric == metric].groupby("model", sort=False):
         first, last = rows.sort_values("lo").iloc[[0, -1]].to_dict("records")
-        lines.append(f"{model}: {first['value']:.0%} at lengths {first['lo']}–{first['hi']} "
-                     f"→ {last['value']:.0%} at {last['lo']}–{last['hi']}")
+        lines.append(
+            f"{model}: {first['value']:.0%} at lengths {first['lo']}–{first['hi']} "
+            f"→ {last['value']:.0%} at {last['lo']}–{last['hi']}"
+        )
     return lines
 
 
@@ -117,11 +143,18 @@ def scores_by_length(task: Task, preds: list[Prediction]) -> dict:
     train_max = task.train_lengths[1] if task.train_lengths else None
     return {
         "overall": asdict(summarize(preds)),
-        "in_training_range": asdict(summarize([p for p in preds
-                                               if in_training_range(task, p.example)])),
+        "in_training_range": asdict(
+            summarize([p for p in preds if in_training_range(task, p.example)])
+        ),
         "train_max_length": train_max,
-        "buckets": [{"lengths": [lo, hi], "extrapolation": train_max is not None and hi > train_max,
-                     **asdict(summarize(ps))} for (lo, hi), ps in sorted(buckets.items())],
+        "buckets": [
+            {
+                "lengths": [lo, hi],
+                "extrapolation": train_max is not None and hi > train_max,
+                **asdict(summarize(ps)),
+            }
+            for (lo, hi), ps in sorted(buckets.items())
+        ],
     }
 
 
@@ -152,8 +185,9 @@ class LiveResult:
         return self.scored < self.requested
 
 
-def _predict_chunk(ckpts: dict[str, Checkpoint], chunk: list[Example], deadline: float
-                   ) -> dict[str, list[Prediction]] | None:
+def _predict_chunk(
+    ckpts: dict[str, Checkpoint], chunk: list[Example], deadline: float
+) -> dict[str, list[Prediction]] | None:
     """Every model's predictions for one chunk; None if the deadline passes midway."""
     out = {}
     for name, ckpt in ckpts.items():
@@ -163,9 +197,15 @@ def _predict_chunk(ckpts: dict[str, Checkpoint], chunk: list[Example], deadline:
     return out
 
 
-def reevaluate(ckpts: dict[str, Checkpoint], task: Task, n: int, seed: int, budget_s: float,
-               on_progress: Callable[[LiveProgress], None] | None = None,
-               chunk_size: int = 100) -> LiveResult:
+def reevaluate(
+    ckpts: dict[str, Checkpoint],
+    task: Task,
+    n: int,
+    seed: int,
+    budget_s: float,
+    on_progress: Callable[[LiveProgress], None] | None = None,
+    chunk_size: int = 100,
+) -> LiveResult:
     """Score every model on `n` fresh sources (tasks.test_examples with `seed`), chunk by chunk.
 
     All models score the same sources. A chunk starts only if the slowest chunk so far
@@ -192,16 +232,20 @@ def reevaluate(ckpts: dict[str, Checkpoint], task: Task, n: int, seed: int, budg
         slowest = max(slowest, time.perf_counter() - t0)
         if on_progress:
             on_progress(LiveProgress(scored, n, time.perf_counter() - start))
-    metrics = {name: {"attention": ckpts[name].model.cfg.attention,
-                      **scores_by_length(task, ps)} for name, ps in preds.items() if ps}
+    metrics = {
+        name: {"attention": ckpts[name].model.cfg.attention, **scores_by_length(task, ps)}
+        for name, ps in preds.items()
+        if ps
+    }
     return LiveResult(seed, n, scored, time.perf_counter() - start, metrics)
 
 
 # --- which inputs to decode for the context norms and the timing ---------------------------
 
 
-def sources_by_length(task: Task, lengths: int, per_length: int, pool: int = 800
-                      ) -> dict[int, list[str]]:
+def sources_by_length(
+    task: Task, lengths: int, per_length: int, pool: int = 800
+) -> dict[int, list[str]]:
     """`per_length` held-out sources for up to `lengths` source lengths T, spread evenly.
 
     Drawn from the first `pool` held-out examples (tasks.test_examples, seed 0): reverse
@@ -232,8 +276,16 @@ def context_norms(ckpt: Checkpoint, sources: list[str], max_steps: int) -> pd.Da
     for source in sources:
         trace = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, max_steps)
         norms = [s.context_norm for s in trace.steps]
-        rows.append({"source": source, "T": len(source), "fixed": trace.fixed_context_norm,
-                     "mean": statistics.fmean(norms), "min": min(norms), "max": max(norms)})
+        rows.append(
+            {
+                "source": source,
+                "T": len(source),
+                "fixed": trace.fixed_context_norm,
+                "mean": statistics.fmean(norms),
+                "min": min(norms),
+                "max": max(norms),
+            }
+        )
     return pd.DataFrame(rows, columns=["source", "T", "fixed", "mean", "min", "max"])
 
 
@@ -249,8 +301,9 @@ def norms_by_length(model: str, kind: str, per_source: pd.DataFrame) -> pd.DataF
         out = pd.DataFrame({"centre": g.fixed.mean(), "low": g.fixed.min(), "high": g.fixed.max()})
         quantity = "‖c‖"
     else:
-        out = pd.DataFrame({"centre": g["mean"].mean(), "low": g["min"].min(),
-                            "high": g["max"].max()})
+        out = pd.DataFrame(
+            {"centre": g["mean"].mean(), "low": g["min"].min(), "high": g["max"].max()}
+        )
         quantity = "‖c_i‖"
     out = out.reset_index()
     out.insert(0, "model", f"{model}: {quantity}")
@@ -273,15 +326,27 @@ def capacity_frame(metrics: dict[str, dict]) -> pd.DataFrame:
     for name, m in metrics.items():
         s = m["in_training_range"]
         low, high = wilson(s["exact_match"], s["n"])
-        rows.append({"model": name, "d": m["hidden"], "exact_match": s["exact_match"],
-                     "n": s["n"], "low": low, "high": high})
+        rows.append(
+            {
+                "model": name,
+                "d": m["hidden"],
+                "exact_match": s["exact_match"],
+                "n": s["n"],
+                "low": low,
+                "high": high,
+            }
+        )
     return pd.DataFrame(rows).sort_values("d", ignore_index=True)
 
 
 def capacity_buckets(metrics: dict[str, dict]) -> pd.DataFrame:
     """Exact match by length bucket for each d (the small lines beside the capacity curve)."""
-    rows = [{**r, "d": m["hidden"]} for m in metrics.values()
-            for r in bucket_rows(f"d = {m['hidden']}", m) if r["metric"] == "exact match"]
+    rows = [
+        {**r, "d": m["hidden"]}
+        for m in metrics.values()
+        for r in bucket_rows(f"d = {m['hidden']}", m)
+        if r["metric"] == "exact match"
+    ]
     return pd.DataFrame(rows).sort_values(["d", "lo"], ignore_index=True)
 
 
@@ -306,8 +371,13 @@ def _time_once(ckpt: Checkpoint, source: str, max_steps: int) -> tuple[float, in
     return (time.perf_counter() - t0) * 1000, len(trace.steps)
 
 
-def decode_times(ckpts: dict[str, Checkpoint], sources: list[str], max_steps: int,
-                 runs: int = 5, budget_s: float = 15.0) -> list[Timing]:
+def decode_times(
+    ckpts: dict[str, Checkpoint],
+    sources: list[str],
+    max_steps: int,
+    runs: int = 5,
+    budget_s: float = 15.0,
+) -> list[Timing]:
     """Median ms per whole greedy trace for every model and source, shortest source first.
 
     One untimed warm-up run per (model, source), then up to `runs` rounds, each timing every
@@ -329,14 +399,17 @@ def decode_times(ckpts: dict[str, Checkpoint], sources: list[str], max_steps: in
             break
         for p, ms in round_ms.items():
             times[p].append(ms)
-    return [Timing(name, len(source), steps[name, source], statistics.median(ts), len(ts))
-            for (name, source), ts in times.items() if ts]
+    return [
+        Timing(name, len(source), steps[name, source], statistics.median(ts), len(ts))
+        for (name, source), ts in times.items()
+        if ts
+    ]
 
 
 def timing_frame(timings: list[Timing]) -> pd.DataFrame:
     """The timings as a table, with ms per decoding step."""
-    frame = pd.DataFrame([asdict(t) for t in timings],
-                         columns=["model", "T", "steps", "ms", "runs"])
+    frame = pd.DataFrame(
+        [asdict(t) for t in timings], columns=["model", "T", "steps", "ms", "runs"]
+    )
     frame["ms_per_step"] = frame.ms / frame.steps.clip(lower=1)
     return frame
-

@@ -48,65 +48,141 @@ class Formula:
         return "".join(head + lines)
 
 
-_PREVIOUS_STATE = ("Luong et al. score the current state s_i; here, as in Bahdanau et al., "
-                   "every score function uses the state before the step, s_{i-1}, so that "
-                   "the three differ only in a(·,·).")
+_PREVIOUS_STATE = (
+    "Luong et al. score the current state s_i; here, as in Bahdanau et al., "
+    "every score function uses the state before the step, s_{i-1}, so that "
+    "the three differ only in a(·,·)."
+)
 
 _ALL: tuple[Formula, ...] = (
-    Formula("sequence", 2, "the output, one symbol at a time",
-            r"P(Y \mid X) = \prod_{t=1}^{T'} P(y_t \mid y_1, \ldots, y_{t-1}, X)",
-            decoding.sequence_log_probability,
-            "Computed as log P(Y | X) = Σ_t log P(y_t | y_<t, X): a product of many "
-            "probabilities would round to 0."),
-    Formula("encoder_step", 4, "encoder step",
-            r"h_t = f(x_t, h_{t-1})", rnn.encoder_step,
-            "f is one GRU (or LSTM) step. The encoder runs it over the whole source at once "
-            "with nn.GRU, fused and fast; Encoder.stepwise is the same loop written out, and "
-            "a test checks that the two agree."),
-    Formula("annotation", 4, "encoder state of position j (both directions)",
-            r"h_j = [\overrightarrow{h}_j ; \overleftarrow{h}_j]", rnn.annotation,
-            "The encoder is bidirectional: one RNN reads left to right, one right to left, "
-            "so h_j knows the symbols on both sides of x_j."),
-    Formula("fixed_context", 4, "fixed context",
-            r"c = [\overrightarrow{h}_T ; \overleftarrow{h}_1], \quad c \in \mathbb{R}^d",
-            rnn.fixed_context,
-            "The seed writes c = h_T, the last state of one RNN. With two directions the last "
-            "state of each is taken: the forward RNN ends at x_T, the backward one at x_1."),
-    Formula("initial_state", 5, "first decoder state",
-            r"s_0 = \tanh(W_{\mathrm{init}}\, c)", rnn.initial_state,
-            "The seed leaves s_0 open; as in Bahdanau et al. (2015) it is made from c."),
-    Formula("decoder_step", 5, "decoder state",
-            r"s_i = g(y_{i-1}, s_{i-1}, c_i)", rnn.decoder_step,
-            "g is a GRU (or LSTM) cell on [E y_{i-1} ; c_i]. Without attention c_i = c at "
-            "every step: the seed's §5 form s_t = g(y_{t-1}, s_{t-1}, c)."),
-    Formula("readout", 5, "next-token distribution",
-            r"P(y_i \mid y_{<i}, X) = \mathrm{softmax}(W_o [s_i ; c_i] + b_o)", rnn.readout,
-            "The seed writes softmax(W_o s_t + b_o). Here the readout also sees the context, "
-            "as in Cho et al. (2014) and Bahdanau et al. (2015): y_i can come straight from "
-            "where the decoder looks. The function returns the logits; softmax gives P."),
-    Formula("score", 7, "alignment score",
-            r"e_{ij} = a(s_{i-1}, h_j)", attention.Attention.scores,
-            "The part of a(·,·) that does not depend on s (U_a h_j, W_a h_j) is computed once "
-            "per source (Attention.precompute), not at every step."),
-    Formula("additive", 7, "alignment scores (additive)",
-            r"e_{ij} = v_a^\top \tanh(W_a s_{i-1} + U_a h_j)", attention.additive_score),
-    Formula("dot", 7, "alignment scores (dot)",
-            r"e_{ij} = s_{i-1}^\top h_j", attention.dot_score, _PREVIOUS_STATE),
-    Formula("general", 7, "alignment scores (general)",
-            r"e_{ij} = s_{i-1}^\top W_a h_j", attention.general_score, _PREVIOUS_STATE),
-    Formula("mask", 7, "padding",
-            r"e_{ij} = -\infty \text{ where } x_j \text{ is padding}", attention.mask_padding,
-            "Not in the seed: a batch pads its shorter sources, and padding must get no "
-            "weight, so every row of α sums to 1 over the real symbols."),
-    Formula("softmax", 7, "attention weights (softmax over j)",
-            r"\alpha_{ij} = \frac{\exp(e_{ij})}{\sum_{k=1}^{T} \exp(e_{ik})}",
-            attention.attention_weights),
-    Formula("context", 7, "context vector",
-            r"c_i = \sum_{j=1}^{T} \alpha_{ij} h_j", attention.context_vector),
-    Formula("loss", 5, "training loss (teacher forcing)",
-            r"L = -\frac{1}{N}\sum_{i} \log P(y_i \mid y_{<i}, X)", objective.token_nll,
-            "N counts the real target symbols of the batch (padding excluded); the decoder "
-            "is fed the true y_{i-1} (teacher forcing)."),
+    Formula(
+        "sequence",
+        2,
+        "the output, one symbol at a time",
+        r"P(Y \mid X) = \prod_{t=1}^{T'} P(y_t \mid y_1, \ldots, y_{t-1}, X)",
+        decoding.sequence_log_probability,
+        "Computed as log P(Y | X) = Σ_t log P(y_t | y_<t, X): a product of many "
+        "probabilities would round to 0.",
+    ),
+    Formula(
+        "encoder_step",
+        4,
+        "encoder step",
+        r"h_t = f(x_t, h_{t-1})",
+        rnn.encoder_step,
+        "f is one GRU (or LSTM) step. The encoder runs it over the whole source at once "
+        "with nn.GRU, fused and fast; Encoder.stepwise is the same loop written out, and "
+        "a test checks that the two agree.",
+    ),
+    Formula(
+        "annotation",
+        4,
+        "encoder state of position j (both directions)",
+        r"h_j = [\overrightarrow{h}_j ; \overleftarrow{h}_j]",
+        rnn.annotation,
+        "The encoder is bidirectional: one RNN reads left to right, one right to left, "
+        "so h_j knows the symbols on both sides of x_j.",
+    ),
+    Formula(
+        "fixed_context",
+        4,
+        "fixed context",
+        r"c = [\overrightarrow{h}_T ; \overleftarrow{h}_1], \quad c \in \mathbb{R}^d",
+        rnn.fixed_context,
+        "The seed writes c = h_T, the last state of one RNN. With two directions the last "
+        "state of each is taken: the forward RNN ends at x_T, the backward one at x_1.",
+    ),
+    Formula(
+        "initial_state",
+        5,
+        "first decoder state",
+        r"s_0 = \tanh(W_{\mathrm{init}}\, c)",
+        rnn.initial_state,
+        "The seed leaves s_0 open; as in Bahdanau et al. (2015) it is made from c.",
+    ),
+    Formula(
+        "decoder_step",
+        5,
+        "decoder state",
+        r"s_i = g(y_{i-1}, s_{i-1}, c_i)",
+        rnn.decoder_step,
+        "g is a GRU (or LSTM) cell on [E y_{i-1} ; c_i]. Without attention c_i = c at "
+        "every step: the seed's §5 form s_t = g(y_{t-1}, s_{t-1}, c).",
+    ),
+    Formula(
+        "readout",
+        5,
+        "next-token distribution",
+        r"P(y_i \mid y_{<i}, X) = \mathrm{softmax}(W_o [s_i ; c_i] + b_o)",
+        rnn.readout,
+        "The seed writes softmax(W_o s_t + b_o). Here the readout also sees the context, "
+        "as in Cho et al. (2014) and Bahdanau et al. (2015): y_i can come straight from "
+        "where the decoder looks. The function returns the logits; softmax gives P.",
+    ),
+    Formula(
+        "score",
+        7,
+        "alignment score",
+        r"e_{ij} = a(s_{i-1}, h_j)",
+        attention.Attention.scores,
+        "The part of a(·,·) that does not depend on s (U_a h_j, W_a h_j) is computed once "
+        "per source (Attention.precompute), not at every step.",
+    ),
+    Formula(
+        "additive",
+        7,
+        "alignment scores (additive)",
+        r"e_{ij} = v_a^\top \tanh(W_a s_{i-1} + U_a h_j)",
+        attention.additive_score,
+    ),
+    Formula(
+        "dot",
+        7,
+        "alignment scores (dot)",
+        r"e_{ij} = s_{i-1}^\top h_j",
+        attention.dot_score,
+        _PREVIOUS_STATE,
+    ),
+    Formula(
+        "general",
+        7,
+        "alignment scores (general)",
+        r"e_{ij} = s_{i-1}^\top W_a h_j",
+        attention.general_score,
+        _PREVIOUS_STATE,
+    ),
+    Formula(
+        "mask",
+        7,
+        "padding",
+        r"e_{ij} = -\infty \text{ where } x_j \text{ is padding}",
+        attention.mask_padding,
+        "Not in the seed: a batch pads its shorter sources, and padding must get no "
+        "weight, so every row of α sums to 1 over the real symbols.",
+    ),
+    Formula(
+        "softmax",
+        7,
+        "attention weights (softmax over j)",
+        r"\alpha_{ij} = \frac{\exp(e_{ij})}{\sum_{k=1}^{T} \exp(e_{ik})}",
+        attention.attention_weights,
+    ),
+    Formula(
+        "context",
+        7,
+        "context vector",
+        r"c_i = \sum_{j=1}^{T} \alpha_{ij} h_j",
+        attention.context_vector,
+    ),
+    Formula(
+        "loss",
+        5,
+        "training loss (teacher forcing)",
+        r"L = -\frac{1}{N}\sum_{i} \log P(y_i \mid y_{<i}, X)",
+        objective.token_nll,
+        "N counts the real target symbols of the batch (padding excluded); the decoder "
+        "is fed the true y_{i-1} (teacher forcing).",
+    ),
 )
 FORMULAS: dict[str, Formula] = {f.key: f for f in _ALL}
 SCORE_KINDS = ("additive", "dot", "general")  # the keys of the three score functions

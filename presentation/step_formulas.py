@@ -35,10 +35,12 @@ def fixed_context_formula(trace: Trace, i: int) -> LiveFormula:
     """c_i = c: one vector for every step (seed §4, §6)."""
     f = FORMULAS["fixed_context"]
     return LiveFormula(
-        "fixed context (seed §4, §6)", f.latex + r", \quad c_i = c \text{ for every } i",
+        "fixed context (seed §4, §6)",
+        f.latex + r", \quad c_i = c \text{ for every } i",
         rf"\lVert c \rVert = {trace.fixed_context_norm:.2f}"
         rf" \text{{ at step {i}, as at every step: one vector for all "
-        rf"{len(trace.source_tokens)} tokens}}")
+        rf"{len(trace.source_tokens)} tokens}}",
+    )
 
 
 def attention_formulas(trace: Trace, i: int, step: Step) -> list[LiveFormula]:
@@ -49,13 +51,24 @@ def attention_formulas(trace: Trace, i: int, step: Step) -> list[LiveFormula]:
     more = len(src) > len(top)
     etc = r", \ldots" if more else ""
     return [
-        _live(trace.attention_kind, ", ".join(
-            rf"e_{{{i},{j + 1}}} = {e[j]:.2f}\ ({latex_token(src[j])})" for j in top) + etc),
-        _live("softmax", ", ".join(rf"\alpha_{{{i},{j + 1}}} = {alpha[j]:.2f}" for j in top)
-              + etc + rf", \quad \sum_j \alpha_{{{i}j}} = {sum(alpha):.2f}"),
-        _live("context", rf"c_{{{i}}} = " + " + ".join(
-            rf"{alpha[j]:.2f}\,h_{{{j + 1}}}" for j in top) + (r" + \ldots" if more else "")
-              + rf", \quad \lVert c_{{{i}}} \rVert = {step.context_norm:.2f}"),
+        _live(
+            trace.attention_kind,
+            ", ".join(rf"e_{{{i},{j + 1}}} = {e[j]:.2f}\ ({latex_token(src[j])})" for j in top)
+            + etc,
+        ),
+        _live(
+            "softmax",
+            ", ".join(rf"\alpha_{{{i},{j + 1}}} = {alpha[j]:.2f}" for j in top)
+            + etc
+            + rf", \quad \sum_j \alpha_{{{i}j}} = {sum(alpha):.2f}",
+        ),
+        _live(
+            "context",
+            rf"c_{{{i}}} = "
+            + " + ".join(rf"{alpha[j]:.2f}\,h_{{{j + 1}}}" for j in top)
+            + (r" + \ldots" if more else "")
+            + rf", \quad \lVert c_{{{i}}} \rVert = {step.context_norm:.2f}",
+        ),
     ]
 
 
@@ -68,15 +81,27 @@ def step_formulas(trace: Trace, i: int, rnn: str = "gru") -> list[LiveFormula]:
         out, ctx = [fixed_context_formula(trace, i)], "c"
     else:
         out, ctx = attention_formulas(trace, i, step), f"c_{{{i}}}"
-    out.append(_live("decoder_step",
-                     rf"s_{{{i}}} = {cell}(y_{{{i - 1}}} = {latex_token(prev)},\ s_{{{i - 1}}},"
-                     rf"\ {ctx}), \quad \lVert s_{{{i}}} \rVert = {step.state_norm:.2f}"))
-    out.append(_live("readout",
-                     rf"P(y_{{{i}}} = {latex_token(step.token)} \mid y_{{<{i}}}, X) = "
-                     rf"{step.prob:.3f}" + (r"\ \text{(forced)}" if step.forced else "")))
+    out.append(
+        _live(
+            "decoder_step",
+            rf"s_{{{i}}} = {cell}(y_{{{i - 1}}} = {latex_token(prev)},\ s_{{{i - 1}}},"
+            rf"\ {ctx}), \quad \lVert s_{{{i}}} \rVert = {step.state_norm:.2f}",
+        )
+    )
+    out.append(
+        _live(
+            "readout",
+            rf"P(y_{{{i}}} = {latex_token(step.token)} \mid y_{{<{i}}}, X) = "
+            rf"{step.prob:.3f}" + (r"\ \text{(forced)}" if step.forced else ""),
+        )
+    )
     log_p = sequence_log_probability([s.prob for s in trace.steps[:i]])
-    out.append(LiveFormula(
-        "the output so far (seed §2)", FORMULAS["sequence"].latex,
-        rf"\prod_{{t=1}}^{{{i}}} P(y_t \mid y_{{<t}}, X) = {math.exp(log_p):.3g}"
-        rf" \quad (\log = {number(log_p)})"))
+    out.append(
+        LiveFormula(
+            "the output so far (seed §2)",
+            FORMULAS["sequence"].latex,
+            rf"\prod_{{t=1}}^{{{i}}} P(y_t \mid y_{{<t}}, X) = {math.exp(log_p):.3g}"
+            rf" \quad (\log = {number(log_p)})",
+        )
+    )
     return out

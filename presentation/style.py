@@ -15,11 +15,15 @@ OTHER_COLOR = "#4c78a8"  # attention (and the other candidates of a step)
 FIXED_COLOR = "#7f7f7f"  # the fixed-context model (no attention)
 MUTED_COLOR = "#777777"  # hints
 GRID_COLOR = "#e5e5e5"
-KIND_COLORS = {"none": FIXED_COLOR, "additive": OTHER_COLOR, "dot": "#f58518",
-               "general": "#54a24b"}
+KIND_COLORS = {"none": FIXED_COLOR, "additive": OTHER_COLOR, "dot": "#f58518", "general": "#54a24b"}
 EXTRA_COLORS = ("#b279a2", "#e45756", "#72b7b2", "#9d755d")  # models trained in the browser
-SERIES_COLORS = (FIXED_COLOR, OTHER_COLOR, KIND_COLORS["dot"], KIND_COLORS["general"],
-                 EXTRA_COLORS[0])
+SERIES_COLORS = (
+    FIXED_COLOR,
+    OTHER_COLOR,
+    KIND_COLORS["dot"],
+    KIND_COLORS["general"],
+    EXTRA_COLORS[0],
+)
 
 
 def font_size(large: bool) -> int:

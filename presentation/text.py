@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%",
-                  "#": r"\#", "_": r"\_", "&": r"\&", "^": r"\hat{}", "~": r"\sim{}",
-                  " ": r"\ "}
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "&": r"\&",
+    "^": r"\hat{}",
+    "~": r"\sim{}",
+    " ": r"\ ",
+}
 
 
 def number(x: float, digits: int = 2) -> str:

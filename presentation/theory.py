@@ -58,7 +58,8 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
-        1, "Introduction",
+        1,
+        "Introduction",
         "A sequence-to-sequence model turns one sequence into another, and the two may have "
         "different lengths: a date written in words becomes ten ISO characters, a string "
         "becomes its reverse. The encoder–decoder built for this problem is the direct "
@@ -68,7 +69,8 @@ SECTIONS: tuple[Section, ...] = (
         (Pointer(HOME, "Home: type an input and decode it step by step"),),
     ),
     Section(
-        2, "Formal definition",
+        2,
+        "Formal definition",
         "The model learns a probability for every possible output given the input. It writes "
         "the output one symbol at a time, each symbol conditioned on the whole input and on "
         "every symbol it has already written (autoregressive generation), so the probability "
@@ -78,18 +80,22 @@ SECTIONS: tuple[Section, ...] = (
         (Pointer(HOME, "Home: the formulas at each step end with this product so far"),),
     ),
     Section(
-        4, "The encoder",
+        4,
+        "The encoder",
         "The encoder reads the input one symbol at a time and updates a hidden state $h_t$ "
         "after each. Here it is a bidirectional GRU: one GRU reads left to right, one right "
         "to left, and $h_j$ puts both together. Its final states form the fixed context "
         "vector $c$, one vector of $d$ numbers meant to summarise the whole input.",
         ("encoder_step", "annotation", "fixed_context"),
         (),
-        (Pointer(HOME, "Home: the fixed ‖c‖ beside the attention model's ‖c_i‖"),
-         Pointer(BOTTLENECK, "Bottleneck: ‖c‖ and ‖c_i‖ by input length")),
+        (
+            Pointer(HOME, "Home: the fixed ‖c‖ beside the attention model's ‖c_i‖"),
+            Pointer(BOTTLENECK, "Bottleneck: ‖c‖ and ‖c_i‖ by input length"),
+        ),
     ),
     Section(
-        5, "The decoder",
+        5,
+        "The decoder",
         "The decoder is a second recurrent network that writes the output. At each step $t$ it "
         "updates its state $s_t$ from the symbol it wrote last, its previous state and the "
         "context, then turns $s_t$ into a probability for every output symbol with a softmax. "
@@ -98,25 +104,32 @@ SECTIONS: tuple[Section, ...] = (
         "(2014) and Bahdanau et al. (2015) do: the second line.",
         ("initial_state", "decoder_step", "readout"),
         (),
-        (Pointer(HOME, "Home: the top-k bar of P(y_t | y_<t, X) and the what-if choices"),
-         Pointer(EXPLORER, "Attention explorer: beam search, the k best outputs")),
+        (
+            Pointer(HOME, "Home: the top-k bar of P(y_t | y_<t, X) and the what-if choices"),
+            Pointer(EXPLORER, "Attention explorer: beam search, the k best outputs"),
+        ),
     ),
     Section(
-        6, "The information bottleneck",
+        6,
+        "The information bottleneck",
         "Without attention the decoder sees the input only through $c$, and $c$ has the same $d$ "
         "numbers whether the input has 3 symbols or 40. The longer the input, the more has "
         "to be squeezed into it, and the less of it comes out again: accuracy falls with "
         "length, most of all where every output symbol depends on a different input position "
         "(reversing a string).",
         ("fixed_context",),
-        (r"c \in \mathbb{R}^d \text{ for every } T",
-         r"\text{all of } x_1, \ldots, x_T \;\to\; c \;\to\; y_1, \ldots, y_{T'}"),
-        (Pointer(BOTTLENECK, "Bottleneck: accuracy by input length, with and without "
-                             "attention"),
-         Pointer(HOME, "Home: the fixed-context model's output beside the attention model's")),
+        (
+            r"c \in \mathbb{R}^d \text{ for every } T",
+            r"\text{all of } x_1, \ldots, x_T \;\to\; c \;\to\; y_1, \ldots, y_{T'}",
+        ),
+        (
+            Pointer(BOTTLENECK, "Bottleneck: accuracy by input length, with and without attention"),
+            Pointer(HOME, "Home: the fixed-context model's output beside the attention model's"),
+        ),
     ),
     Section(
-        7, "Attention",
+        7,
+        "Attention",
         "Attention lets the decoder look back at every encoder state $h_j$ at every step. It "
         "scores each $h_j$ against the decoder's state, turns the scores into weights that sum "
         "to 1 (a softmax over $j$), and takes the weighted sum: a context vector $c_i$ of its own "
@@ -125,32 +138,42 @@ SECTIONS: tuple[Section, ...] = (
         "et al., scores the state before the step, $s_{i-1}$, for all three.",
         ("score", "mask", "softmax", "context", "decoder_step", "additive", "dot", "general"),
         (),
-        (Pointer(HOME, "Home: the heatmap of α_ij grows a row per step"),
-         Pointer(EXPLORER, "Attention explorer: the three score functions side by side")),
+        (
+            Pointer(HOME, "Home: the heatmap of α_ij grows a row per step"),
+            Pointer(EXPLORER, "Attention explorer: the three score functions side by side"),
+        ),
     ),
     Section(
-        9, "Limitations and evolution",
+        9,
+        "Limitations and evolution",
         "Recurrence has three costs. It is sequential: step $t$ waits for step $t-1$, so the "
         "computation is as deep as the sequence is long. Information from far back fades as "
         "it passes through many steps. And a fixed-size vector limits what a model without "
         "attention can carry. Transformers keep attention and drop the recurrence: any two "
         "positions are one attention step apart.",
         (),
-        (r"\text{sequential depth: } O(T)",
-         r"\text{Transformer path between any two tokens: } O(1)"),
-        (Pointer(BOTTLENECK, "Bottleneck: cost by length, accuracy by length, capacity by d"),
-         Pointer(TRAIN, "Train: train a small model yourself and compare")),
+        (
+            r"\text{sequential depth: } O(T)",
+            r"\text{Transformer path between any two tokens: } O(1)",
+        ),
+        (
+            Pointer(BOTTLENECK, "Bottleneck: cost by length, accuracy by length, capacity by d"),
+            Pointer(TRAIN, "Train: train a small model yourself and compare"),
+        ),
     ),
     Section(
-        10, "Conclusion",
+        10,
+        "Conclusion",
         "Encoder, decoder, a product of next-symbol probabilities and, with attention, a "
         "context vector made afresh at each step: these few formulas are the whole model. "
         "The Transformer keeps every one of them except the recurrence, so they are the "
         "best way into it.",
         ("sequence", "decoder_step", "context", "readout"),
         (),
-        (Pointer(EXPLORER, "Attention explorer: every model of a task on one input"),
-         Pointer(TRAIN, "Train: train your own and use it on the other pages")),
+        (
+            Pointer(EXPLORER, "Attention explorer: every model of a task on one input"),
+            Pointer(TRAIN, "Train: train your own and use it on the other pages"),
+        ),
     ),
 )
 
@@ -174,17 +197,25 @@ class Limitation:
 
 
 LIMITATIONS: tuple[Limitation, ...] = (
-    Limitation("Sequential constraints",
-               "Computation depth grows linearly with sequence length: O(T) steps in a row.",
-               "decode time against input length (the Bottleneck page's cost chart)", BOTTLENECK),
-    Limitation("Long-range decay",
-               "What is carried through many recurrent steps fades.",
-               "exact match by input length of the fixed-context reverse model "
-               "(checkpoints/reverse-none/metrics.json)", BOTTLENECK),
-    Limitation("Bottleneck",
-               "A fixed dimension d limits what one context vector can hold.",
-               "exact match against d, fixed-context reverse models d = 32 … 256",
-               BOTTLENECK),
+    Limitation(
+        "Sequential constraints",
+        "Computation depth grows linearly with sequence length: O(T) steps in a row.",
+        "decode time against input length (the Bottleneck page's cost chart)",
+        BOTTLENECK,
+    ),
+    Limitation(
+        "Long-range decay",
+        "What is carried through many recurrent steps fades.",
+        "exact match by input length of the fixed-context reverse model "
+        "(checkpoints/reverse-none/metrics.json)",
+        BOTTLENECK,
+    ),
+    Limitation(
+        "Bottleneck",
+        "A fixed dimension d limits what one context vector can hold.",
+        "exact match against d, fixed-context reverse models d = 32 … 256",
+        BOTTLENECK,
+    ),
 )
 
 
@@ -223,7 +254,9 @@ class SequenceExample:
         return [
             rf"X = {_source_latex(self.source)}\ (T = {self.T}), \quad "
             rf"Y = {_source_latex(self.output)}{eos}\ (T' = {self.T_out})",
-            r"P(Y \mid X) = " + r" \times ".join(factors) + more
+            r"P(Y \mid X) = "
+            + r" \times ".join(factors)
+            + more
             + rf" = {self.probability:.4g}, \quad "
             rf"\log P(Y \mid X) = {number(self.log_probability, 3)}",
         ]
@@ -232,8 +265,16 @@ class SequenceExample:
 def sequence_example(trace: Trace) -> SequenceExample:
     probs = [s.prob for s in trace.steps]
     log_p = sequence_log_probability(probs)
-    return SequenceExample(trace.source, trace.output, len(trace.source_tokens), len(probs),
-                           probs, math.prod(probs), log_p, trace.finished)
+    return SequenceExample(
+        trace.source,
+        trace.output,
+        len(trace.source_tokens),
+        len(probs),
+        probs,
+        math.prod(probs),
+        log_p,
+        trace.finished,
+    )
 
 
 @dataclass
@@ -251,22 +292,27 @@ class EncoderExample:
 
     def squeeze_latex(self) -> str:
         """§6: T vectors of d numbers in, one vector of d numbers out."""
-        return (rf"{self.T} \text{{ states }} h_j \in \mathbb{{R}}^{{{self.d}}}"
-                rf"\ ({self.T * self.d} \text{{ numbers}}) \;\to\; \text{{one }} c \in "
-                rf"\mathbb{{R}}^{{{self.d}}}\ ({self.d} \text{{ numbers}})")
+        return (
+            rf"{self.T} \text{{ states }} h_j \in \mathbb{{R}}^{{{self.d}}}"
+            rf"\ ({self.T * self.d} \text{{ numbers}}) \;\to\; \text{{one }} c \in "
+            rf"\mathbb{{R}}^{{{self.d}}}\ ({self.d} \text{{ numbers}})"
+        )
 
     def latex(self) -> list[str]:
         j = max(range(len(self.norms)), key=self.norms.__getitem__)
-        return [rf"T = {len(self.tokens)} \text{{ states }} h_1, \ldots, h_{{{len(self.tokens)}}}"
-                rf" \in \mathbb{{R}}^{{{self.d}}}, \quad \max_j \lVert h_j \rVert = "
-                rf"\lVert h_{{{j + 1}}} \rVert = {self.norms[j]:.2f}\ ({_tok(self.tokens[j])})",
-                rf"c \in \mathbb{{R}}^{{{self.d}}}, \quad \lVert c \rVert = {self.fixed_norm:.2f}"]
+        return [
+            rf"T = {len(self.tokens)} \text{{ states }} h_1, \ldots, h_{{{len(self.tokens)}}}"
+            rf" \in \mathbb{{R}}^{{{self.d}}}, \quad \max_j \lVert h_j \rVert = "
+            rf"\lVert h_{{{j + 1}}} \rVert = {self.norms[j]:.2f}\ ({_tok(self.tokens[j])})",
+            rf"c \in \mathbb{{R}}^{{{self.d}}}, \quad \lVert c \rVert = {self.fixed_norm:.2f}",
+        ]
 
 
 def encoder_example(trace: Trace) -> EncoderExample:
     d = len(trace.steps[0].context) if trace.steps else 0  # c_i has the size of h_j and c
-    return EncoderExample(list(trace.source_tokens), list(trace.encoder_norms),
-                          trace.fixed_context_norm, d)
+    return EncoderExample(
+        list(trace.source_tokens), list(trace.encoder_norms), trace.fixed_context_norm, d
+    )
 
 
 @dataclass
@@ -283,9 +329,11 @@ class DecoderExample:
     def latex(self) -> list[str]:
         t = self.t
         runner = next(((tok, p) for tok, p in self.topk if tok != self.token), None)
-        line = [rf"s_{{{t}}} = g(y_{{{t - 1}}} = {_tok(self.previous)},\ s_{{{t - 1}}},\ c), "
-                rf"\quad \lVert s_{{{t}}} \rVert = {self.state_norm:.2f}",
-                rf"P(y_{{{t}}} = {_tok(self.token)} \mid y_{{<{t}}}, X) = {self.prob:.3f}"]
+        line = [
+            rf"s_{{{t}}} = g(y_{{{t - 1}}} = {_tok(self.previous)},\ s_{{{t - 1}}},\ c), "
+            rf"\quad \lVert s_{{{t}}} \rVert = {self.state_norm:.2f}",
+            rf"P(y_{{{t}}} = {_tok(self.token)} \mid y_{{<{t}}}, X) = {self.prob:.3f}",
+        ]
         if runner is not None:
             line[1] += rf", \quad \text{{next best: }} {_tok(runner[0])}\ ({runner[1]:.3f})"
         return line
@@ -320,14 +368,19 @@ class AttentionExample:
         i, more = self.i, r", \ldots" if len(self.alpha) > len(self.top) else ""
         plus = r" + \ldots" if more else ""
         return [
-            rf"\text{{{self.kind}: }} " + ", ".join(
+            rf"\text{{{self.kind}: }} "
+            + ", ".join(
                 rf"e_{{{i},{j + 1}}} = {self.scores[j]:.2f}\ ({_tok(self.tokens[j])})"
-                for j in self.top) + more,
+                for j in self.top
+            )
+            + more,
             ", ".join(rf"\alpha_{{{i},{j + 1}}} = {self.alpha[j]:.3f}" for j in self.top)
-            + more + rf", \quad \sum_j \alpha_{{{i}j}} = {self.alpha_sum:.3f}",
-            rf"c_{{{i}}} = " + " + ".join(rf"{self.alpha[j]:.2f}\,h_{{{j + 1}}}"
-                                          for j in self.top)
-            + plus + rf", \quad \lVert c_{{{i}}} \rVert = {self.context_norm:.2f}"
+            + more
+            + rf", \quad \sum_j \alpha_{{{i}j}} = {self.alpha_sum:.3f}",
+            rf"c_{{{i}}} = "
+            + " + ".join(rf"{self.alpha[j]:.2f}\,h_{{{j + 1}}}" for j in self.top)
+            + plus
+            + rf", \quad \lVert c_{{{i}}} \rVert = {self.context_norm:.2f}"
             rf" \;\Rightarrow\; y_{{{i}}} = {_tok(self.token)}",
         ]
 
@@ -339,9 +392,16 @@ def attention_example(trace: Trace, i: int, k: int = 3) -> AttentionExample:
     i = max(1, min(i, len(trace.steps)))
     step = trace.steps[i - 1]
     assert step.attention is not None and step.scores is not None
-    return AttentionExample(i, trace.attention_kind, list(trace.source_tokens),
-                            top_positions(step.attention, k), list(step.attention),
-                            list(step.scores), step.context_norm, step.token)
+    return AttentionExample(
+        i,
+        trace.attention_kind,
+        list(trace.source_tokens),
+        top_positions(step.attention, k),
+        list(step.attention),
+        list(step.scores),
+        step.context_norm,
+        step.token,
+    )
 
 
 def sequential_depth(trace: Trace) -> tuple[int, int]:
@@ -387,12 +447,22 @@ def _percent(x: float) -> str:
 def limitation_numbers(trace: Trace) -> list[str]:
     """One measured line per row of LIMITATIONS: this input's depth, then shipped metrics."""
     T, T_out = sequential_depth(trace)
-    rows = [f"this input: {T} encoder steps (each direction), then {T_out} decoder steps, "
-            "one after another"]
+    rows = [
+        f"this input: {T} encoder steps (each direction), then {T_out} decoder steps, "
+        "one after another"
+    ]
     fixed = read_metrics(str(ModelName("reverse", "none")), missing_ok=True)
-    rows.append("not shipped" if fixed is None else "exact match " + ", ".join(
-        f"{lo}–{hi}: {_percent(x)}" for lo, hi, x in exact_by_length(fixed)))
+    rows.append(
+        "not shipped"
+        if fixed is None
+        else "exact match "
+        + ", ".join(f"{lo}–{hi}: {_percent(x)}" for lo, hi, x in exact_by_length(fixed))
+    )
     found = [read_metrics(n) for n in capacity_names("reverse")]
-    rows.append("not shipped" if not found else "exact match (training lengths) " + ", ".join(
-        f"d = {d}: {_percent(x)}" for d, x in capacity(found)))
+    rows.append(
+        "not shipped"
+        if not found
+        else "exact match (training lengths) "
+        + ", ".join(f"d = {d}: {_percent(x)}" for d, x in capacity(found))
+    )
     return rows

@@ -32,16 +32,21 @@ def token_marks(trace: Trace, expected: Example | None) -> list[bool]:
     if expected is None:
         return [True] * len(trace.steps)
     target = expected.target
-    return [(k < len(target) and target[k] == s.token) or (s.token == EOS and k == len(target))
-            for k, s in enumerate(trace.steps)]
+    return [
+        (k < len(target) and target[k] == s.token) or (s.token == EOS and k == len(target))
+        for k, s in enumerate(trace.steps)
+    ]
 
 
 def attention_argmax(trace: Trace) -> list[int] | None:
     """argmax_j alpha_ij for every step i (None without attention)."""
     if not trace.has_attention:
         return None
-    return [max(range(len(s.attention)), key=s.attention.__getitem__)
-            for s in trace.steps if s.attention is not None]
+    return [
+        max(range(len(s.attention)), key=s.attention.__getitem__)
+        for s in trace.steps
+        if s.attention is not None
+    ]
 
 
 def alignment_agreement(trace: Trace, expected: Example | None) -> tuple[int, int] | None:

@@ -55,8 +55,9 @@ def read_metrics(name: str, directory: Path = ..., missing_ok: Literal[False] = 
 def read_metrics(name: str, directory: Path = ..., *, missing_ok: bool) -> dict | None: ...
 
 
-def read_metrics(name: str, directory: Path = CHECKPOINT_DIR, missing_ok: bool = False
-                 ) -> dict | None:
+def read_metrics(
+    name: str, directory: Path = CHECKPOINT_DIR, missing_ok: bool = False
+) -> dict | None:
     """checkpoints/<name>/metrics.json as a dict.
 
     A missing file, or a `name` that is not a plain folder name (never a path: no '/' or
@@ -80,6 +81,9 @@ def capacity_names(task: str = "reverse", directory: Path = CHECKPOINT_DIR) -> l
     """Every shipped fixed-context model of `task` (any size d), smallest d first."""
     found = [p.parent.name for p in Path(directory).glob(f"{task}-none*/metrics.json")]
     parsed = [(n, ModelName.parse(n)) for n in found]
-    hidden = {n: read_metrics(n, directory)["hidden"]
-              for n, m in parsed if m is not None and m.task == task and m.attention == "none"}
+    hidden = {
+        n: read_metrics(n, directory)["hidden"]
+        for n, m in parsed
+        if m is not None and m.task == task and m.attention == "none"
+    }
     return sorted(hidden, key=hidden.__getitem__)

@@ -62,5 +62,8 @@ def label(name: str) -> str:
     parsed = ModelName.parse(name)
     if parsed is None or not (CHECKPOINT_DIR / name).is_dir():  # trained in this session
         return name if "(trained" in name else f"{name} (trained here)"
-    return "none (fixed context c)" if parsed.attention == "none" else (
-        f"{parsed.attention} attention")
+    return (
+        "none (fixed context c)"
+        if parsed.attention == "none"
+        else (f"{parsed.attention} attention")
+    )

@@ -26,23 +26,53 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home", "pages/home.py", "Home", ":material/play_circle:", "home",
-             uses_model=True, uses_input=True),
-    PageSpec("explorer", "pages/explorer.py", "Attention explorer", ":material/grid_view:",
-             "explorer", uses_model=True, uses_input=True),
-    PageSpec("bottleneck", "pages/bottleneck.py", "Bottleneck", ":material/trending_down:",
-             "bottleneck"),
+    PageSpec(
+        "home",
+        "pages/home.py",
+        "Home",
+        ":material/play_circle:",
+        "home",
+        uses_model=True,
+        uses_input=True,
+    ),
+    PageSpec(
+        "explorer",
+        "pages/explorer.py",
+        "Attention explorer",
+        ":material/grid_view:",
+        "explorer",
+        uses_model=True,
+        uses_input=True,
+    ),
+    PageSpec(
+        "bottleneck", "pages/bottleneck.py", "Bottleneck", ":material/trending_down:", "bottleneck"
+    ),
     PageSpec("train", "pages/train.py", "Train", ":material/model_training:", "train"),
-    PageSpec("theory", "pages/theory.py", "Theory", ":material/menu_book:", "theory",
-             uses_model=True, uses_input=True),
+    PageSpec(
+        "theory",
+        "pages/theory.py",
+        "Theory",
+        ":material/menu_book:",
+        "theory",
+        uses_model=True,
+        uses_input=True,
+    ),
 )
 BY_KEY = {spec.key: spec for spec in PAGES}
 
 
 def st_pages() -> list[st.Page]:
     """The pages for st.navigation; Home is the default (the address "/")."""
-    return [st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                    default=spec.key == "home") for spec in PAGES]
+    return [
+        st.Page(
+            spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.url_path,
+            default=spec.key == "home",
+        )
+        for spec in PAGES
+    ]
 
 
 def current(page: st.Page) -> PageSpec:

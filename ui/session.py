@@ -53,8 +53,7 @@ def init_from_url() -> list[str]:
     model = qp.get("model", str(ModelName(task, "additive")))
     if model not in model_names(task):
         if "model" in qp:
-            notes.append(f"model {model!r} is not available here; showing "
-                         f"{default_model(task)}")
+            notes.append(f"model {model!r} is not available here; showing {default_model(task)}")
         model = default_model(task)
     ss["model"] = model
     ss["input"] = qp.get("input", tasks.get_task(task).default_input)
@@ -69,8 +68,12 @@ def init_from_url() -> list[str]:
 def write_url() -> None:
     """Mirror the state into the query parameters (the shareable link)."""
     ss = st.session_state
-    params = {"task": ss["task"], "model": ss["model"], "input": ss.get("input", ""),
-              "step": str(ss.get("step", 0))}
+    params = {
+        "task": ss["task"],
+        "model": ss["model"],
+        "input": ss.get("input", ""),
+        "step": str(ss.get("step", 0)),
+    }
     if ss.get("decoding") == "beam":
         params |= {"decoding": "beam", "beam": str(ss.get("beam_width", 3))}
     if dict(st.query_params) != params:
@@ -108,14 +111,22 @@ def cached(key: tuple, compute: Callable[[], T]) -> T:
 
 def greedy(name: str, ckpt: Checkpoint, source: str, force: dict[int, str]) -> Trace:
     key = ("greedy", name, id(ckpt), source, tuple(sorted(force.items())))
-    return cached(key, lambda: greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source,
-                                            max_steps(ckpt.task), force=force))
+    return cached(
+        key,
+        lambda: greedy_trace(
+            ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, max_steps(ckpt.task), force=force
+        ),
+    )
 
 
 def beam(name: str, ckpt: Checkpoint, source: str, width: int) -> list[Hypothesis]:
     key = ("beam", name, id(ckpt), source, width)
-    return cached(key, lambda: beam_search(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source,
-                                           width, max_steps(ckpt.task)))
+    return cached(
+        key,
+        lambda: beam_search(
+            ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, width, max_steps(ckpt.task)
+        ),
+    )
 
 
 def hypothesis_trace(ckpt: Checkpoint, source: str, hyp: Hypothesis) -> Trace:

@@ -58,9 +58,13 @@ def page_section() -> DeltaGenerator:
 def choices() -> Choices:
     ss = st.session_state
     task = tasks.get_task(ss.task)
-    return Choices(task, ss.get("model") or models.default_model(task.name),
-                   ss.get("input", task.default_input), bool(ss.get("classroom")),
-                   ss.get("fig_format", "png"))
+    return Choices(
+        task,
+        ss.get("model") or models.default_model(task.name),
+        ss.get("input", task.default_input),
+        bool(ss.get("classroom")),
+        ss.get("fig_format", "png"),
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -80,37 +84,59 @@ def _model_choice() -> None:
     names = models.model_names(ss.task)
     if ss.get("model") not in names:
         ss.model = models.default_model(ss.task)
-    st.selectbox("Model", names, key="model", format_func=models.label,
-                 on_change=session.restart, persist_state=session.KEEP,
-                 help="none: one fixed context vector c for every step (seed §4–6); "
-                      "additive, dot, general: attention's score functions (seed §7)")
+    st.selectbox(
+        "Model",
+        names,
+        key="model",
+        format_func=models.label,
+        on_change=session.restart,
+        persist_state=session.KEEP,
+        help="none: one fixed context vector c for every step (seed §4–6); "
+        "additive, dot, general: attention's score functions (seed §7)",
+    )
 
 
 def _input_box() -> None:
     """The Input box, and a Random example from the held-out set under it."""
     task = tasks.get_task(st.session_state.task)
-    st.text_input("Input", key="input", on_change=session.restart, persist_state=session.KEEP,
-                  help=f"Up to {task.max_source_len} symbols from the task's alphabet")
-    st.button("Random example", on_click=random_example, width="stretch",
-              help="A random input from this task's held-out set (never seen in training)")
+    st.text_input(
+        "Input",
+        key="input",
+        on_change=session.restart,
+        persist_state=session.KEEP,
+        help=f"Up to {task.max_source_len} symbols from the task's alphabet",
+    )
+    st.button(
+        "Random example",
+        on_click=random_example,
+        width="stretch",
+        help="A random input from this task's held-out set (never seen in training)",
+    )
 
 
 def draw(page: PageSpec) -> Choices:
     """The shared sidebar for `page`; returns its choices."""
     with st.sidebar:
-        st.selectbox("Task", list(tasks.TASKS), key="task", on_change=session.on_task_change,
-                     format_func=task_title)
+        st.selectbox(
+            "Task",
+            list(tasks.TASKS),
+            key="task",
+            on_change=session.on_task_change,
+            format_func=task_title,
+        )
         if page.uses_model:
             _model_choice()
         if page.uses_input:
             _input_box()
         _PAGE_SECTION.set(st.container())
-        large = st.toggle("Classroom mode", key="classroom",
-                          help="Large fonts and figures for a projector")
-        st.radio("Figure download (camera icon)", ["png", "svg"], key="fig_format",
-                 horizontal=True)
-        st.caption(f"Device: **{models.device()}** · torch {torch.__version__} · "
-                   f"{torch.get_num_threads()} CPU threads")
+        large = st.toggle(
+            "Classroom mode", key="classroom", help="Large fonts and figures for a projector"
+        )
+        st.radio("Figure download (camera icon)", ["png", "svg"], key="fig_format", horizontal=True)
+        st.caption(
+            f"Device: **{models.device()}** · torch {torch.__version__} · "
+            f"{torch.get_num_threads()} CPU threads"
+        )
     if large:
         st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)
     return choices()

@@ -64,13 +64,15 @@ class Busy(RuntimeError):
     """The board holds another job."""
 
     def __init__(self, seconds_left: float) -> None:
-        super().__init__(f"Training is busy: another session's job, about "
-                         f"{seconds_left:.0f} s left.")
+        super().__init__(
+            f"Training is busy: another session's job, about {seconds_left:.0f} s left."
+        )
         self.seconds_left = seconds_left
 
 
-def make_config(task: str, attention: str, hidden: int, seconds: float,
-                lim: Limits = CPU_LIMITS, seed: int = 0) -> TrainConfig:
+def make_config(
+    task: str, attention: str, hidden: int, seconds: float, lim: Limits = CPU_LIMITS, seed: int = 0
+) -> TrainConfig:
     """The page's settings as a TrainConfig; ValueError with a clear message past the caps.
 
     The time budget governs (max_steps is out of reach); the learning-rate schedule
@@ -80,18 +82,31 @@ def make_config(task: str, attention: str, hidden: int, seconds: float,
     if task not in tasks.TASKS:
         raise ValueError(f"unknown task {task!r}; choose from {', '.join(tasks.TASKS)}")
     if attention not in ATTENTION_KINDS:
-        raise ValueError(f"unknown attention {attention!r}; choose from "
-                         f"{', '.join(ATTENTION_KINDS)}")
+        raise ValueError(
+            f"unknown attention {attention!r}; choose from {', '.join(ATTENTION_KINDS)}"
+        )
     if hidden not in lim.hidden_sizes:
-        raise ValueError(f"hidden size d = {hidden} is not allowed here; choose from "
-                         f"{', '.join(map(str, lim.hidden_sizes))}")
+        raise ValueError(
+            f"hidden size d = {hidden} is not allowed here; choose from "
+            f"{', '.join(map(str, lim.hidden_sizes))}"
+        )
     if not MIN_SECONDS <= seconds <= lim.max_seconds:
-        raise ValueError(f"time budget {seconds:g} s is out of range: "
-                         f"{MIN_SECONDS}–{lim.max_seconds} s on this machine")
-    return TrainConfig(task=task, attention=attention, hidden=hidden,
-                       embedding=TASK_SETTINGS[task]["embedding"], max_steps=10**7,
-                       max_seconds=float(seconds), eval_every=200, eval_size=200, seed=seed,
-                       threads=None)
+        raise ValueError(
+            f"time budget {seconds:g} s is out of range: "
+            f"{MIN_SECONDS}–{lim.max_seconds} s on this machine"
+        )
+    return TrainConfig(
+        task=task,
+        attention=attention,
+        hidden=hidden,
+        embedding=TASK_SETTINGS[task]["embedding"],
+        max_steps=10**7,
+        max_seconds=float(seconds),
+        eval_every=200,
+        eval_size=200,
+        seed=seed,
+        threads=None,
+    )
 
 
 @dataclass
@@ -141,8 +156,9 @@ class JobBoard:
             if self.job is not None:
                 raise Busy(self.job.seconds_left())
             job = self.job = Job(owner, replace(cfg))
-        threading.Thread(target=self._run, args=(job,), name=f"train-{owner[:8]}",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._run, args=(job,), name=f"train-{owner[:8]}", daemon=True
+        ).start()
         return job
 
     def _run(self, job: Job) -> None:
@@ -217,9 +233,12 @@ def deliver(ss) -> bool:
     name = model_name(job.config, set(own), time.strftime("%H:%M"))
     result = job.result
     own[name] = result.checkpoint
-    ss.train_last = {"name": name, "stopped_by": result.stopped_by,
-                     "history": figures_training.thin(result.history),
-                     "held_out": result.checkpoint.info.get("held_out", {})}
+    ss.train_last = {
+        "name": name,
+        "stopped_by": result.stopped_by,
+        "history": figures_training.thin(result.history),
+        "held_out": result.checkpoint.info.get("held_out", {}),
+    }
     if ss.get("task") != job.config.task:  # a new task: its default input too
         ss["input"] = tasks.get_task(job.config.task).default_input
     ss["task"], ss["model"] = job.config.task, name

@@ -34,8 +34,7 @@ def source_or_stop(source: str, src_vocab: Vocab, max_len: int) -> None:
 
 def plotly(fig, key: str, fmt: str = "png") -> None:
     """A Plotly figure whose camera button downloads it as PNG or SVG."""
-    config = PLOTLY_CONFIG | {"toImageButtonOptions": {"format": fmt, "scale": 2,
-                                                       "filename": key}}
+    config = PLOTLY_CONFIG | {"toImageButtonOptions": {"format": fmt, "scale": 2, "filename": key}}
     st.plotly_chart(fig, key=key, config=config, width="stretch", theme=None)  # styled by us
 
 
@@ -44,8 +43,13 @@ def attention_view(trace: Trace, step: int, large: bool, fmt: str, key: str) -> 
     if not trace.has_attention:
         st.info(heatmap.NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f}).")
         return
-    plotly(heatmap.attention_heatmap(trace, upto=step, current=step or None, large=large,
-                                     strip=True, hint=EMPTY_HINT), key=f"{key}-heatmap", fmt=fmt)
+    plotly(
+        heatmap.attention_heatmap(
+            trace, upto=step, current=step or None, large=large, strip=True, hint=EMPTY_HINT
+        ),
+        key=f"{key}-heatmap",
+        fmt=fmt,
+    )
 
 
 def formulas_view(trace: Trace, step: int, rnn: str) -> None:
@@ -60,18 +64,25 @@ def formulas_view(trace: Trace, step: int, rnn: str) -> None:
         st.latex(rf"\Rightarrow\quad {f.live}")
 
 
-def context_view(trace: Trace, step: int, fixed_norm: float | None, large: bool,
-                 fmt: str, key: str) -> None:
+def context_view(
+    trace: Trace, step: int, fixed_norm: float | None, large: bool, fmt: str, key: str
+) -> None:
     """‖c_i‖ per step beside the fixed model's ‖c‖, and c_i itself as a strip."""
     norms = [s.context_norm for s in trace.steps[:step]]
     left, right = st.columns(2)
-    left.vega_lite_chart(step_charts.context_norm_chart(norms, fixed_norm, current=step or None,
-                                                        large=large, n_steps=len(trace.steps)),
-                         width="stretch")
+    left.vega_lite_chart(
+        step_charts.context_norm_chart(
+            norms, fixed_norm, current=step or None, large=large, n_steps=len(trace.steps)
+        ),
+        width="stretch",
+    )
     if step:
         with right:
-            plotly(heatmap.context_strip(trace.steps[step - 1].context, large=large),
-                   key=f"{key}-context", fmt=fmt)
+            plotly(
+                heatmap.context_strip(trace.steps[step - 1].context, large=large),
+                key=f"{key}-context",
+                fmt=fmt,
+            )
 
 
 def topk_view(step: Step, large: bool) -> None:
@@ -98,20 +109,25 @@ def verdict_markdown(output: str, expected: Example | None) -> str:
     return ":green[✔ correct]" if v == 0 else f":red[✘ wrong from symbol {v}]"
 
 
-def output_card(title: str | None, trace: Trace, expected: Example | None,
-                caption: str | None = None) -> None:
+def output_card(
+    title: str | None, trace: Trace, expected: Example | None, caption: str | None = None
+) -> None:
     """One model's whole output: its title (if any), the output, right or wrong, and how
     often its attention hit the gold source position."""
     if title:
         st.markdown(f"**{escape_markdown(title)}**")
     st.code(trace.output or "(empty)", language=None)
-    st.markdown(verdict_markdown(trace.output, expected)
-                or ":gray[no known answer: the task would not write this input]")
+    st.markdown(
+        verdict_markdown(trace.output, expected)
+        or ":gray[no known answer: the task would not write this input]"
+    )
     agreement = alignment_agreement(trace, expected)
     if agreement is not None:
         hits, total = agreement
-        st.caption(f"Gold alignment: the largest α_ij falls on the right source position at "
-                   f"**{hits}/{total}** steps ({hits / total:.0%}).")
+        st.caption(
+            f"Gold alignment: the largest α_ij falls on the right source position at "
+            f"**{hits}/{total}** steps ({hits / total:.0%})."
+        )
     if caption:
         st.caption(caption)
 
@@ -120,7 +136,12 @@ def beam_picker(hyps: list[Hypothesis], label: str, key: str, on_change=None) ->
     """A choice of one beam hypothesis, best first: "#1 “…” (log P = …)"; its index."""
     if st.session_state.get(key, 0) >= len(hyps):
         st.session_state[key] = 0
-    choice = st.radio(label, range(len(hyps)), horizontal=True, key=key, on_change=on_change,
-                      format_func=lambda k: f"#{k + 1} “{hyps[k].output}” "
-                                            f"(log P = {number(hyps[k].score)})")
+    choice = st.radio(
+        label,
+        range(len(hyps)),
+        horizontal=True,
+        key=key,
+        on_change=on_change,
+        format_func=lambda k: f"#{k + 1} “{hyps[k].output}” (log P = {number(hyps[k].score)})",
+    )
     return min(choice or 0, len(hyps) - 1)

@@ -28,8 +28,9 @@ PAGE_WIDTH = 880  # pixels a wide Streamlit page gives its content on a laptop, 
 MAX_SIDE_BY_SIDE = 4
 
 
-def grid_columns(count: int, source_len: int, large: bool = False,
-                 page_width: int = PAGE_WIDTH) -> int:
+def grid_columns(
+    count: int, source_len: int, large: bool = False, page_width: int = PAGE_WIDTH
+) -> int:
     """How many heatmaps of `source_len` columns to put in one row of the page.
 
     Each source position needs a cell wide enough to read its label (28 px, 40 in classroom
@@ -46,15 +47,21 @@ def _cell_and_frame(large: bool) -> tuple[int, int]:
     return (40, 220) if large else (28, 160)
 
 
-def cell_width(source_len: int, per_row: int, large: bool = False,
-               page_width: int = PAGE_WIDTH) -> float:
+def cell_width(
+    source_len: int, per_row: int, large: bool = False, page_width: int = PAGE_WIDTH
+) -> float:
     """About how many pixels wide one cell alpha_ij is when `per_row` heatmaps share a row."""
     _, frame = _cell_and_frame(large)
     return (page_width / per_row - frame) / max(source_len, 1)
 
 
-def grid_heatmap(trace: Trace, per_row: int, large: bool = False, title: str | None = None,
-                 page_width: int = PAGE_WIDTH) -> go.Figure:
+def grid_heatmap(
+    trace: Trace,
+    per_row: int,
+    large: bool = False,
+    title: str | None = None,
+    page_width: int = PAGE_WIDTH,
+) -> go.Figure:
     """The attention heatmap alpha_ij of `trace`, for a grid of `per_row` figures per row.
 
     The values are written in the cells only if "0.00" fits in a cell at this size, and
@@ -73,46 +80,70 @@ def beam_frame(hyps: list[Hypothesis], expected: Example | None = None) -> pd.Da
 
     "correct" (against the task's answer) is added when the answer is known.
     """
-    frame = pd.DataFrame({
-        "rank": list(range(1, len(hyps) + 1)),
-        "output": [h.output for h in hyps],
-        "log P(Y|X)": [h.score for h in hyps],
-        "P(Y|X)": [math.exp(h.score) for h in hyps],
-        "steps": [len(h.steps) for h in hyps],
-        "finished": [h.finished for h in hyps],
-    })
+    frame = pd.DataFrame(
+        {
+            "rank": list(range(1, len(hyps) + 1)),
+            "output": [h.output for h in hyps],
+            "log P(Y|X)": [h.score for h in hyps],
+            "P(Y|X)": [math.exp(h.score) for h in hyps],
+            "steps": [len(h.steps) for h in hyps],
+            "finished": [h.finished for h in hyps],
+        }
+    )
     if expected is not None:
         frame["correct"] = [h.output == expected.target for h in hyps]
     return frame.set_index("rank")
 
 
-def encoder_norm_chart(tokens: list[str], norms: list[float], fixed_norm: float | None = None,
-                       large: bool = False) -> go.Figure:
+def encoder_norm_chart(
+    tokens: list[str], norms: list[float], fixed_norm: float | None = None, large: bool = False
+) -> go.Figure:
     """A bar per source position j: ||h_j||; a dashed line at ||c|| when given (seed §4)."""
     T = len(tokens)
-    fig = go.Figure(go.Bar(
-        x=list(range(1, T + 1)), y=[float(v) for v in norms], marker_color=OTHER_COLOR,
-        name="‖h_j‖", customdata=list(tokens),
-        hovertemplate="j = %{x} (x_j = %{customdata})<br>‖h_j‖ = %{y:.3f}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=list(range(1, T + 1)),
+            y=[float(v) for v in norms],
+            marker_color=OTHER_COLOR,
+            name="‖h_j‖",
+            customdata=list(tokens),
+            hovertemplate="j = %{x} (x_j = %{customdata})<br>‖h_j‖ = %{y:.3f}<extra></extra>",
+        )
+    )
     if fixed_norm is not None:
-        fig.add_hline(y=float(fixed_norm), line=dict(color=CURRENT_COLOR, dash="dash", width=2),
-                      annotation_text=f"‖c‖ = {fixed_norm:.2f}",
-                      annotation_position="top right")
+        fig.add_hline(
+            y=float(fixed_norm),
+            line=dict(color=CURRENT_COLOR, dash="dash", width=2),
+            annotation_text=f"‖c‖ = {fixed_norm:.2f}",
+            annotation_position="top right",
+        )
     size = font_size(large)
-    fig.update_layout(title=dict(text="‖h_j‖: the length of each encoder state"),
-                      height=320 if large else 240, font=dict(size=size),
-                      margin=dict(l=50, r=20, t=50, b=40), plot_bgcolor="white",
-                      showlegend=False)
-    fig.update_xaxes(title_text="source x_j", tickvals=list(range(1, T + 1)), automargin=True,
-                     ticktext=list(tokens), range=[0.5, T + 0.5])
+    fig.update_layout(
+        title=dict(text="‖h_j‖: the length of each encoder state"),
+        height=320 if large else 240,
+        font=dict(size=size),
+        margin=dict(l=50, r=20, t=50, b=40),
+        plot_bgcolor="white",
+        showlegend=False,
+    )
+    fig.update_xaxes(
+        title_text="source x_j",
+        tickvals=list(range(1, T + 1)),
+        automargin=True,
+        ticktext=list(tokens),
+        range=[0.5, T + 0.5],
+    )
     fig.update_yaxes(automargin=True)
     fig.update_yaxes(title_text="‖h_j‖", rangemode="tozero", gridcolor=GRID_COLOR)
     return fig
 
 
-def length_chart(series: dict[str, list[tuple[int, int, float]]], length: int | None = None,
-                 train_max: int | None = None, large: bool = False) -> go.Figure:
+def length_chart(
+    series: dict[str, list[tuple[int, int, float]]],
+    length: int | None = None,
+    train_max: int | None = None,
+    large: bool = False,
+) -> go.Figure:
     """Exact match by source-length bucket, a line per model; a marker at `length`.
 
     series: {model label: [(shortest, longest, exact match), ...]} (theory.exact_by_length).
@@ -125,31 +156,54 @@ def length_chart(series: dict[str, list[tuple[int, int, float]]], length: int | 
     fig = go.Figure()
     for n, (name, points) in enumerate(series.items()):
         kept = [(index[lo], x) for lo, _, x in points if lo in index]
-        fig.add_trace(go.Scatter(
-            x=[k for k, _ in kept], y=[100 * x for _, x in kept], mode="lines+markers",
-            name=name, line=dict(color=SERIES_COLORS[n % len(SERIES_COLORS)], width=3),
-            hovertemplate=f"{name}<br>" + "exact match %{y:.1f}%<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[k for k, _ in kept],
+                y=[100 * x for _, x in kept],
+                mode="lines+markers",
+                name=name,
+                line=dict(color=SERIES_COLORS[n % len(SERIES_COLORS)], width=3),
+                hovertemplate=f"{name}<br>" + "exact match %{y:.1f}%<extra></extra>",
+            )
+        )
     here = [k for k, (lo, hi, _) in enumerate(buckets) if length is not None and lo <= length <= hi]
     if here:
-        fig.add_vline(x=here[0], line=dict(color=CURRENT_COLOR, dash="dot", width=2),
-                      annotation_text="this input", annotation_position="top")
+        fig.add_vline(
+            x=here[0],
+            line=dict(color=CURRENT_COLOR, dash="dot", width=2),
+            annotation_text="this input",
+            annotation_position="top",
+        )
     beyond = [k for k, (lo, _, _) in enumerate(buckets) if train_max is not None and lo > train_max]
     if beyond:
-        fig.add_vrect(x0=beyond[0] - 0.5, x1=len(buckets) - 0.5, fillcolor="#eeeeee",
-                      line_width=0, layer="below", annotation_text="longer than in training",
-                      annotation_position="top left",
-                      annotation=dict(yanchor="bottom"))  # above the plot, clear of the lines
+        fig.add_vrect(
+            x0=beyond[0] - 0.5,
+            x1=len(buckets) - 0.5,
+            fillcolor="#eeeeee",
+            line_width=0,
+            layer="below",
+            annotation_text="longer than in training",
+            annotation_position="top left",
+            annotation=dict(yanchor="bottom"),
+        )  # above the plot, clear of the lines
     size = font_size(large)
-    fig.update_layout(title=dict(text="exact match by input length (held-out set)"),
-                      height=460 if large else 340, font=dict(size=size),
-                      margin=dict(l=50, r=20, t=90, b=40), plot_bgcolor="white",
-                      legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.4,
-                                  yanchor="top"))  # under the axis title, clear of the title
+    fig.update_layout(
+        title=dict(text="exact match by input length (held-out set)"),
+        height=460 if large else 340,
+        font=dict(size=size),
+        margin=dict(l=50, r=20, t=90, b=40),
+        plot_bgcolor="white",
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.4, yanchor="top"),
+    )  # under the axis title, clear of the title
     # Drawn once per input (not at every step): Plotly may measure its labels (automargin).
-    fig.update_xaxes(title_text="input length T", tickvals=list(range(len(buckets))),
-                     range=[-0.5, len(buckets) - 0.5], automargin=True,
-                     ticktext=[f"{lo}–{hi}" for lo, hi, _ in buckets])
-    fig.update_yaxes(title_text="exact match (%)", range=[-3, 103], gridcolor=GRID_COLOR,
-                     automargin=True)
+    fig.update_xaxes(
+        title_text="input length T",
+        tickvals=list(range(len(buckets))),
+        range=[-0.5, len(buckets) - 0.5],
+        automargin=True,
+        ticktext=[f"{lo}–{hi}" for lo, hi, _ in buckets],
+    )
+    fig.update_yaxes(
+        title_text="exact match (%)", range=[-3, 103], gridcolor=GRID_COLOR, automargin=True
+    )
     return fig

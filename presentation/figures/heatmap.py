@@ -80,19 +80,31 @@ def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
     z = np.array([s.attention for s in steps], dtype=float).reshape(n, T)
     e = np.array([s.scores or [np.nan] * T for s in steps], dtype=float).reshape(n, T)
     heat = dict(
-        type="heatmap", z=z, x=np.arange(1, T + 1), y=np.arange(1, n + 1), zmin=0.0, zmax=1.0,
-        colorscale=COLORSCALE, colorbar=dict(title=dict(text="α")), xgap=1, ygap=1,
-        customdata=e, text=[[str(j) for j in range(1, T + 1)]] * n,
-        hovertemplate=("step i · y_i: %{y}<br>source j = %{text} · x_j: %{x}<br>"
-                       "α_ij = %{z:.3f}<br>e_ij = %{customdata:.3f}<extra></extra>"),
+        type="heatmap",
+        z=z,
+        x=np.arange(1, T + 1),
+        y=np.arange(1, n + 1),
+        zmin=0.0,
+        zmax=1.0,
+        colorscale=COLORSCALE,
+        colorbar=dict(title=dict(text="α")),
+        xgap=1,
+        ygap=1,
+        customdata=e,
+        text=[[str(j) for j in range(1, T + 1)]] * n,
+        hovertemplate=(
+            "step i · y_i: %{y}<br>source j = %{text} · x_j: %{x}<br>"
+            "α_ij = %{z:.3f}<br>e_ij = %{customdata:.3f}<extra></extra>"
+        ),
     )
     if T <= MAX_LABELLED and n <= MAX_LABELLED:
         heat.update(texttemplate="%{z:.2f}", textfont=dict(size=font_size(large) - 2))
     return heat
 
 
-def _strip_trace(tokens: list[str], weights: list[float] | None, large: bool,
-                 yaxis: str = "y") -> dict:
+def _strip_trace(
+    tokens: list[str], weights: list[float] | None, large: bool, yaxis: str = "y"
+) -> dict:
     """The source x_1..x_T as one row of cells at x = 1..T, coloured by alpha_ij.
 
     weights None (no step yet): every cell 0, i.e. white, and no alpha in the hover.
@@ -101,9 +113,18 @@ def _strip_trace(tokens: list[str], weights: list[float] | None, large: bool,
     w = np.zeros(T) if weights is None else np.asarray(weights, dtype=float)
     alpha = "" if weights is None else "<br>α_ij = %{z:.3f}"
     return dict(
-        type="heatmap", z=w.reshape(1, T), x=np.arange(1, T + 1), y=[0], yaxis=yaxis,
-        zmin=0.0, zmax=1.0, colorscale=COLORSCALE, showscale=False, xgap=2,
-        text=[list(tokens)], texttemplate="%{text}",
+        type="heatmap",
+        z=w.reshape(1, T),
+        x=np.arange(1, T + 1),
+        y=[0],
+        yaxis=yaxis,
+        zmin=0.0,
+        zmax=1.0,
+        colorscale=COLORSCALE,
+        showscale=False,
+        xgap=2,
+        text=[list(tokens)],
+        texttemplate="%{text}",
         textfont=dict(size=font_size(large) + 4),
         hovertemplate="j = %{x}<br>x_j = %{text}" + alpha + "<extra></extra>",
     )
@@ -132,8 +153,9 @@ def _frame(n: int, large: bool, strip: bool) -> _Frame:
     return _Frame(_heatmap_height(n, large), gap_px, strip_px)
 
 
-def _layout(trace: Trace, steps: list[Step], frame: _Frame, large: bool,
-            title: str | None) -> dict[str, Any]:
+def _layout(
+    trace: Trace, steps: list[Step], frame: _Frame, large: bool, title: str | None
+) -> dict[str, Any]:
     """Axes at the paper's 1-based j (top) and i (left, step 1 at the top), the rows' header.
 
     Fixed margins, wide enough for the labels: Plotly's automatic margins and tick-label
@@ -143,14 +165,30 @@ def _layout(trace: Trace, steps: list[Step], frame: _Frame, large: bool,
     size = font_size(large)
     row_labels = [f"{s.index} · {s.token}" for s in steps]
     label_px = _text_px(max([*row_labels, "i · y_i"], key=len), size)
-    header = dict(text="i · y_i", xref="paper", yref="paper", x=0.0, y=1.0, xanchor="right",
-                  yanchor="bottom", xshift=-8, yshift=6, showarrow=False, font=dict(size=size))
+    header = dict(
+        text="i · y_i",
+        xref="paper",
+        yref="paper",
+        x=0.0,
+        y=1.0,
+        xanchor="right",
+        yanchor="bottom",
+        xshift=-8,
+        yshift=6,
+        showarrow=False,
+        font=dict(size=size),
+    )
     return dict(
-        title=dict(text=title or "attention α_ij (row i: output step, column j: source x_j)",
-                   y=0.98, yanchor="top"),
-        height=frame.plot_px + (110 if large else 80) + 20, font=dict(size=size),
+        title=dict(
+            text=title or "attention α_ij (row i: output step, column j: source x_j)",
+            y=0.98,
+            yanchor="top",
+        ),
+        height=frame.plot_px + (110 if large else 80) + 20,
+        font=dict(size=size),
         margin=dict(l=int(label_px + 16), r=10, t=110 if large else 80, b=20),
-        plot_bgcolor="white", **_axes(trace.source_tokens, row_labels, frame.top),
+        plot_bgcolor="white",
+        **_axes(trace.source_tokens, row_labels, frame.top),
         annotations=[header],  # the rows' header, beside the source tokens on top
     )
 
@@ -160,41 +198,91 @@ def _axes(tokens: list[str], row_labels: list[str], top: float) -> dict[str, dic
     T, n = len(tokens), len(row_labels)
     fixed = dict(showgrid=False, zeroline=False, automargin=False, ticklabeloverflow="allow")
     return dict(
-        xaxis=dict(tickvals=list(range(1, T + 1)), ticktext=list(tokens),
-                   range=[0.5, T + 0.5], side="top", **fixed),
-        yaxis=dict(domain=[top, 1.0], tickvals=list(range(1, n + 1)), ticktext=row_labels,
-                   range=[max(n, 1) + 0.5, 0.5], **fixed),  # reversed: step 1 at the top
+        xaxis=dict(
+            tickvals=list(range(1, T + 1)),
+            ticktext=list(tokens),
+            range=[0.5, T + 0.5],
+            side="top",
+            **fixed,
+        ),
+        yaxis=dict(
+            domain=[top, 1.0],
+            tickvals=list(range(1, n + 1)),
+            ticktext=row_labels,
+            range=[max(n, 1) + 0.5, 0.5],
+            **fixed,
+        ),  # reversed: step 1 at the top
     )
 
 
 def _hint(text: str, frame: _Frame, large: bool) -> dict:
     """A line written where the rows will be, before the first step."""
-    return dict(text=text, xref="paper", yref="paper", x=0.5, y=(frame.top + 1.0) / 2,
-                showarrow=False, font=dict(size=font_size(large), color=MUTED_COLOR))
+    return dict(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=(frame.top + 1.0) / 2,
+        showarrow=False,
+        font=dict(size=font_size(large), color=MUTED_COLOR),
+    )
 
 
 def _outline(i: int, T: int) -> dict:
     """A red frame around row i: the current step."""
-    return dict(type="rect", xref="x", yref="y", x0=0.5, x1=T + 0.5, y0=i - 0.5, y1=i + 0.5,
-                fillcolor="rgba(0,0,0,0)", line=dict(color=CURRENT_COLOR, width=4))
+    return dict(
+        type="rect",
+        xref="x",
+        yref="y",
+        x0=0.5,
+        x1=T + 0.5,
+        y0=i - 0.5,
+        y1=i + 0.5,
+        fillcolor="rgba(0,0,0,0)",
+        line=dict(color=CURRENT_COLOR, width=4),
+    )
 
 
-def _add_strip(data: list[dict], layout: dict[str, Any], trace: Trace,
-               weights: list[float] | None, current: int | None, frame: _Frame,
-               large: bool) -> None:
+def _add_strip(
+    data: list[dict],
+    layout: dict[str, Any],
+    trace: Trace,
+    weights: list[float] | None,
+    current: int | None,
+    frame: _Frame,
+    large: bool,
+) -> None:
     """The source below the rows, on the same columns, coloured by alpha_i. of step i."""
     data.append(_strip_trace(trace.source_tokens, weights, large, yaxis="y2"))
     layout["yaxis2"] = dict(domain=[0.0, frame.strip_px / frame.plot_px], visible=False)
-    layout["annotations"].append(dict(
-        text=(f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
-              if weights is not None else "the source x_1 … x_T"),
-        xref="paper", yref="paper", x=0.0, y=(frame.strip_px + 6) / frame.plot_px,
-        xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=font_size(large))))
+    layout["annotations"].append(
+        dict(
+            text=(
+                f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
+                if weights is not None
+                else "the source x_1 … x_T"
+            ),
+            xref="paper",
+            yref="paper",
+            x=0.0,
+            y=(frame.strip_px + 6) / frame.plot_px,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=font_size(large)),
+        )
+    )
 
 
-def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None = None,
-                      large: bool = False, title: str | None = None,
-                      strip: bool = False, hint: str | None = None) -> go.Figure:
+def attention_heatmap(
+    trace: Trace,
+    upto: int | None = None,
+    current: int | None = None,
+    large: bool = False,
+    title: str | None = None,
+    strip: bool = False,
+    hint: str | None = None,
+) -> go.Figure:
     """The attention weights alpha_ij: row i = output step, column j = source position.
 
     upto: show steps 1..upto only (None: all; 0: no rows yet, the source axis still labelled).
@@ -222,30 +310,55 @@ def attention_heatmap(trace: Trace, upto: int | None = None, current: int | None
     return _figure(dict(data=data, layout=layout))
 
 
-def source_strip(tokens: list[str], weights: list[float] | None,
-                 large: bool = False) -> go.Figure:
+def source_strip(tokens: list[str], weights: list[float] | None, large: bool = False) -> go.Figure:
     """The source x_1..x_T as one row of cells coloured by alpha_ij of the current step i.
 
     weights None (no step yet, or no attention): every cell 0, i.e. uncoloured.
     """
     T = len(tokens)
-    return _figure(dict(data=[_strip_trace(tokens, weights, large)], layout=dict(
-        height=180 if large else 120, margin=dict(l=10, r=10, t=10, b=10),
-        font=dict(size=font_size(large)), plot_bgcolor="white",
-        xaxis=dict(visible=False, range=[0.5, T + 0.5]), yaxis=dict(visible=False))))
+    return _figure(
+        dict(
+            data=[_strip_trace(tokens, weights, large)],
+            layout=dict(
+                height=180 if large else 120,
+                margin=dict(l=10, r=10, t=10, b=10),
+                font=dict(size=font_size(large)),
+                plot_bgcolor="white",
+                xaxis=dict(visible=False, range=[0.5, T + 0.5]),
+                yaxis=dict(visible=False),
+            ),
+        )
+    )
 
 
 def context_strip(c: list[float], large: bool = False) -> go.Figure:
     """The context vector c_i (length d) as one row of cells, blue > 0 > red, white at 0."""
     d = len(c)
-    return _figure(dict(
-        data=[dict(type="heatmap", z=np.asarray(c, dtype=float).reshape(1, d),
-                   x=np.arange(1, d + 1), y=[0], zmid=0.0, colorscale=DIVERGING,
-                   colorbar=dict(thickness=12, len=1.0), xgap=1,
-                   hovertemplate="component %{x} of c_i<br>value %{z:.3f}<extra></extra>")],
-        layout=dict(title=dict(text=f"c_i (d = {d})"), height=170 if large else 110,
-                    margin=dict(l=10, r=10, t=40, b=10), font=dict(size=font_size(large)),
-                    xaxis=dict(visible=False), yaxis=dict(visible=False))))
+    return _figure(
+        dict(
+            data=[
+                dict(
+                    type="heatmap",
+                    z=np.asarray(c, dtype=float).reshape(1, d),
+                    x=np.arange(1, d + 1),
+                    y=[0],
+                    zmid=0.0,
+                    colorscale=DIVERGING,
+                    colorbar=dict(thickness=12, len=1.0),
+                    xgap=1,
+                    hovertemplate="component %{x} of c_i<br>value %{z:.3f}<extra></extra>",
+                )
+            ],
+            layout=dict(
+                title=dict(text=f"c_i (d = {d})"),
+                height=170 if large else 110,
+                margin=dict(l=10, r=10, t=40, b=10),
+                font=dict(size=font_size(large)),
+                xaxis=dict(visible=False),
+                yaxis=dict(visible=False),
+            ),
+        )
+    )
 
 
 def attention_frame(trace: Trace, upto: int | None = None) -> pd.DataFrame:

@@ -39,16 +39,21 @@ def _topk_rows(step: Step) -> list[dict]:
     rows = sorted(step.topk, key=lambda row: -row[1])
     if step.token not in {tok for tok, _ in rows}:
         rows.append((step.token, step.prob))
-    return [{"token": tok, "prob": float(p), "role": CHOSEN if tok == step.token else "other"}
-            for tok, p in rows]
+    return [
+        {"token": tok, "prob": float(p), "role": CHOSEN if tok == step.token else "other"}
+        for tok, p in rows
+    ]
 
 
 @functools.cache
 def _topk_template(large: bool) -> dict:
     """The top-k bars and their labels, reading the dataset "topk" (token, prob, role)."""
     size = font_size(large)
-    role = alt.Color("role:N", legend=None, scale=alt.Scale(
-        domain=[CHOSEN, "other"], range=[CURRENT_COLOR, OTHER_COLOR]))
+    role = alt.Color(
+        "role:N",
+        legend=None,
+        scale=alt.Scale(domain=[CHOSEN, "other"], range=[CURRENT_COLOR, OTHER_COLOR]),
+    )
     base = alt.Chart(alt.Data(name="topk")).encode(
         y=alt.Y("token:N", sort=None, title=None),  # the rows' order: most likely on top
         x=alt.X("prob:Q", scale=alt.Scale(domain=[0, 1]), title="probability"),
@@ -57,12 +62,15 @@ def _topk_template(large: bool) -> dict:
     bars = base.mark_bar().encode(color=role)
     # The numbers take the bars' colours: a forced y_i with P = 0.00 has no bar to see.
     labels = base.mark_text(align="left", dx=4, fontSize=size, fontWeight="bold").encode(
-        text=alt.Text("prob:Q", format=".2f"), color=role)
-    title = alt.Title("P(y_i | y_<i, X): the most likely next tokens",
-                      subtitle="in red the chosen y_i")
+        text=alt.Text("prob:Q", format=".2f"), color=role
+    )
+    title = alt.Title(
+        "P(y_i | y_<i, X): the most likely next tokens", subtitle="in red the chosen y_i"
+    )
     chart = (bars + labels).properties(title=title, height=alt.Step(40 if large else 24))
     chart = chart.configure_axis(labelFontSize=size, titleFontSize=size).configure_title(
-        fontSize=size + 2, subtitleFontSize=size)
+        fontSize=size + 2, subtitleFontSize=size
+    )
     return chart.to_dict()  # validated against the Vega-Lite schema
 
 
@@ -81,34 +89,63 @@ def _norm_template(with_fixed: bool, with_current: bool, large: bool, n_steps: i
     at the fixed ||c|| (dataset "fixed": norm, series, label) and at the current step i
     (dataset "current": step)."""
     domain = [ATTENTION_LABEL] + ([FIXED_LABEL] if with_fixed else [])
-    color = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                      scale=alt.Scale(domain=domain,
-                                      range=[OTHER_COLOR, FIXED_COLOR][: len(domain)]))
-    layers = [alt.Chart(alt.Data(name="norms")).mark_line(point=True).encode(
-        x=alt.X("step:Q", title="step i", axis=alt.Axis(tickMinStep=1, format="d"),
-                scale=alt.Scale(domain=[1, max(n_steps, 2)])),
-        y=alt.Y("norm:Q", title="‖c_i‖"), color=color,
-        tooltip=["step:Q", alt.Tooltip("norm:Q", format=".3f")])]
+    color = alt.Color(
+        "series:N",
+        title=None,
+        legend=alt.Legend(orient="bottom"),
+        scale=alt.Scale(domain=domain, range=[OTHER_COLOR, FIXED_COLOR][: len(domain)]),
+    )
+    layers = [
+        alt.Chart(alt.Data(name="norms"))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "step:Q",
+                title="step i",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+                scale=alt.Scale(domain=[1, max(n_steps, 2)]),
+            ),
+            y=alt.Y("norm:Q", title="‖c_i‖"),
+            color=color,
+            tooltip=["step:Q", alt.Tooltip("norm:Q", format=".3f")],
+        )
+    ]
     if with_fixed:
         fixed = alt.Chart(alt.Data(name="fixed"))
-        layers += [fixed.mark_rule(strokeDash=[6, 4], size=2).encode(y="norm:Q", color=color),
-                   fixed.mark_text(align="left", baseline="bottom", x=5, dy=-3).encode(
-                       y="norm:Q", text="label:N")]
+        layers += [
+            fixed.mark_rule(strokeDash=[6, 4], size=2).encode(y="norm:Q", color=color),
+            fixed.mark_text(align="left", baseline="bottom", x=5, dy=-3).encode(
+                y="norm:Q", text="label:N"
+            ),
+        ]
     if with_current:
-        layers.append(alt.Chart(alt.Data(name="current")).mark_rule(
-            color=CURRENT_COLOR, strokeDash=[3, 3], size=2).encode(x="step:Q"))
+        layers.append(
+            alt.Chart(alt.Data(name="current"))
+            .mark_rule(color=CURRENT_COLOR, strokeDash=[3, 3], size=2)
+            .encode(x="step:Q")
+        )
     size = font_size(large)
     chart = alt.layer(*layers).properties(
         title="‖c_i‖: the length of the context vector at each step",
-        height=380 if large else 300, width="container")
-    chart = chart.configure_axis(labelFontSize=size, titleFontSize=size).configure_legend(
-        labelFontSize=size).configure_text(fontSize=size).configure_title(fontSize=size + 2)
+        height=380 if large else 300,
+        width="container",
+    )
+    chart = (
+        chart.configure_axis(labelFontSize=size, titleFontSize=size)
+        .configure_legend(labelFontSize=size)
+        .configure_text(fontSize=size)
+        .configure_title(fontSize=size + 2)
+    )
     return chart.to_dict()  # validated against the Vega-Lite schema
 
 
-def context_norm_chart(norms: list[float], fixed_norm: float | None = None,
-                       current: int | None = None, large: bool = False,
-                       n_steps: int | None = None) -> dict:
+def context_norm_chart(
+    norms: list[float],
+    fixed_norm: float | None = None,
+    current: int | None = None,
+    large: bool = False,
+    n_steps: int | None = None,
+) -> dict:
     """The length ||c_i|| of the context vector at each step i = 1..n.
 
     fixed_norm: ||c|| of a model without attention (one c for every step), drawn as a rule.
@@ -118,15 +155,17 @@ def context_norm_chart(norms: list[float], fixed_norm: float | None = None,
     Returns a Vega-Lite spec (datasets "norms", "fixed", "current").
     """
     with_current = current is not None and 1 <= current <= len(norms)
-    data = {"norms": [{"step": i, "norm": float(v), "series": ATTENTION_LABEL}
-                      for i, v in enumerate(norms, start=1)]}
+    data = {
+        "norms": [
+            {"step": i, "norm": float(v), "series": ATTENTION_LABEL}
+            for i, v in enumerate(norms, start=1)
+        ]
+    }
     if fixed_norm is not None:
-        data["fixed"] = [{"norm": float(fixed_norm), "series": FIXED_LABEL,
-                          "label": "fixed c (no attention)"}]
+        data["fixed"] = [
+            {"norm": float(fixed_norm), "series": FIXED_LABEL, "label": "fixed c (no attention)"}
+        ]
     if with_current:
         data["current"] = [{"step": current}]
-    template = _norm_template(fixed_norm is not None, with_current, large,
-                              n_steps or len(norms))
+    template = _norm_template(fixed_norm is not None, with_current, large, n_steps or len(norms))
     return _fill(template, **data)
-
-

@@ -37,8 +37,9 @@ def thin(history: Sequence[Progress], max_points: int = MAX_POINTS) -> list[Prog
     step (the exact-match points) and the last step."""
     k = max(1, -(-len(history) // max_points))  # ceil(len / max_points)
     last = len(history) - 1
-    return [p for n, p in enumerate(history)
-            if n % k == 0 or n == last or p.exact_match is not None]
+    return [
+        p for n, p in enumerate(history) if n % k == 0 or n == last or p.exact_match is not None
+    ]
 
 
 def progress_frame(history: Sequence[Progress], max_points: int = MAX_POINTS) -> pd.DataFrame:
@@ -56,29 +57,44 @@ def progress_frame(history: Sequence[Progress], max_points: int = MAX_POINTS) ->
 def _style(chart: ChartT, title: str, large: bool) -> ChartT:
     """Title, size and fonts; a legend sits between the title and the plot."""
     size = font_size(large)
-    return chart.properties(title=title, height=380 if large else 300,
-                            width="container").configure_axis(
-        labelFontSize=size, titleFontSize=size).configure_legend(
-        labelFontSize=size, labelLimit=0, orient="top", direction="horizontal",
-    ).configure_title(fontSize=size + 2, anchor="start")
+    return (
+        chart.properties(title=title, height=380 if large else 300, width="container")
+        .configure_axis(labelFontSize=size, titleFontSize=size)
+        .configure_legend(labelFontSize=size, labelLimit=0, orient="top", direction="horizontal")
+        .configure_title(fontSize=size + 2, anchor="start")
+    )
 
 
-def _line(data: pd.DataFrame, metric: str, y: alt.Y, color: alt.Color,
-          points: bool = False) -> alt.Chart:
+def _line(
+    data: pd.DataFrame, metric: str, y: alt.Y, color: alt.Color, points: bool = False
+) -> alt.Chart:
     """The line of one metric against the training step (with its points if `points`)."""
-    return alt.Chart(data[data.metric == metric]).mark_line(
-        point=alt.OverlayMarkDef(filled=True, size=40) if points else False, strokeWidth=2,
-    ).encode(
-        x=alt.X("step:Q", title="training step", axis=alt.Axis(format="d", tickMinStep=1)),
-        y=y, color=color,
-        tooltip=["metric:N", "step:Q", alt.Tooltip("seconds:Q", format=".1f"),
-                 alt.Tooltip("value:Q", format=".4f")],
+    return (
+        alt.Chart(data[data.metric == metric])
+        .mark_line(
+            point=alt.OverlayMarkDef(filled=True, size=40) if points else False, strokeWidth=2
+        )
+        .encode(
+            x=alt.X("step:Q", title="training step", axis=alt.Axis(format="d", tickMinStep=1)),
+            y=y,
+            color=color,
+            tooltip=[
+                "metric:N",
+                "step:Q",
+                alt.Tooltip("seconds:Q", format=".1f"),
+                alt.Tooltip("value:Q", format=".4f"),
+            ],
+        )
     )
 
 
 def _color(metrics: list[str], legend: bool = True) -> alt.Color:
-    return alt.Color("metric:N", title=None, legend=alt.Legend() if legend else None,
-                     scale=alt.Scale(domain=metrics, range=[COLORS[m] for m in metrics]))
+    return alt.Color(
+        "metric:N",
+        title=None,
+        legend=alt.Legend() if legend else None,
+        scale=alt.Scale(domain=metrics, range=[COLORS[m] for m in metrics]),
+    )
 
 
 def loss_chart(history: Sequence[Progress], large: bool = False) -> alt.Chart:
@@ -92,10 +108,14 @@ def loss_chart(history: Sequence[Progress], large: bool = False) -> alt.Chart:
 def accuracy_chart(history: Sequence[Progress], large: bool = False) -> alt.LayerChart:
     """Teacher-forced token accuracy (every step) and held-out exact match (evaluations)."""
     data = progress_frame(history)
-    y = alt.Y("value:Q", title="share correct", scale=alt.Scale(domain=[0, 1]),
-              axis=alt.Axis(format="%"))
+    y = alt.Y(
+        "value:Q", title="share correct", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+    )
     color = _color([TOKEN_ACCURACY, EXACT_MATCH])
-    layers = alt.LayerChart(layer=[_line(data, TOKEN_ACCURACY, y, color),
-                                   _line(data, EXACT_MATCH, y, color, points=True)])
-    return _style(layers, "Accuracy: tokens (teacher-forced) and whole outputs (greedy)",
-                  large)
+    layers = alt.LayerChart(
+        layer=[
+            _line(data, TOKEN_ACCURACY, y, color),
+            _line(data, EXACT_MATCH, y, color, points=True),
+        ]
+    )
+    return _style(layers, "Accuracy: tokens (teacher-forced) and whole outputs (greedy)", large)

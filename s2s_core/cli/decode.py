@@ -37,10 +37,18 @@ def decode_one(ckpt: Checkpoint, text: str, beam: int) -> dict:
     known = task.solve(source)  # None: not an input the task generates, no known answer
     result["expected"] = None if known is None else known.target
     if beam > 1:
-        hyps = beam_search(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, beam,
-                           max_steps(ckpt))
-        result["beam"] = [{"output": h.output, "score": h.score, "finished": h.finished,
-                           "steps": [vars(s) for s in h.steps]} for h in hyps]
+        hyps = beam_search(
+            ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, beam, max_steps(ckpt)
+        )
+        result["beam"] = [
+            {
+                "output": h.output,
+                "score": h.score,
+                "finished": h.finished,
+                "steps": [vars(s) for s in h.steps],
+            }
+            for h in hyps
+        ]
     return result
 
 
@@ -62,14 +70,19 @@ def readable(trace: dict) -> str:
         line += f"  |c_i|={s['context_norm']:.2f} |s_i|={s['state_norm']:.2f}"
         lines.append(line)
     for rank, h in enumerate(trace.get("beam", []), 1):
-        lines.append(f"  beam #{rank}: {h['output']!r}  log P = {h['score']:.3f}"
-                     + ("" if h["finished"] else "  (unfinished)"))
+        lines.append(
+            f"  beam #{rank}: {h['output']!r}  log P = {h['score']:.3f}"
+            + ("" if h["finished"] else "  (unfinished)")
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m s2s_core decode", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m s2s_core decode",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--checkpoint", required=True, help="checkpoint directory")
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--input", help="one input text")

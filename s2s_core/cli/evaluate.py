@@ -22,23 +22,32 @@ def table(metrics: dict) -> str:
     def pct(x: float | None) -> str:
         return "    -" if x is None else f"{100 * x:5.1f}"
 
-    rows = [f"{metrics['checkpoint']}: held-out, by source length",
-            "  lengths     n   exact  tokens  align"]
+    rows = [
+        f"{metrics['checkpoint']}: held-out, by source length",
+        "  lengths     n   exact  tokens  align",
+    ]
     for b in metrics["buckets"]:
         lo, hi = b["lengths"]
         mark = "  (beyond training)" if b["extrapolation"] else ""
-        rows.append(f"  {lo:>3}-{hi:<3} {b['n']:>5}   {pct(b['exact_match'])}   "
-                    f"{pct(b['token_accuracy'])}  {pct(b['alignment'])}{mark}")
+        rows.append(
+            f"  {lo:>3}-{hi:<3} {b['n']:>5}   {pct(b['exact_match'])}   "
+            f"{pct(b['token_accuracy'])}  {pct(b['alignment'])}{mark}"
+        )
     for name in ("in_training_range", "overall"):
         s = metrics[name]
-        rows.append(f"  {name:<18} n={s['n']}: exact {pct(s['exact_match'])}%, tokens "
-                    f"{pct(s['token_accuracy'])}%, alignment {pct(s['alignment'])}%")
+        rows.append(
+            f"  {name:<18} n={s['n']}: exact {pct(s['exact_match'])}%, tokens "
+            f"{pct(s['token_accuracy'])}%, alignment {pct(s['alignment'])}%"
+        )
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m s2s_core evaluate", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m s2s_core evaluate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--checkpoint", required=True, help="checkpoint directory")
     ap.add_argument("--json", action="store_true", help="print the metrics as JSON")
     ap.add_argument("--device", default="auto", help="auto | cpu | cuda")

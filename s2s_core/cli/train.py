@@ -30,8 +30,11 @@ from s2s_core.training.loop import Progress, TrainConfig, train
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     defaults = TrainConfig()
-    ap = argparse.ArgumentParser(prog="python -m s2s_core train", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m s2s_core train",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--out", required=True, help="checkpoint directory to write")
     ap.add_argument("--resume", action="store_true", help="continue the run saved in --out")
     for f in fields(TrainConfig):
@@ -39,8 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         kind = {"int": int, "float": float, "str": str}.get(type(value).__name__, float)
         if f.name in ("threads",):
             kind = int
-        ap.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=value,
-                        help=f"default: {value}")
+        ap.add_argument(
+            f"--{f.name.replace('_', '-')}", type=kind, default=value, help=f"default: {value}"
+        )
     return ap.parse_args(argv)
 
 
@@ -52,9 +56,12 @@ def progress_bar(bar: tqdm):
         if p.exact_match is not None:
             last_exact[0] = p.exact_match
         bar.update(p.step - bar.n)
-        bar.set_postfix(loss=f"{p.loss:.3f}", acc=f"{p.token_accuracy:.3f}",
-                        tok_s=f"{p.tokens_per_s:,.0f}",
-                        exact="-" if last_exact[0] is None else f"{last_exact[0]:.3f}")
+        bar.set_postfix(
+            loss=f"{p.loss:.3f}",
+            acc=f"{p.token_accuracy:.3f}",
+            tok_s=f"{p.tokens_per_s:,.0f}",
+            exact="-" if last_exact[0] is None else f"{last_exact[0]:.3f}",
+        )
 
     return on_progress
 
@@ -67,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # under torchrun: join the process group (gloo on CPU, nccl on CUDA); else no-op
         with distributed.process_group(cfg.device):
-            result = train(cfg, out=args.out, resume=args.resume, on_progress=progress_bar(bar),
-                           log=tqdm.write)
+            result = train(
+                cfg, out=args.out, resume=args.resume, on_progress=progress_bar(bar), log=tqdm.write
+            )
     except KeyboardInterrupt:
         bar.close()
         print(f"interrupted; the last checkpoint in {args.out} is kept", file=sys.stderr)
@@ -83,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     h = result.checkpoint.info["held_out"]
     t = result.checkpoint.info["training"]
     world = f" on {t['world_size']} processes" if t["world_size"] > 1 else ""
-    print(f"{args.out}: {t['steps']} steps in {t['seconds']:.1f} s{world} ({result.stopped_by}); "
-          f"held-out exact match {h['exact_match']:.4f}, token accuracy "
-          f"{h['token_accuracy']:.4f} on {h['n']} examples")
+    print(
+        f"{args.out}: {t['steps']} steps in {t['seconds']:.1f} s{world} ({result.stopped_by}); "
+        f"held-out exact match {h['exact_match']:.4f}, token accuracy "
+        f"{h['token_accuracy']:.4f} on {h['n']} examples"
+    )
     return 0
 
 

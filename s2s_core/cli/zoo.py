@@ -19,8 +19,11 @@ from s2s_core.training.recipes import build, recipes
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m s2s_core zoo", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m s2s_core zoo",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--list", action="store_true", help="list the shipped checkpoints")
     ap.add_argument("--build", nargs="*", metavar="NAME", help="rebuild these (default: all)")
     ap.add_argument("--dir", type=Path, default=CHECKPOINT_DIR, help="where to write them")
@@ -32,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     names = args.build or list(table)
     if unknown := [n for n in names if n not in table]:
-        print(f"error: unknown checkpoint {unknown[0]!r}; choose from: {', '.join(table)}",
-              file=sys.stderr)
+        print(
+            f"error: unknown checkpoint {unknown[0]!r}; choose from: {', '.join(table)}",
+            file=sys.stderr,
+        )
         return 2
     started = time.perf_counter()
     for name in names:

@@ -50,8 +50,9 @@ def encode_padded(texts: Sequence[str], vocab: Vocab) -> tuple[Tensor, Tensor]:
     return torch.from_numpy(ids.astype(np.int64)), lengths
 
 
-def make_batch(sources: Sequence[str], targets: Sequence[str], src_vocab: Vocab,
-               tgt_vocab: Vocab) -> Batch:
+def make_batch(
+    sources: Sequence[str], targets: Sequence[str], src_vocab: Vocab, tgt_vocab: Vocab
+) -> Batch:
     """Encode (source, target) string pairs into one padded Batch."""
     src, src_len = encode_padded(sources, src_vocab)
     tgt, tgt_len = encode_padded(targets, tgt_vocab)

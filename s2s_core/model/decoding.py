@@ -129,16 +129,25 @@ class StepTensors(NamedTuple):
     e: Tensor | None  # (B, T)     e_i.
 
 
-def decoder_step(model: Seq2Seq, y_emb: Tensor, state: State, enc: Encoded
-                 ) -> tuple[State, StepTensors]:
+def decoder_step(
+    model: Seq2Seq, y_emb: Tensor, state: State, enc: Encoded
+) -> tuple[State, StepTensors]:
     """s_i from (E y_{i-1}, s_{i-1}, c_i), and the logits of P(y_i | y_<i, X): (B, emb) in."""
     state, c, alpha, e = model.decoder.advance(y_emb, state, enc)
     s = model.decoder.s(state)
     return state, StepTensors(model.decoder.readout(s, c), c, s, alpha, e)
 
 
-def _record(i: int, token_id: int | None, probs: Tensor, out: StepTensors, row: int,
-            tgt_vocab: Vocab, forced: bool, k: int = TOP_K) -> Step:
+def _record(
+    i: int,
+    token_id: int | None,
+    probs: Tensor,
+    out: StepTensors,
+    row: int,
+    tgt_vocab: Vocab,
+    forced: bool,
+    k: int = TOP_K,
+) -> Step:
     """Batch row `row` of one step's tensors as a Step of plain Python numbers.
 
     probs: P(y_i | y_<i, X) of that row (V,). token_id None: the most likely token (greedy).
@@ -149,15 +158,23 @@ def _record(i: int, token_id: int | None, probs: Tensor, out: StepTensors, row: 
     prob = top_p[top_i.index(token_id)] if token_id in top_i else probs[token_id].item()
     c, s = out.c[row], out.s[row]
     norms = torch.linalg.vector_norm(torch.stack([c, s]), dim=1).tolist()
-    return Step(index=i, token=tgt_vocab.itos[token_id], prob=prob,
-                topk=list(zip([tgt_vocab.itos[t] for t in top_i], top_p)),
-                attention=None if out.alpha is None else out.alpha[row].tolist(),
-                scores=None if out.e is None else out.e[row].tolist(), context=c.tolist(),
-                context_norm=norms[0], state_norm=norms[1], forced=forced)
+    return Step(
+        index=i,
+        token=tgt_vocab.itos[token_id],
+        prob=prob,
+        topk=list(zip([tgt_vocab.itos[t] for t in top_i], top_p)),
+        attention=None if out.alpha is None else out.alpha[row].tolist(),
+        scores=None if out.e is None else out.e[row].tolist(),
+        context=c.tolist(),
+        context_norm=norms[0],
+        state_norm=norms[1],
+        forced=forced,
+    )
 
 
-def forced_tokens(tgt_vocab: Vocab, force: dict[int, str] | None, target: str | None
-                  ) -> dict[int, str]:
+def forced_tokens(
+    tgt_vocab: Vocab, force: dict[int, str] | None, target: str | None
+) -> dict[int, str]:
     """{step i: token} to impose: a what-if's `force`, or a whole `target` and then <eos>.
     InputError for a token that is not an output symbol."""
     force = dict(force or {})
@@ -171,9 +188,16 @@ def forced_tokens(tgt_vocab: Vocab, force: dict[int, str] | None, target: str | 
 
 
 @torch.inference_mode()
-def greedy_steps(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
-                 max_steps: int, force: dict[int, str] | None = None, target: str | None = None,
-                 enc: Encoded | None = None) -> Iterator[Step]:
+def greedy_steps(
+    model: Seq2Seq,
+    src_vocab: Vocab,
+    tgt_vocab: Vocab,
+    source: str,
+    max_steps: int,
+    force: dict[int, str] | None = None,
+    target: str | None = None,
+    enc: Encoded | None = None,
+) -> Iterator[Step]:
     """Yield the steps of greedy decoding, one at a time, until <eos> or max_steps.
 
     force={i: token} imposes y_i = token at step i and continues greedily (a what-if);
@@ -191,8 +215,9 @@ def greedy_steps(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str
         # E y_{i-1} as a batch of one: (1, emb)
         state, out = decoder_step(model, E[token_id : token_id + 1], state, enc)
         chosen = tgt_vocab.stoi[force[i]] if i in force else None
-        step = _record(i, chosen, torch.softmax(out.logits[0], dim=0), out, 0, tgt_vocab,
-                       forced=i in force)
+        step = _record(
+            i, chosen, torch.softmax(out.logits[0], dim=0), out, 0, tgt_vocab, forced=i in force
+        )
         yield step
         token_id = tgt_vocab.stoi[step.token]
         if token_id == EOS_ID:
@@ -210,13 +235,15 @@ def new_trace(model: Seq2Seq, source: str, enc: Encoded) -> Trace:
     )
 
 
-def greedy_trace(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
-                 max_steps: int, **kwargs) -> Trace:
+def greedy_trace(
+    model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str, max_steps: int, **kwargs
+) -> Trace:
     """The whole greedy (or forced) decoding of `source` as a Trace."""
     enc = encode_source(model, src_vocab, source)
     trace = new_trace(model, source, enc)
-    trace.steps = list(greedy_steps(model, src_vocab, tgt_vocab, source, max_steps, enc=enc,
-                                    **kwargs))
+    trace.steps = list(
+        greedy_steps(model, src_vocab, tgt_vocab, source, max_steps, enc=enc, **kwargs)
+    )
     return trace
 
 
@@ -235,8 +262,9 @@ def _expand(enc: Encoded, n: int) -> Encoded:
 
 
 @torch.inference_mode()
-def beam_search(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
-                width: int, max_steps: int) -> list[Hypothesis]:
+def beam_search(
+    model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str, width: int, max_steps: int
+) -> list[Hypothesis]:
     """The `width` best outputs by total log-probability, best first.
 
     All live hypotheses advance together as one batch. A hypothesis that emits <eos>
@@ -252,8 +280,9 @@ def beam_search(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
     for i in range(1, max_steps + 1):
         prev = [h.steps[-1].token if h.steps else SOS for h in live]
         y_prev = torch.tensor([tgt_vocab.stoi[t] for t in prev], device=model.device)
-        states, out = decoder_step(model, model.decoder.embed(y_prev), states,
-                                   _expand(enc, len(live)))
+        states, out = decoder_step(
+            model, model.decoder.embed(y_prev), states, _expand(enc, len(live))
+        )
         log_p = torch.log_softmax(out.logits, dim=1)  # (n, V)
         total = torch.tensor([h.score for h in live], device=model.device)[:, None] + log_p
         best = total.flatten().topk(min(width - len(finished), total.numel()))
@@ -278,8 +307,9 @@ def beam_search(model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str,
 
 
 @torch.inference_mode()
-def greedy_batch(model: Seq2Seq, src: Tensor, src_len: Tensor, max_steps: int
-                 ) -> tuple[Tensor, Tensor | None]:
+def greedy_batch(
+    model: Seq2Seq, src: Tensor, src_len: Tensor, max_steps: int
+) -> tuple[Tensor, Tensor | None]:
     """Greedy decoding of a whole batch at once (for evaluation).
 
     Returns the ids y (B, n) with n <= max_steps (rows end with <eos>, then <pad>),

@@ -76,8 +76,9 @@ def encoder_step(rnn: nn.GRU | nn.LSTM, direction: int, x_t: Tensor, h_prev: Sta
     """One step of one direction (0: ->, 1: <-) of the encoder's RNN, with its own weights:
     E x_t (B, emb), h_{t-1} (B, d/2) -> h_t (B, d/2) (an LSTM also carries its cell)."""
     suffix = "_l0" + ("_reverse" if direction else "")
-    weights = [getattr(rnn, name + suffix) for name in ("weight_ih", "weight_hh", "bias_ih",
-                                                        "bias_hh")]
+    weights = [
+        getattr(rnn, name + suffix) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    ]
     if isinstance(h_prev, tuple):  # an LSTM: (h, memory cell)
         h, cell = torch.lstm_cell(x_t, h_prev, *weights)
         return h, cell
@@ -104,8 +105,9 @@ def initial_state(W_init: nn.Linear, c: Tensor) -> Tensor:
 
 
 # s_i = g(y_{i-1}, s_{i-1}, c_i)
-def decoder_step(cell: nn.GRUCell | nn.LSTMCell, E_y_prev: Tensor, s_prev: State,
-                 c_i: Tensor) -> State:
+def decoder_step(
+    cell: nn.GRUCell | nn.LSTMCell, E_y_prev: Tensor, s_prev: State, c_i: Tensor
+) -> State:
     """The decoder's RNN cell on [E y_{i-1} ; c_i]: (B, emb), s_{i-1}, (B, d) -> s_i."""
     return cell(torch.cat([E_y_prev, c_i], dim=1), s_prev)
 
@@ -146,8 +148,9 @@ class Encoder(nn.Module):
         else:  # packing keeps <pad> out of both directions
             packed = pack_padded_sequence(x, src_len.cpu(), batch_first=True, enforce_sorted=False)
             packed_memory, final = self.rnn(packed)
-            memory, _ = pad_packed_sequence(packed_memory, batch_first=True,
-                                            total_length=src.size(1))
+            memory, _ = pad_packed_sequence(
+                packed_memory, batch_first=True, total_length=src.size(1)
+            )
         h_n = final[0] if isinstance(final, tuple) else final  # LSTM also returns cell states
         return memory, fixed_context(h_n)
 
@@ -195,8 +198,9 @@ class Decoder(nn.Module):
         """The decoder state s_i (the LSTM's hidden state h, not its cell)."""
         return state[0] if isinstance(state, tuple) else state
 
-    def advance(self, y_emb: Tensor, state: State, enc: Encoded
-                ) -> tuple[State, Tensor, Tensor | None, Tensor | None]:
+    def advance(
+        self, y_emb: Tensor, state: State, enc: Encoded
+    ) -> tuple[State, Tensor, Tensor | None, Tensor | None]:
         """One step from E y_{i-1} (B, emb) and state_{i-1}.
 
         Returns (state_i, c_i (B, d), alpha_i. (B, T) or None, e_i. (B, T) or None).

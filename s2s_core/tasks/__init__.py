@@ -35,8 +35,17 @@ from s2s_core.tasks.dates import DatesTask
 from s2s_core.tasks.letters import ReverseTask, SortTask
 from s2s_core.tasks.numbers import NumbersTask
 
-__all__ = ["TASKS", "Example", "Span", "Task", "get_task", "held_out_sources", "normalize",
-           "test_examples", "train_examples"]
+__all__ = [
+    "TASKS",
+    "Example",
+    "Span",
+    "Task",
+    "get_task",
+    "held_out_sources",
+    "normalize",
+    "test_examples",
+    "train_examples",
+]
 
 TASKS: dict[str, Task] = {
     "reverse": ReverseTask(
@@ -97,5 +106,3 @@ def get_task(name: str) -> Task:
         return TASKS[name]
     except KeyError:
         raise ValueError(f"unknown task {name!r}; choose from: {', '.join(TASKS)}") from None
-
-

@@ -1,10 +1,10 @@
 """What every task is made of: examples, the Task interface, and the seeded data sets.
 
-    Example            one (source, target) pair, with its gold alignment where known
-    Task               what the app, the trainer and the evaluation need to know of a task
-    normalize          typed text and library text made comparable (NFC, one kind of space)
-    test_examples      the held-out set: distinct sources, seeded
-    train_examples     training pairs, seeded, never a held-out source
+Example            one (source, target) pair, with its gold alignment where known
+Task               what the app, the trainer and the evaluation need to know of a task
+normalize          typed text and library text made comparable (NFC, one kind of space)
+test_examples      the held-out set: distinct sources, seeded
+train_examples     training pairs, seeded, never a held-out source
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 Span = tuple[int, int]
 """A half-open range [start, end) of source positions."""
-
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ DATE_FORMATS = ("full", "long", "medium", "short")
 # Every (locale, format) pair but English short: its "M/d/yy" writes "1/2/50" for 2 January,
 # the Spanish short "d/M/yy" writes the same for 1 February. One source, two targets: no model
 # could get both right, so the English short style is left out.
-DATE_STYLES = tuple((loc, fmt) for loc in DATE_LOCALES for fmt in DATE_FORMATS
-                    if (loc, fmt) != ("en", "short"))
+DATE_STYLES = tuple(
+    (loc, fmt) for loc in DATE_LOCALES for fmt in DATE_FORMATS if (loc, fmt) != ("en", "short")
+)
 FIRST_DATE = datetime.date(1950, 1, 1)
 LAST_DATE = datetime.date(2049, 12, 31)  # "yy" years 50..99, 00..49 then read unambiguously
 
@@ -172,5 +173,3 @@ class DatesTask(Task):
             if example.source == source:  # what Babel writes, exactly: the last word
                 return example
         return None
-
-

@@ -1,7 +1,7 @@
 """Tasks on random lowercase strings: reverse and sort.
 
-    reverse   "attention" -> "noitnetta"    every output letter comes from one input letter
-    sort      "sequence"  -> "ceeenqsu"     the model must count, not just point
+reverse   "attention" -> "noitnetta"    every output letter comes from one input letter
+sort      "sequence"  -> "ceeenqsu"     the model must count, not just point
 """
 
 from __future__ import annotations
@@ -67,5 +67,3 @@ class SortTask(_LettersTask):
     def example(self, source: str) -> Example:
         # No alignment: in "sequence" -> "ceeenqsu" each 'e' could come from any of three 'e's.
         return Example(source, "".join(sorted(source)))
-
-

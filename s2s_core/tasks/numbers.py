@@ -1,6 +1,6 @@
 """The numbers task: a number from 0 to 9999 spelled out by num2words -> its digits.
 
-    "vierundzwanzig" -> "24"        (English, German, French)
+"vierundzwanzig" -> "24"        (English, German, French)
 """
 
 from __future__ import annotations
@@ -42,5 +42,3 @@ class NumbersTask(Task):
 
     def solve(self, source: str) -> Example | None:
         return _number_examples().get(self.normalize(source))
-
-

@@ -56,8 +56,12 @@ def library_versions() -> dict[str, str]:
     import babel
     import num2words  # noqa: F401  (its version comes from package metadata)
 
-    return {"python": platform.python_version(), "torch": torch.__version__,
-            "babel": babel.__version__, "num2words": version("num2words")}
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "babel": babel.__version__,
+        "num2words": version("num2words"),
+    }
 
 
 def _atomic_write(path: Path, write) -> None:
@@ -76,17 +80,22 @@ def write_json(path: Path, data: dict) -> None:
     _atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
-def save(ckpt: Checkpoint, directory: str | Path, optimizer: torch.optim.Optimizer | None = None
-         ) -> Path:
+def save(
+    ckpt: Checkpoint, directory: str | Path, optimizer: torch.optim.Optimizer | None = None
+) -> Path:
     """Write `ckpt` into `directory` (created if needed); returns the directory."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     weights = {k: v.detach().cpu().contiguous() for k, v in ckpt.model.state_dict().items()}
-    _atomic_write(directory / "model.safetensors",
-                  lambda tmp: save_file(weights, str(tmp), metadata={"format": FORMAT}))
+    _atomic_write(
+        directory / "model.safetensors",
+        lambda tmp: save_file(weights, str(tmp), metadata={"format": FORMAT}),
+    )
     if optimizer is not None:
-        _atomic_write(directory / "optimizer.safetensors",
-                      lambda tmp: save_file(optimizer_tensors(ckpt.model, optimizer), str(tmp)))
+        _atomic_write(
+            directory / "optimizer.safetensors",
+            lambda tmp: save_file(optimizer_tensors(ckpt.model, optimizer), str(tmp)),
+        )
     config = {
         "format": FORMAT,
         "task": ckpt.task,
@@ -103,8 +112,9 @@ def save(ckpt: Checkpoint, directory: str | Path, optimizer: torch.optim.Optimiz
 
 def _read_json(path: Path) -> dict:
     if not path.is_file():
-        raise CheckpointError(f"{path}: missing (a checkpoint directory holds config.json "
-                              "and model.safetensors)")
+        raise CheckpointError(
+            f"{path}: missing (a checkpoint directory holds config.json and model.safetensors)"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -142,9 +152,11 @@ def load(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoin
         if key not in weights:
             raise CheckpointError(f"{weights_path}: tensor '{key}' is missing")
         if weights[key].shape != tensor.shape:
-            raise CheckpointError(f"{weights_path}: tensor '{key}' has shape "
-                                  f"{tuple(weights[key].shape)}, config.json implies "
-                                  f"{tuple(tensor.shape)}")
+            raise CheckpointError(
+                f"{weights_path}: tensor '{key}' has shape "
+                f"{tuple(weights[key].shape)}, config.json implies "
+                f"{tuple(tensor.shape)}"
+            )
     if extra := sorted(set(weights) - set(expected)):
         raise CheckpointError(f"{weights_path}: unexpected tensor '{extra[0]}'")
     model.load_state_dict(weights)

@@ -57,8 +57,9 @@ class Prediction:
         return sum(lo <= a < hi for a, (lo, hi) in pairs), len(pairs)
 
 
-def predict(ckpt: Checkpoint, examples: list[Example], batch_size: int = 256,
-            max_steps: int | None = None) -> list[Prediction]:
+def predict(
+    ckpt: Checkpoint, examples: list[Example], batch_size: int = 256, max_steps: int | None = None
+) -> list[Prediction]:
     """Greedy outputs (and attention argmaxes) for many examples, batched."""
     model, device = ckpt.model, ckpt.model.device
     task = task_registry.get_task(ckpt.task)
@@ -72,8 +73,13 @@ def predict(ckpt: Checkpoint, examples: list[Example], batch_size: int = 256,
         ids, alpha = greedy_batch(model, src.to(device), src_len.to(device), max_steps)
         argmax = None if alpha is None else alpha.argmax(2).tolist()
         for row, e in enumerate(chunk):
-            out.append(Prediction(e, ckpt.tgt_vocab.decode(ids[row].tolist()),
-                                  None if argmax is None else argmax[row]))
+            out.append(
+                Prediction(
+                    e,
+                    ckpt.tgt_vocab.decode(ids[row].tolist()),
+                    None if argmax is None else argmax[row],
+                )
+            )
     model.train(was_training)
     return out
 
@@ -119,12 +125,16 @@ def evaluate(ckpt: Checkpoint, examples: list[Example] | None = None) -> dict:
         "attention": ckpt.model.cfg.attention,
         "hidden": ckpt.model.cfg.hidden,
         "overall": asdict(summarize(preds)),
-        "in_training_range": asdict(summarize([p for p in preds
-                                               if in_training_range(task, p.example)])),
+        "in_training_range": asdict(
+            summarize([p for p in preds if in_training_range(task, p.example)])
+        ),
         "train_max_length": train_max,
         "buckets": [
-            {"lengths": [lo, hi], "extrapolation": train_max is not None and hi > train_max,
-             **asdict(summarize(ps))}
+            {
+                "lengths": [lo, hi],
+                "extrapolation": train_max is not None and hi > train_max,
+                **asdict(summarize(ps)),
+            }
             for (lo, hi), ps in sorted(buckets.items())
         ],
     }

@@ -99,9 +99,16 @@ def learning_rate(cfg: TrainConfig, progress: float) -> float:
     return cfg.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(p, 1.0))))
 
 
-def training_batches(task: task_registry.Task, cfg: TrainConfig, src_vocab: Vocab,
-                     tgt_vocab: Vocab, exclude: set[str], first_chunk: int = 0,
-                     chunk_batches: int = 50, ctx: Context | None = None) -> Iterator[Batch]:
+def training_batches(
+    task: task_registry.Task,
+    cfg: TrainConfig,
+    src_vocab: Vocab,
+    tgt_vocab: Vocab,
+    exclude: set[str],
+    first_chunk: int = 0,
+    chunk_batches: int = 50,
+    ctx: Context | None = None,
+) -> Iterator[Batch]:
     """An endless stream of length-bucketed batches of fresh training pairs.
 
     Chunk k holds `chunk_batches` batches drawn with seed (cfg.seed, k): a resumed run
@@ -112,10 +119,10 @@ def training_batches(task: task_registry.Task, cfg: TrainConfig, src_vocab: Voca
     k = first_chunk
     while True:
         seed = cfg.seed * 1_000_003 + distributed.shard_chunk(k, ctx)
-        examples = task_registry.train_examples(task, cfg.batch_size * chunk_batches, seed,
-                                                exclude)
-        data = make_batch([e.source for e in examples], [e.target for e in examples],
-                          src_vocab, tgt_vocab)
+        examples = task_registry.train_examples(task, cfg.batch_size * chunk_batches, seed, exclude)
+        data = make_batch(
+            [e.source for e in examples], [e.target for e in examples], src_vocab, tgt_vocab
+        )
         yield from bucketed_batches(data, cfg.batch_size, torch.Generator().manual_seed(seed))
         k += 1
 
@@ -125,8 +132,11 @@ def new_checkpoint(cfg: TrainConfig) -> Checkpoint:
     task = task_registry.get_task(cfg.task)
     src_vocab, tgt_vocab = Vocab(list(task.source_alphabet)), Vocab(list(task.target_alphabet))
     torch.manual_seed(cfg.seed)
-    model = Seq2Seq(ModelConfig(len(src_vocab), len(tgt_vocab), cfg.attention, cfg.hidden,
-                                cfg.embedding, cfg.rnn))
+    model = Seq2Seq(
+        ModelConfig(
+            len(src_vocab), len(tgt_vocab), cfg.attention, cfg.hidden, cfg.embedding, cfg.rnn
+        )
+    )
     return Checkpoint(model, src_vocab, tgt_vocab, cfg.task)
 
 
@@ -143,8 +153,9 @@ def loss_and_accuracy(model: nn.Module, batch: Batch) -> tuple[Tensor, Tensor, i
     return loss, correct / n_tokens, n_tokens
 
 
-def global_token_mean(loss: Tensor, acc: Tensor, n_tokens: int, ctx: Context
-                      ) -> tuple[Tensor, float, float, int]:
+def global_token_mean(
+    loss: Tensor, acc: Tensor, n_tokens: int, ctx: Context
+) -> tuple[Tensor, float, float, int]:
     """This rank's loss rescaled so that DDP trains on the per-token mean of the global batch.
 
     Rank r holds N_r real target tokens and their mean loss L_r. DDP's backward averages
@@ -164,8 +175,9 @@ def global_token_mean(loss: Tensor, acc: Tensor, n_tokens: int, ctx: Context
 def autocast_dtype(cfg: TrainConfig, device: torch.device) -> torch.dtype | None:
     """The autocast dtype for the forward pass and loss: bfloat16, or None for plain fp32."""
     if cfg.precision not in PRECISIONS:
-        raise ValueError(f"unknown precision '{cfg.precision}'; choose from: "
-                         f"{', '.join(PRECISIONS)}")
+        raise ValueError(
+            f"unknown precision '{cfg.precision}'; choose from: {', '.join(PRECISIONS)}"
+        )
     if cfg.precision == "auto":
         on_gpu = device.type == "cuda" and torch.cuda.is_bf16_supported()
         return torch.bfloat16 if on_gpu else None
@@ -206,8 +218,11 @@ def float32_inside(modules: list[nn.Module]) -> Iterator[None]:
         torch.set_autocast_enabled("cuda", on_cuda)
         torch.set_autocast_enabled("cpu", on_cpu)
 
-    handles = [h for m in modules for h in (m.register_forward_pre_hook(off),
-                                             m.register_forward_hook(back))]
+    handles = [
+        h
+        for m in modules
+        for h in (m.register_forward_pre_hook(off), m.register_forward_hook(back))
+    ]
     try:
         yield
     finally:
@@ -225,9 +240,13 @@ def pinned(batch: Batch) -> Batch:
     return Batch(*(t.pin_memory() for t in vars(batch).values()))
 
 
-def optimisation_step(net: nn.Module, batch: Batch, optimizer: torch.optim.Optimizer,
-                      ctx: Context | None = None, amp: torch.dtype | None = None
-                      ) -> tuple[float, float, int]:
+def optimisation_step(
+    net: nn.Module,
+    batch: Batch,
+    optimizer: torch.optim.Optimizer,
+    ctx: Context | None = None,
+    amp: torch.dtype | None = None,
+) -> tuple[float, float, int]:
     """One step: loss (under autocast if `amp`), backward, clip to norm 1, optimizer step.
 
     `net` is the model, or its DDP wrapper (backward then averages the gradients of all
@@ -245,8 +264,9 @@ def optimisation_step(net: nn.Module, batch: Batch, optimizer: torch.optim.Optim
     return loss_value, acc_value, n_tokens
 
 
-def stop_reason(cfg: TrainConfig, p: Progress,
-                on_progress: Callable[[Progress], bool | None] | None) -> str:
+def stop_reason(
+    cfg: TrainConfig, p: Progress, on_progress: Callable[[Progress], bool | None] | None
+) -> str:
     """Why training should stop after this step ("max_steps": it should not stop early)."""
     if on_progress and on_progress(p):
         return "callback"
@@ -279,14 +299,27 @@ class Run:
     start: float = field(default_factory=time.perf_counter)
 
     @classmethod
-    def begin(cls, cfg: TrainConfig, out: str | Path | None, resume: bool, ctx: Context,
-              log: Callable[[str], None]) -> Run:
+    def begin(
+        cls,
+        cfg: TrainConfig,
+        out: str | Path | None,
+        resume: bool,
+        ctx: Context,
+        log: Callable[[str], None],
+    ) -> Run:
         """A fresh model on its device, or the one saved in `out` when resuming."""
         device = ctx.device or pick_device(cfg.device)
         ckpt = new_checkpoint(cfg)
         model = ckpt.model.to(device)
-        run = cls(cfg, ctx, device, ckpt, torch.optim.Adam(model.parameters(), lr=cfg.lr),
-                  None if out is None else Path(out), autocast_dtype(cfg, device))
+        run = cls(
+            cfg,
+            ctx,
+            device,
+            ckpt,
+            torch.optim.Adam(model.parameters(), lr=cfg.lr),
+            None if out is None else Path(out),
+            autocast_dtype(cfg, device),
+        )
         if resume and run.out and (run.out / "config.json").is_file():
             old = checkpoints.load(run.out, device)
             model.load_state_dict(old.model.state_dict())
@@ -310,11 +343,17 @@ class Run:
         """The training facts and scores into the checkpoint; rank 0 writes it to `out`."""
         amp = str(self.amp).removeprefix("torch.") if self.amp else None
         self.ckpt.info = {
-            "training": {**asdict(self.cfg), "steps": self.step,
-                         "seconds": round(self.elapsed(), 2), "device": str(self.device),
-                         "stopped_by": self.stopped_by, "world_size": self.ctx.world_size,
-                         "autocast": amp},
-            "held_out": held_out_scores}
+            "training": {
+                **asdict(self.cfg),
+                "steps": self.step,
+                "seconds": round(self.elapsed(), 2),
+                "device": str(self.device),
+                "stopped_by": self.stopped_by,
+                "world_size": self.ctx.world_size,
+                "autocast": amp,
+            },
+            "held_out": held_out_scores,
+        }
         if self.out is not None and self.ctx.is_main:
             checkpoints.save(self.ckpt, self.out, self.optimizer)
 
@@ -325,8 +364,9 @@ class Run:
             group["lr"] = lr
         if self.device.type == "cuda":
             batch = pinned(batch)
-        loss, acc, n_tokens = optimisation_step(net, batch.to(self.device), self.optimizer,
-                                                self.ctx, self.amp)
+        loss, acc, n_tokens = optimisation_step(
+            net, batch.to(self.device), self.optimizer, self.ctx, self.amp
+        )
         self.step += 1
         self.tokens += n_tokens
         speed = self.tokens / (time.perf_counter() - self.start)
@@ -339,8 +379,13 @@ class Run:
             p.exact_match = summarize(predict(self.ckpt, evalset)).exact_match
             self.save({"exact_match": p.exact_match, "n": len(evalset)})
 
-    def loop(self, net: nn.Module, batches: Iterator[Batch], evalset: list[Example],
-             on_progress: Callable[[Progress], bool | None] | None) -> list[Progress]:
+    def loop(
+        self,
+        net: nn.Module,
+        batches: Iterator[Batch],
+        evalset: list[Example],
+        on_progress: Callable[[Progress], bool | None] | None,
+    ) -> list[Progress]:
         """Steps until max_steps or a reason to stop; the Progress of every step."""
         history: list[Progress] = []
         net.train()
@@ -364,13 +409,18 @@ def wrap_for_ranks(run: Run) -> nn.Module:
     model = run.ckpt.model
     if not run.ctx.distributed:
         return model
-    return DistributedDataParallel(model, device_ids=[run.device] if run.device.type == "cuda"
-                                   else None)
+    return DistributedDataParallel(
+        model, device_ids=[run.device] if run.device.type == "cuda" else None
+    )
 
 
-def train(cfg: TrainConfig, out: str | Path | None = None, resume: bool = False,
-          on_progress: Callable[[Progress], bool | None] | None = None,
-          log: Callable[[str], None] = print) -> TrainResult:
+def train(
+    cfg: TrainConfig,
+    out: str | Path | None = None,
+    resume: bool = False,
+    on_progress: Callable[[Progress], bool | None] | None = None,
+    log: Callable[[str], None] = print,
+) -> TrainResult:
     """Train a model; write it to `out` at each evaluation and at the end (if given).
 
     on_progress(progress) is called after every step; returning True stops training
@@ -391,8 +441,15 @@ def train(cfg: TrainConfig, out: str | Path | None = None, resume: bool = False,
     task = task_registry.get_task(cfg.task)
     test = [e for e in held_out(task) if in_training_range(task, e)]
     exclude = {e.source for e in held_out(task)}  # training never sees a held-out source
-    batches = training_batches(task, cfg, run.ckpt.src_vocab, run.ckpt.tgt_vocab, exclude,
-                               first_chunk=run.step // 50, ctx=ctx)
+    batches = training_batches(
+        task,
+        cfg,
+        run.ckpt.src_vocab,
+        run.ckpt.tgt_vocab,
+        exclude,
+        first_chunk=run.step // 50,
+        ctx=ctx,
+    )
     history = run.loop(wrap_for_ranks(run), batches, test[: cfg.eval_size], on_progress)
     # the whole held-out set, training lengths; rank 0 scores it while the others wait
     run.save(asdict(summarize(predict(run.ckpt, test))) if ctx.is_main else {})

@@ -36,11 +36,13 @@ def recipes() -> dict[str, TrainConfig]:
     """Checkpoint name -> the training config that makes it."""
     out: dict[str, TrainConfig] = {}
     for task, settings in TASK_SETTINGS.items():
-        kinds: tuple[AttentionKind, ...] = ATTENTION_KINDS if task == "reverse" else (
-            "none", "additive")
+        kinds: tuple[AttentionKind, ...] = (
+            ATTENTION_KINDS if task == "reverse" else ("none", "additive")
+        )
         for kind in kinds:
-            out[str(ModelName(task, kind))] = TrainConfig(task=task, attention=kind, seed=0,
-                                                          eval_every=200, **settings)
+            out[str(ModelName(task, kind))] = TrainConfig(
+                task=task, attention=kind, seed=0, eval_every=200, **settings
+            )
     fixed = str(ModelName("reverse", "none"))
     for d in CAPACITY_SIZES:
         out[str(ModelName("reverse", "none", d))] = replace(out[fixed], hidden=d)
@@ -56,7 +58,9 @@ def build(name: str, cfg: TrainConfig, directory: Path = CHECKPOINT_DIR) -> dict
     metrics = evaluate(load(out))
     write_json(out / "metrics.json", metrics)
     s = metrics["in_training_range"]
-    print(f"{name}: {time.perf_counter() - started:.0f} s, held-out exact match "
-          f"{s['exact_match']:.4f} (training lengths), token accuracy {s['token_accuracy']:.4f}",
-          flush=True)
+    print(
+        f"{name}: {time.perf_counter() - started:.0f} s, held-out exact match "
+        f"{s['exact_match']:.4f} (training lengths), token accuracy {s['token_accuracy']:.4f}",
+        flush=True,
+    )
     return metrics

@@ -15,10 +15,17 @@ def test_page_in_chromium_shows_its_charts():
         wait_for_app(page, 120_000)
         page.wait_for_function(
             "() => [...document.querySelectorAll(\"[data-testid='stVegaLiteChart']\")]"
-            ".filter(c => c.querySelector('svg, canvas')).length >= 4", timeout=60_000)
+            ".filter(c => c.querySelector('svg, canvas')).length >= 4",
+            timeout=60_000,
+        )
         body = page.inner_text("body")
-        for text in ("none (fixed context c)", "additive attention", "extrapolation",
-                     "√d = 8.0", "Fixed context: exact match against d"):
+        for text in (
+            "none (fixed context c)",
+            "additive attention",
+            "extrapolation",
+            "√d = 8.0",
+            "Fixed context: exact match against d",
+        ):
             assert text in body
         for bad in ("Traceback", "Error:", "Exception"):
             assert bad not in body

@@ -20,7 +20,8 @@ def full_screenshot(tab, name: str) -> None:
     """A screenshot of the whole page: Streamlit scrolls inside its own container, so the
     window is first made as tall as the page's content."""
     height = tab.evaluate(
-        "document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight")
+        "document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight"
+    )
     tab.set_viewport_size({"width": 1400, "height": min(int(height) + 120, 12_000)})
     tab.wait_for_timeout(500)  # let Plotly redraw at the new size
     ARTIFACTS.mkdir(exist_ok=True)
@@ -35,7 +36,9 @@ def test_both_pages_load_in_chromium(server):
         tab.wait_for_function(
             """() => [...document.querySelectorAll('.js-plotly-plot')].filter(
                    p => p._fullData && p._fullData[0] && p._fullData[0].type === 'heatmap'
-               ).length >= 7""", timeout=60_000)  # 3 models + 3 beam hypotheses + full size
+               ).length >= 7""",
+            timeout=60_000,
+        )  # 3 models + 3 beam hypotheses + full size
         wait_for_app(tab)
         z = heatmap_z(tab)
         assert len(z) == 10 and all(len(row) == 9 for row in z)  # "attention": 10 steps x 9
@@ -51,12 +54,14 @@ def test_both_pages_load_in_chromium(server):
             """() => [...document.querySelectorAll('.js-plotly-plot')].some(
                    p => p._fullData && p._fullData[0] && p._fullData[0].z
                         && p._fullData[0].z.length === 6 && p._fullData[0].z[0].length === 5)""",
-            timeout=60_000)  # "hello": 6 steps x 5 positions
+            timeout=60_000,
+        )  # "hello": 6 steps x 5 positions
         tab.locator("[data-testid='stSidebarNavLink']", has_text="Theory").click()
         tab.wait_for_selector("text=10. Conclusion", timeout=90_000)
         assert tab.get_by_role("textbox", name="Input").input_value() == "hello"  # came along
-        tab.wait_for_function("() => document.querySelectorAll('.katex').length >= 32",
-                              timeout=60_000)
+        tab.wait_for_function(
+            "() => document.querySelectorAll('.katex').length >= 32", timeout=60_000
+        )
         wait_for_app(tab)
         assert tab.locator(".katex-error").count() == 0  # every formula parsed by KaTeX
         assert tab.locator("[data-testid='stPageLink']").count() >= 5

@@ -36,7 +36,8 @@ def test_type_and_step_to_the_end(page):
         """() => [...document.querySelectorAll('.js-plotly-plot')].some(
                p => p._fullData && p._fullData[0] && p._fullData[0].z
                     && p._fullData[0].z.length === 9 && p.layout.yaxis.tickvals)""",
-        timeout=30_000)
+        timeout=30_000,
+    )
     z = heatmap_z(page)
     assert len(z) == 9 and all(len(row) == 8 for row in z)  # 9 steps x 8 source positions
     assert all(abs(sum(row) - 1) < 1e-3 for row in z)

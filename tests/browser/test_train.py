@@ -28,9 +28,13 @@ def test_page_in_chromium_trains_and_the_home_page_offers_the_model():
         page.wait_for_function(  # a few steps in: the curves have points
             r"""() => [...document.querySelectorAll("[data-testid='stProgress']")].some(
                    p => /Training reverse-additive-d16: step ([2-9]\d|\d{3,})/
-                        .test(p.innerText))""", timeout=60_000)
-        page.wait_for_selector("[data-testid='stVegaLiteChart'] svg, "
-                               "[data-testid='stVegaLiteChart'] canvas", timeout=60_000)
+                        .test(p.innerText))""",
+            timeout=60_000,
+        )
+        page.wait_for_selector(
+            "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas",
+            timeout=60_000,
+        )
         page.wait_for_timeout(500)  # let Vega draw the lines
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "e2e-train-running.png"), full_page=True)

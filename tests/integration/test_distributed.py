@@ -40,8 +40,10 @@ QUIET = {"log": lambda _m: None}
 # of the two ranks' per-token means, which is what plain DDP (averaging gradients) would
 # train on; training.loop.global_token_mean reweights each rank's loss by W N_r / N so that the
 # DDP step equals the single-process step, and these tests check exactly that.
-HALVES = (["ab", "cde", "fg", "hij"],
-          ["abcdefghijkl", "mnopqrstuvwxy", "zyxwvutsrqponm", "lkjihgfedcbazyx"])
+HALVES = (
+    ["ab", "cde", "fg", "hij"],
+    ["abcdefghijkl", "mnopqrstuvwxy", "zyxwvutsrqponm", "lkjihgfedcbazyx"],
+)
 SGD_LR = 0.5  # SGD, not Adam: Adam's first step is lr * sign(gradient), blind to its size
 
 
@@ -62,11 +64,15 @@ def batch_of(sources: list[str]):
 
 def one_step(net: nn.Module, model: nn.Module, sources: list[str], ctx: Context) -> dict:
     """One SGD step of training.loop.optimisation_step; the loss, gradients and new weights."""
-    loss, _, n_tokens = optimisation_step(net, batch_of(sources),
-                                          torch.optim.SGD(model.parameters(), lr=SGD_LR), ctx)
-    return {"loss": loss, "n_tokens": n_tokens,
-            "grads": {n: p.grad.clone() for n, p in model.named_parameters()},
-            "weights": {n: p.detach().clone() for n, p in model.state_dict().items()}}
+    loss, _, n_tokens = optimisation_step(
+        net, batch_of(sources), torch.optim.SGD(model.parameters(), lr=SGD_LR), ctx
+    )
+    return {
+        "loss": loss,
+        "n_tokens": n_tokens,
+        "grads": {n: p.grad.clone() for n, p in model.named_parameters()},
+        "weights": {n: p.detach().clone() for n, p in model.state_dict().items()},
+    }
 
 
 def free_port() -> int:
@@ -77,26 +83,44 @@ def free_port() -> int:
 
 def _worker(rank: int, world: int, port: int, folder: str) -> None:
     """One rank: join the group the way torchrun would, run every check, save the results."""
-    os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world),
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    os.environ.update(
+        RANK=str(rank),
+        LOCAL_RANK=str(rank),
+        WORLD_SIZE=str(world),
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=str(port),
+    )
     torch.set_num_threads(1)
     with distributed.process_group("cpu") as ctx:
         cfg = TrainConfig(**TINY)
         model = new_checkpoint(cfg).model  # same seed: the same weights on every rank
         ddp = one_step(DistributedDataParallel(model), model, HALVES[rank], ctx)
         # rank 0's callback stops at step 3 (rank 1 has none: it must follow rank 0)
-        stopped = train(TrainConfig(max_steps=50, **TINY), out=f"{folder}/run-rank{rank}",
-                        on_progress=lambda p: p.step >= 3, **QUIET)
+        stopped = train(
+            TrainConfig(max_steps=50, **TINY),
+            out=f"{folder}/run-rank{rank}",
+            on_progress=lambda p: p.step >= 3,
+            **QUIET,
+        )
         # the ranks' clocks differ; rank 0's decides
         timed = train(TrainConfig(max_steps=10**6, max_seconds=1.0, **TINY), **QUIET)
-    torch.save({"ctx": (ctx.rank, ctx.world_size, ctx.distributed), "ddp": ddp,
-                "runs": {name: {"steps": [p.step for p in r.history],
-                                "losses": [p.loss for p in r.history],
-                                "stopped_by": r.stopped_by,
-                                "weights": r.checkpoint.model.state_dict(),
-                                "held_out": r.checkpoint.info["held_out"]}
-                         for name, r in (("callback", stopped), ("max_seconds", timed))}},
-               f"{folder}/rank{rank}.pt")
+    torch.save(
+        {
+            "ctx": (ctx.rank, ctx.world_size, ctx.distributed),
+            "ddp": ddp,
+            "runs": {
+                name: {
+                    "steps": [p.step for p in r.history],
+                    "losses": [p.loss for p in r.history],
+                    "stopped_by": r.stopped_by,
+                    "weights": r.checkpoint.model.state_dict(),
+                    "held_out": r.checkpoint.info["held_out"],
+                }
+                for name, r in (("callback", stopped), ("max_seconds", timed))
+            },
+        },
+        f"{folder}/rank{rank}.pt",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -116,19 +140,45 @@ def ranks(tmp_path_factory) -> tuple[dict, dict, str]:
 
 def test_torchrun_two_processes_write_one_checkpoint(tmp_path):
     out = tmp_path / "reverse-ddp"
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node",
-           "2", "-m", "s2s_core.cli.train", "--task", "reverse", "--hidden", "16", "--embedding",
-           "8", "--batch-size", "16", "--max-steps", "6", "--eval-every", "3",
-           "--eval-size", "20", "--out", str(out)]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "OMP_NUM_THREADS": "1"})
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        "-m",
+        "s2s_core.cli.train",
+        "--task",
+        "reverse",
+        "--hidden",
+        "16",
+        "--embedding",
+        "8",
+        "--batch-size",
+        "16",
+        "--max-steps",
+        "6",
+        "--eval-every",
+        "3",
+        "--eval-size",
+        "20",
+        "--out",
+        str(out),
+    ]
+    r = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"}
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     ckpt = checkpoints.load(out)  # same format as one process: no 'module.' prefixes
     assert ckpt.info["training"]["steps"] == 6 and ckpt.info["training"]["world_size"] == 2
     assert ckpt.info["held_out"]["n"] > 1000
     assert not any(k.startswith("module.") for k in ckpt.model.state_dict())
-    assert sorted(p.name for p in out.iterdir()) == ["config.json", "model.safetensors",
-                                                    "optimizer.safetensors"]  # no temp files
+    assert sorted(p.name for p in out.iterdir()) == [
+        "config.json",
+        "model.safetensors",
+        "optimizer.safetensors",
+    ]  # no temp files
     summary = [line for line in r.stdout.splitlines() if "held-out exact match" in line]
     assert len(summary) == 1 and "6 steps" in summary[0] and "on 2 processes" in summary[0]
 
@@ -144,13 +194,15 @@ def test_ddp_step_equals_one_process_on_the_global_batch(ranks):
     assert r1["ddp"]["loss"] == pytest.approx(single["loss"], rel=1e-5)
     for name, w in single["weights"].items():
         for rank in (r0, r1):
-            torch.testing.assert_close(rank["ddp"]["grads"][name], single["grads"][name],
-                                       rtol=1e-4, atol=1e-6)
+            torch.testing.assert_close(
+                rank["ddp"]["grads"][name], single["grads"][name], rtol=1e-4, atol=1e-6
+            )
             torch.testing.assert_close(rank["ddp"]["weights"][name], w, rtol=1e-5, atol=1e-6)
 
 
 def test_the_mean_of_rank_means_would_be_a_different_step():
     """Why the reweighting: plain averaging of per-rank means moves the weights elsewhere."""
+
     def grads(sources_per_rank: list[list[str]]) -> torch.Tensor:
         model = new_checkpoint(TrainConfig(**TINY)).model
         for sources in sources_per_rank:  # (1/W) sum_r L_r, as plain DDP would
@@ -188,8 +240,15 @@ def test_each_rank_draws_its_own_shard_of_the_stream():
     ckpt = new_checkpoint(TrainConfig(**TINY))
 
     def chunks(ctx: Context | None, n: int) -> list[set[tuple]]:
-        stream = training_batches(task, TrainConfig(**TINY), ckpt.src_vocab, ckpt.tgt_vocab,
-                                  set(), chunk_batches=3, ctx=ctx)
+        stream = training_batches(
+            task,
+            TrainConfig(**TINY),
+            ckpt.src_vocab,
+            ckpt.tgt_vocab,
+            set(),
+            chunk_batches=3,
+            ctx=ctx,
+        )
         out = []
         for _ in range(n):
             rows = [tuple(row.tolist()) for _ in range(3) for row in next(stream).src]

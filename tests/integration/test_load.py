@@ -18,8 +18,9 @@ def step_label(run) -> str:
 
 async def walk(url: str) -> list[str]:
     """Open ?input=ab (3 steps), click Next to the end, then Reset; the labels shown."""
-    async with StreamlitSession(url, "task=reverse&model=reverse-additive&input=ab&step=0",
-                                timeout=60) as s:
+    async with StreamlitSession(
+        url, "task=reverse&model=reverse-additive&input=ab&step=0", timeout=60
+    ) as s:
         labels = [step_label(await s.open())]
         while not s.buttons["Next ▶"].disabled:
             labels.append(step_label(await s.click("Next ▶")))
@@ -37,8 +38,13 @@ async def walk(url: str) -> list[str]:
 def test_a_websocket_session_steps_to_the_end_and_resets():
     with app_server("app.py") as url:
         labels = asyncio.run(walk(url))
-    assert labels == ["### step 0 of 3", "### step 1 of 3", "### step 2 of 3",
-                      "### step 3 of 3", "### step 0 of 3"]
+    assert labels == [
+        "### step 0 of 3",
+        "### step 1 of 3",
+        "### step 2 of 3",
+        "### step 3 of 3",
+        "### step 0 of 3",
+    ]
 
 
 def test_two_sessions_for_five_seconds_step_without_errors():

@@ -45,10 +45,16 @@ def test_home_page_says_when_there_is_no_known_answer(home, name, task, text):
 # --- the Attention explorer and Theory ------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "empty"), ("   ", "empty"), ("a" * 41, "has 41 symbols; this model accepts at most 40"),
-    ("Hello", "unknown symbol 'H'"), ("<b>x</b>", "unknown symbols"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("a" * 41, "has 41 symbols; this model accepts at most 40"),
+        ("Hello", "unknown symbol 'H'"),
+        ("<b>x</b>", "unknown symbols"),
+    ],
+)
 @pytest.mark.parametrize("path", [EXPLORER, THEORY])
 def test_bad_input_gets_an_inline_message(path, text, message):
     at = app(path, input=text)

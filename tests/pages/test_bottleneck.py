@@ -20,8 +20,9 @@ def charts(at) -> dict[str, dict[str, pd.DataFrame]]:
     out = {}
     for el in at.get("vega_lite_chart"):
         spec = json.loads(el.proto.spec)
-        out[spec["title"]] = {d.name: pa.ipc.open_stream(d.data.data).read_pandas()
-                              for d in el.proto.datasets}
+        out[spec["title"]] = {
+            d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in el.proto.datasets
+        }
     return out
 
 

@@ -113,11 +113,18 @@ def test_beam_search_lists_hypotheses(home):
     assert heatmaps(home)[0].shape == (1, 9)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "empty"), ("    ", "empty"), ("x" * 100, "at most 40"),
-    ("Hello", "unknown symbol 'H'"), ("<script>alert(1)</script>", "unknown symbols"),
-    ("12345", "unknown symbols"), ("😀", "unknown symbol"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("    ", "empty"),
+        ("x" * 100, "at most 40"),
+        ("Hello", "unknown symbol 'H'"),
+        ("<script>alert(1)</script>", "unknown symbols"),
+        ("12345", "unknown symbols"),
+        ("😀", "unknown symbol"),
+    ],
+)
 def test_bad_input_gets_a_message_and_no_traceback(home, text, message):
     home.text_input(key="input").set_value(text).run()
     assert not home.exception

@@ -26,9 +26,13 @@ def test_theory_shows_every_section_with_formulas_and_live_numbers(task):
         for formula in [FORMULAS[key].latex for key in s.formulas] + list(s.statements):
             assert formula in bodies, (s.number, formula)
     att, fixed = trace_of(f"{task}-additive", source), trace_of(f"{task}-none", source)
-    live = [*theory.sequence_example(att).latex(), *theory.encoder_example(fixed).latex(),
-            *theory.decoder_example(fixed, 1).latex(), *theory.attention_example(att, 1).latex(),
-            theory.encoder_example(fixed).squeeze_latex()]
+    live = [
+        *theory.sequence_example(att).latex(),
+        *theory.encoder_example(fixed).latex(),
+        *theory.decoder_example(fixed, 1).latex(),
+        *theory.attention_example(att, 1).latex(),
+        theory.encoder_example(fixed).squeeze_latex(),
+    ]
     for line in live:
         assert line in bodies
     for body in bodies:
@@ -43,9 +47,11 @@ def test_theory_follows_the_step_and_the_score_function():
     assert not at.exception
     bodies = latex_bodies(at)
     dot, fixed = trace_of("reverse-dot", "attention"), trace_of("reverse-none", "attention")
-    for line in [*theory.attention_example(dot, 4).latex(),
-                 *theory.decoder_example(fixed, 4).latex(),
-                 *theory.sequence_example(dot).latex()]:
+    for line in [
+        *theory.attention_example(dot, 4).latex(),
+        *theory.decoder_example(fixed, 4).latex(),
+        *theory.sequence_example(dot).latex(),
+    ]:
         assert line in bodies
     assert rf"\text{{this model scores with }} {FORMULAS['dot'].latex}" in bodies
 
@@ -66,5 +72,6 @@ def test_theory_limitations_table_has_the_measurements():
     (table,) = at.table
     frame = table.value
     assert list(frame["Limitation"]) == [lim.name for lim in theory.LIMITATIONS]
-    assert list(frame["Numbers"]) == theory.limitation_numbers(trace_of("reverse-additive",
-                                                                        "attention"))
+    assert list(frame["Numbers"]) == theory.limitation_numbers(
+        trace_of("reverse-additive", "attention")
+    )

@@ -72,8 +72,7 @@ def test_a_run_trains_a_model_for_this_session_only(free_board):
     assert free_board.current() is None  # collected: the board is free
 
     other.run()
-    assert "trained_models" not in other.session_state or not other.session_state[
-        "trained_models"]
+    assert "trained_models" not in other.session_state or not other.session_state["trained_models"]
     assert not other.warning and not other.button(key="train_start").disabled
     assert not any(name in str(df.value) for df in other.dataframe)
 
@@ -112,15 +111,17 @@ def test_stop_button_stops_the_run_and_keeps_the_model(free_board):
 def test_refused_settings_show_a_message_not_a_traceback(free_board):
     at = app(TRAIN)
     at.session_state["task"] = "sort"
-    for key, value in {"train_attention": "general", "train_hidden": 512,
-                       "train_seconds": 999}.items():
+    for key, value in {
+        "train_attention": "general",
+        "train_hidden": 512,
+        "train_seconds": 999,
+    }.items():
         at.session_state[key] = value
     at.run()  # settings kept from an earlier visit, beyond this machine's caps
     assert at.select_slider(key="train_hidden").value == 64  # reset into the caps
     assert at.slider(key="train_seconds").value == 120
     assert at.selectbox(key="train_attention").value == "general"
-    at.session_state["trained_models"] = {f"m{k}": tiny_checkpoint("dot", seed=k)
-                                          for k in range(5)}
+    at.session_state["trained_models"] = {f"m{k}": tiny_checkpoint("dot", seed=k) for k in range(5)}
     at.run()
     assert at.button(key="train_start").disabled
     assert any("at most 5 trained models" in i.value for i in at.info)

@@ -16,8 +16,12 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = "pages/home.py"
-EXPLORER, BOTTLENECK, TRAIN, THEORY = ("pages/explorer.py", "pages/bottleneck.py",
-                                       "pages/train.py", "pages/theory.py")
+EXPLORER, BOTTLENECK, TRAIN, THEORY = (
+    "pages/explorer.py",
+    "pages/bottleneck.py",
+    "pages/train.py",
+    "pages/theory.py",
+)
 
 
 def app(page: str = HOME, **query: str) -> AppTest:
@@ -67,5 +71,7 @@ def step_label(at: AppTest) -> str:
 
 def latex_bodies(at: AppTest) -> list[str]:
     """The LaTeX of every st.latex on the page, without Streamlit's $$ wrapping."""
-    return [el.proto.body.strip().removeprefix("$$").removesuffix("$$").strip()
-            for el in at.get("latex")]
+    return [
+        el.proto.body.strip().removeprefix("$$").removesuffix("$$").strip()
+        for el in at.get("latex")
+    ]

@@ -7,8 +7,15 @@ import time
 
 from ui import training_jobs as tj
 
-TINY = {"task": "dates", "hidden": 16, "embedding": 8, "batch_size": 16, "max_steps": 10**6,
-        "eval_every": 10**6, "eval_size": 5}
+TINY = {
+    "task": "dates",
+    "hidden": 16,
+    "embedding": 8,
+    "batch_size": 16,
+    "max_steps": 10**6,
+    "eval_every": 10**6,
+    "eval_size": 5,
+}
 WAIT_S = 180  # generous: the machine's 2 cores are shared
 
 

@@ -35,10 +35,14 @@ def shipped(name: str) -> Checkpoint:
 def trace_of(name: str, source: str) -> Trace:
     """What a page should show for `name` on `source`, computed without the page."""
     ckpt = shipped(name)
-    return greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source,
-                        get_task(ckpt.task).max_target_len + 1)
+    return greedy_trace(
+        ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, get_task(ckpt.task).max_target_len + 1
+    )
 
 
 def shipped_kinds(task: str) -> list[str]:
-    return [k for k in ("none", "additive", "dot", "general")
-            if (CHECKPOINT_DIR / f"{task}-{k}").is_dir()]
+    return [
+        k
+        for k in ("none", "additive", "dot", "general")
+        if (CHECKPOINT_DIR / f"{task}-{k}").is_dir()
+    ]

@@ -41,12 +41,15 @@ def layer_data(chart) -> list[pd.DataFrame]:
 # --- Wilson intervals ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("p", "n", "expected"), [
-    (0.5, 10, (0.2365931, 0.7634069)),  # R: binom::binom.confint(5, 10, method = "wilson")
-    (0.1, 10, (0.0178762, 0.4041500)),  # binom.confint(1, 10)
-    (0.0, 10, (0.0, 0.2775328)),  # at p = 0 the upper end is z²/(n + z²)
-    (1.0, 10, (0.7224672, 1.0)),
-])
+@pytest.mark.parametrize(
+    ("p", "n", "expected"),
+    [
+        (0.5, 10, (0.2365931, 0.7634069)),  # R: binom::binom.confint(5, 10, method = "wilson")
+        (0.1, 10, (0.0178762, 0.4041500)),  # binom.confint(1, 10)
+        (0.0, 10, (0.0, 0.2775328)),  # at p = 0 the upper end is z²/(n + z²)
+        (1.0, 10, (0.7224672, 1.0)),
+    ],
+)
 def test_wilson_matches_known_values(p, n, expected):
     assert bn.wilson(p, n) == pytest.approx(expected, abs=1e-6)
 
@@ -118,8 +121,9 @@ def test_accuracy_chart_without_a_training_length_has_no_extrapolation_region():
 def test_models_are_coloured_by_attention_kind(reverse_metrics):
     scale = figs.model_colors(bn.accuracy_frame(reverse_metrics))
     assert scale.range == [style.KIND_COLORS[k] for k in ("none", "additive", "dot", "general")]
-    twice = bn.accuracy_frame({"a": reverse_metrics["reverse-additive"],
-                               "b": reverse_metrics["reverse-additive"]})
+    twice = bn.accuracy_frame(
+        {"a": reverse_metrics["reverse-additive"], "b": reverse_metrics["reverse-additive"]}
+    )
     assert len(set(figs.model_colors(twice).range)) == 2  # a second additive model: own colour
 
 
@@ -138,8 +142,9 @@ def test_capacity_comes_from_metrics_json_and_increases_with_d():
     assert names == ["reverse-none-d32", "reverse-none", "reverse-none-d128", "reverse-none-d256"]
     frame = bn.capacity_frame({n: shipped.read_metrics(n) for n in names})
     assert frame.d.tolist() == [32, 64, 128, 256]
-    assert frame.exact_match.tolist() == [metrics_file(n)["in_training_range"]["exact_match"]
-                                          for n in names]
+    assert frame.exact_match.tolist() == [
+        metrics_file(n)["in_training_range"]["exact_match"] for n in names
+    ]
     assert frame.exact_match.is_monotonic_increasing and frame.exact_match.nunique() == 4
     chart = figs.capacity_chart(frame, reference=1.0, reference_label="additive")
     assert layer_data(chart)[1] is frame
@@ -149,8 +154,9 @@ def test_capacity_comes_from_metrics_json_and_increases_with_d():
 def test_capacity_follows_the_files_not_a_list(tmp_path):
     """Change a copied metrics.json: the capacity numbers change with it."""
     for name in shipped.capacity_names("reverse"):
-        shutil.copytree(CHECKPOINT_DIR / name, tmp_path / name,
-                        ignore=shutil.ignore_patterns("*.safetensors"))
+        shutil.copytree(
+            CHECKPOINT_DIR / name, tmp_path / name, ignore=shutil.ignore_patterns("*.safetensors")
+        )
     path = tmp_path / "reverse-none-d32" / "metrics.json"
     m = json.loads(path.read_text())
     m["in_training_range"]["exact_match"] = 0.5
@@ -188,8 +194,9 @@ def test_scores_by_length_match_evaluate(tiny_pair):
 
 def test_reevaluate_scores_everything_within_a_generous_limit(tiny_pair):
     reports = []
-    result = bn.reevaluate(tiny_pair, REVERSE, 60, seed=1, budget_s=60,
-                           on_progress=reports.append, chunk_size=25)
+    result = bn.reevaluate(
+        tiny_pair, REVERSE, 60, seed=1, budget_s=60, on_progress=reports.append, chunk_size=25
+    )
     assert (result.scored, result.requested, result.stopped_early) == (60, 60, False)
     assert [r.scored for r in reports] == [25, 50, 60] and reports[-1].total == 60
     for m in result.metrics.values():  # both models scored the same 60 sources
@@ -199,13 +206,16 @@ def test_reevaluate_scores_everything_within_a_generous_limit(tiny_pair):
 
 def test_reevaluate_stops_at_its_time_limit(tiny_pair):
     reports = []
-    result = bn.reevaluate(tiny_pair, REVERSE, 2000, seed=2, budget_s=0.4,
-                           on_progress=reports.append, chunk_size=20)
+    result = bn.reevaluate(
+        tiny_pair, REVERSE, 2000, seed=2, budget_s=0.4, on_progress=reports.append, chunk_size=20
+    )
     assert result.stopped_early and result.scored < 2000 and result.scored % 20 == 0
     assert result.seconds < 0.4 + 3.0  # at most one chunk of one model past the limit
     assert [r.scored for r in reports] == list(range(20, result.scored + 1, 20))
-    assert all(b - a >= 0 for a, b in zip([r.elapsed for r in reports][:-1],
-                                          [r.elapsed for r in reports][1:]))
+    assert all(
+        b - a >= 0
+        for a, b in zip([r.elapsed for r in reports][:-1], [r.elapsed for r in reports][1:])
+    )
     nothing = bn.reevaluate(tiny_pair, REVERSE, 100, seed=2, budget_s=0)
     assert nothing.scored == 0 and nothing.metrics == {}
 
@@ -237,10 +247,16 @@ def test_context_norms_fixed_is_constant_attention_varies_both_bounded(tiny_pair
     assert (att["max"] > att["min"]).any()  # c_i changes from step to step
     bound = bn.norm_bound(tiny_pair["attention"])
     assert bound == 4.0 and (att["max"] < bound).all() and (fixed.fixed < bound).all()
-    rows = pd.concat([bn.norms_by_length("fixed", "none", fixed),
-                      bn.norms_by_length("attention", "additive", att)])
+    rows = pd.concat(
+        [
+            bn.norms_by_length("fixed", "none", fixed),
+            bn.norms_by_length("attention", "additive", att),
+        ]
+    )
     assert rows.groupby("model").T.apply(list).to_dict() == {
-        "fixed: ‖c‖": [3, 9, 20], "attention: ‖c_i‖": [3, 9, 20]}
+        "fixed: ‖c‖": [3, 9, 20],
+        "attention: ‖c_i‖": [3, 9, 20],
+    }
     chart = figs.norms_chart(rows, bound)
     assert layer_data(chart)[2].y.tolist() == [4.0]  # the sqrt(d) rule
     chart.to_dict()
@@ -252,8 +268,13 @@ def test_context_norms_fixed_is_constant_attention_varies_both_bounded(tiny_pair
 def test_decode_times_cover_every_model_and_length_in_order(tiny_pair):
     timings = bn.decode_times(tiny_pair, ["abcdefghij", "abc", "abcdef"], 8, runs=2, budget_s=30)
     assert [(t.model, t.T) for t in timings] == [
-        ("fixed", 3), ("attention", 3), ("fixed", 6), ("attention", 6),
-        ("fixed", 10), ("attention", 10)]
+        ("fixed", 3),
+        ("attention", 3),
+        ("fixed", 6),
+        ("attention", 6),
+        ("fixed", 10),
+        ("attention", 10),
+    ]
     assert all(t.ms > 0 and t.steps == 8 and t.runs == 2 for t in timings)  # tiny: runs to cap
     frame = bn.timing_frame(timings)
     assert frame.ms_per_step.tolist() == pytest.approx((frame.ms / 8).tolist())

@@ -20,9 +20,28 @@ CLI_ERRORS = [
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "reverse-additive"
-    rc = train.main(["--task", "reverse", "--attention", "additive", "--out", str(out),
-                     "--max-steps", "30", "--hidden", "16", "--embedding", "8",
-                     "--eval-every", "15", "--eval-size", "50", "--batch-size", "32"])
+    rc = train.main(
+        [
+            "--task",
+            "reverse",
+            "--attention",
+            "additive",
+            "--out",
+            str(out),
+            "--max-steps",
+            "30",
+            "--hidden",
+            "16",
+            "--embedding",
+            "8",
+            "--eval-every",
+            "15",
+            "--eval-size",
+            "50",
+            "--batch-size",
+            "32",
+        ]
+    )
     assert rc == 0
     return out
 
@@ -36,9 +55,27 @@ def test_train_writes_a_checkpoint_with_its_facts(tiny_run):
 
 
 def test_train_resumes_where_it_stopped(tiny_run, tmp_path):
-    rc = train.main(["--task", "reverse", "--out", str(tiny_run), "--resume",
-                     "--max-steps", "40", "--hidden", "16", "--embedding", "8",
-                     "--eval-every", "10", "--eval-size", "20", "--batch-size", "32"])
+    rc = train.main(
+        [
+            "--task",
+            "reverse",
+            "--out",
+            str(tiny_run),
+            "--resume",
+            "--max-steps",
+            "40",
+            "--hidden",
+            "16",
+            "--embedding",
+            "8",
+            "--eval-every",
+            "10",
+            "--eval-size",
+            "20",
+            "--batch-size",
+            "32",
+        ]
+    )
     assert rc == 0
     assert json.loads((tiny_run / "config.json").read_text())["training"]["steps"] == 40
 
@@ -59,8 +96,9 @@ def test_decode_json_has_the_trace_contract(tiny_run, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["input"] == "attention" and isinstance(out["output"], str)
     for step in out["steps"]:
-        assert {"index", "token", "prob", "topk", "attention", "context_norm",
-                "state_norm"} <= set(step)
+        assert {"index", "token", "prob", "topk", "attention", "context_norm", "state_norm"} <= set(
+            step
+        )
         assert len(step["attention"]) == 9
 
 
@@ -76,16 +114,21 @@ def test_decode_a_file_gives_a_line_per_input(tiny_run, tmp_path, capsys):
 
 
 def test_decode_beam(tiny_run, capsys):
-    assert decode.main(["--checkpoint", str(tiny_run), "--input", "abcd", "--beam", "3",
-                        "--json"]) == 0
+    assert (
+        decode.main(["--checkpoint", str(tiny_run), "--input", "abcd", "--beam", "3", "--json"])
+        == 0
+    )
     beams = json.loads(capsys.readouterr().out)["beam"]
     assert len(beams) == 3 and beams[0]["score"] >= beams[1]["score"] >= beams[2]["score"]
 
 
 @pytest.mark.parametrize(("args", "message"), CLI_ERRORS)
 def test_decode_bad_input_is_one_clean_line(tiny_run, args, message):
-    r = subprocess.run([sys.executable, "-m", "s2s_core.cli.decode", "--checkpoint", str(tiny_run),
-                        *args], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "s2s_core.cli.decode", "--checkpoint", str(tiny_run), *args],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode != 0
     assert "Traceback" not in r.stderr and message in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
@@ -95,21 +138,45 @@ def test_decode_bad_input_is_one_clean_line(tiny_run, args, message):
 def test_not_a_checkpoint_is_one_clean_line(tmp_path, module):
     (tmp_path / "config.json").write_text("[]")
     extra = ["--input", "abc"] if module == "decode" else []
-    r = subprocess.run([sys.executable, "-m", f"s2s_core.cli.{module}", "--checkpoint",
-                        str(tmp_path), *extra], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", f"s2s_core.cli.{module}", "--checkpoint", str(tmp_path), *extra],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.startswith("error: ") and "config.json" in r.stderr
 
 
 def test_unreadable_input_file(tiny_run, tmp_path):
-    r = subprocess.run([sys.executable, "-m", "s2s_core.cli.decode", "--checkpoint", str(tiny_run),
-                        "--input-file", str(tmp_path / "missing.txt")],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "s2s_core.cli.decode",
+            "--checkpoint",
+            str(tiny_run),
+            "--input-file",
+            str(tmp_path / "missing.txt"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2 and "cannot read" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_train_rejects_an_unknown_task(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "s2s_core.cli.train", "--task", "poems", "--out",
-                        str(tmp_path / "x")], capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "s2s_core.cli.train",
+            "--task",
+            "poems",
+            "--out",
+            str(tmp_path / "x"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2 and "unknown task 'poems'" in r.stderr
     assert "Traceback" not in r.stderr

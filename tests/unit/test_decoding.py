@@ -57,8 +57,9 @@ def test_steps_come_one_at_a_time(attentive):
 
 def test_beam_width_one_equals_greedy(any_kind):
     greedy = trace(any_kind, "attention")
-    (best,) = beam_search(any_kind.model, any_kind.src_vocab, any_kind.tgt_vocab, "attention",
-                          1, 12)
+    (best,) = beam_search(
+        any_kind.model, any_kind.src_vocab, any_kind.tgt_vocab, "attention", 1, 12
+    )
     assert best.output == greedy.output
     assert [s.token for s in best.steps] == [s.token for s in greedy.steps]
     assert best.score == pytest.approx(sum(math.log(s.prob) for s in greedy.steps), abs=1e-4)
@@ -105,10 +106,16 @@ def test_step_trace_matches_the_batched_decoder(attentive):
     torch.testing.assert_close(alpha[0, : len(t.steps)], torch.tensor(t.attention_matrix()))
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "empty"), ("   ", "empty"), ("a" * 41, "at most 40"), ("abC", "unknown symbol 'C'"),
-    ("ab1😀", "unknown symbols '1', '😀'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("a" * 41, "at most 40"),
+        ("abC", "unknown symbol 'C'"),
+        ("ab1😀", "unknown symbols '1', '😀'"),
+    ],
+)
 def test_bad_sources_get_a_one_line_reason(text, message):
     ckpt = tiny_checkpoint("additive")
     with pytest.raises(InputError, match=message) as info:

@@ -14,9 +14,27 @@ from s2s_core.training import checkpoints
 from s2s_core.training.checkpoints import load, save
 from tests.support.models import tiny_checkpoint
 
-TRAIN = [sys.executable, "-m", "s2s_core.cli.train", "--task", "reverse", "--hidden", "16",
-         "--embedding", "8", "--batch-size", "8", "--max-steps", "100000", "--eval-every", "1",
-         "--eval-size", "2", "--threads", "1"]
+TRAIN = [
+    sys.executable,
+    "-m",
+    "s2s_core.cli.train",
+    "--task",
+    "reverse",
+    "--hidden",
+    "16",
+    "--embedding",
+    "8",
+    "--batch-size",
+    "8",
+    "--max-steps",
+    "100000",
+    "--eval-every",
+    "1",
+    "--eval-size",
+    "2",
+    "--threads",
+    "1",
+]
 
 
 def steps_written(out) -> int:
@@ -40,8 +58,12 @@ def test_sigkill_mid_write_keeps_the_last_good_checkpoint(tmp_path):
     steps_seen = []
     for attempt in range(4):
         args = TRAIN + ["--out", str(out)] + (["--resume"] if attempt else [])
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env={**os.environ, "OMP_NUM_THREADS": "1"})
+        proc = subprocess.Popen(
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "OMP_NUM_THREADS": "1"},
+        )
         try:
             wait_for_progress(out, beyond=steps_written(out) + 3)
             time.sleep(rng.uniform(0.0, 0.3))  # it saves after every step: we kill mid-write

@@ -38,8 +38,9 @@ def plain() -> Trace:
 
 def valid_plotly(fig: go.Figure) -> go.Figure:
     """The figure rebuilt with Plotly's validation: raises on any property Plotly rejects."""
-    return go.Figure(data=[t.to_plotly_json() for t in fig.data],
-                     layout=fig.layout.to_plotly_json())
+    return go.Figure(
+        data=[t.to_plotly_json() for t in fig.data], layout=fig.layout.to_plotly_json()
+    )
 
 
 def valid_vega_lite(spec: dict) -> dict:
@@ -81,8 +82,11 @@ def test_heatmap_upto_and_current_row(trace):
 
 
 def test_heatmap_before_the_first_step(trace):
-    fig = valid_plotly(attention_heatmap(trace, upto=0, current=1, strip=True,
-                                         hint="press Next ▶: each step adds its row α_i·"))
+    fig = valid_plotly(
+        attention_heatmap(
+            trace, upto=0, current=1, strip=True, hint="press Next ▶: each step adds its row α_i·"
+        )
+    )
     assert np.asarray(fig.data[0].z).shape == (0, 9)
     assert list(fig.layout.xaxis.ticktext) == list(SOURCE)
     assert not fig.layout.shapes
@@ -166,13 +170,17 @@ def test_topk_bar_marks_the_chosen_token(trace):
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 1]
     assert "P(y_i | y_<i, X)" in spec["title"]["text"] and "red" in spec["title"]["subtitle"]
     later = topk_bar(trace.steps[1])  # another step: the same spec, other rows
-    assert {k: v for k, v in later.items() if k != "datasets"} == \
-        {k: v for k, v in spec.items() if k != "datasets"}
+    assert {k: v for k, v in later.items() if k != "datasets"} == {
+        k: v for k, v in spec.items() if k != "datasets"
+    }
 
 
 def test_topk_bar_adds_a_forced_token_outside_the_top_k(trace):
-    outside = next(ch for ch in "abcdefghijklmnopqrstuvwxyz"
-                   if ch not in {tok for tok, _ in trace.steps[0].topk})
+    outside = next(
+        ch
+        for ch in "abcdefghijklmnopqrstuvwxyz"
+        if ch not in {tok for tok, _ in trace.steps[0].topk}
+    )
     step = make_trace("additive", force={1: outside}).steps[0]
     rows = valid_vega_lite(topk_bar(step))["datasets"]["topk"]
     assert len(rows) == len(step.topk) + 1
@@ -186,14 +194,17 @@ def test_topk_bar_steps_share_one_template_but_not_their_rows(trace):
     again = topk_bar(trace.steps[0])  # ... and no other spec, now or later, sees it
     assert again["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 1]
     assert second["title"]["text"] == again["title"]["text"] != "mine"
-    assert topk_bar(trace.steps[0], large=True)["config"]["axis"]["labelFontSize"] > \
-        second["config"]["axis"]["labelFontSize"]
+    assert (
+        topk_bar(trace.steps[0], large=True)["config"]["axis"]["labelFontSize"]
+        > second["config"]["axis"]["labelFontSize"]
+    )
 
 
 def test_context_norm_chart_with_fixed_rule(trace, plain):
     norms = [s.context_norm for s in trace.steps]
-    spec = valid_vega_lite(context_norm_chart(norms, fixed_norm=plain.fixed_context_norm,
-                                              current=2))
+    spec = valid_vega_lite(
+        context_norm_chart(norms, fixed_norm=plain.fixed_context_norm, current=2)
+    )
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks.count("rule") == 2  # the fixed ||c|| and the current step
     assert spec["datasets"]["fixed"][0]["label"] == "fixed c (no attention)"
@@ -230,7 +241,8 @@ def test_context_strip(trace):
 def test_attention_frame(trace):
     frame = attention_frame(trace)
     assert list(frame.columns) == ["step", "output"] + [
-        f"{j}:{ch}" for j, ch in enumerate(SOURCE, start=1)]
+        f"{j}:{ch}" for j, ch in enumerate(SOURCE, start=1)
+    ]
     assert list(frame.columns[2:5]) == ["1:a", "2:t", "3:t"]
     assert list(frame.index) == list(frame["step"]) == [s.index for s in trace.steps]
     np.testing.assert_allclose(frame.iloc[:, 2:].sum(axis=1), 1.0, atol=1e-5)
@@ -240,7 +252,8 @@ def test_attention_frame(trace):
 
 def test_message_is_the_one_the_app_shows():
     assert NO_ATTENTION == (
-        "this model has no attention: it uses one fixed context vector c for every step")
+        "this model has no attention: it uses one fixed context vector c for every step"
+    )
 
 
 def test_the_spec_checks_above_reject_a_wrong_property(trace):

@@ -31,8 +31,10 @@ def test_grid_puts_fewer_heatmaps_per_row_as_inputs_grow():
     assert per_row[0] >= 3 and per_row[-1] == 1
     assert per_row == sorted(per_row, reverse=True)
     assert figures_explorer.grid_columns(2, 3) == 2  # never more than there are figures
-    assert all(figures_explorer.grid_columns(4, T, large=True)
-               <= figures_explorer.grid_columns(4, T) for T in range(1, 51))
+    assert all(
+        figures_explorer.grid_columns(4, T, large=True) <= figures_explorer.grid_columns(4, T)
+        for T in range(1, 51)
+    )
 
 
 def test_grid_heatmap_writes_values_only_where_they_fit(tiny_traces):
@@ -57,8 +59,9 @@ def test_beam_frame_lists_log_p_and_p_best_first():
 
 
 def test_encoder_norm_chart_keeps_repeated_symbols_apart():
-    fig = figures_explorer.encoder_norm_chart(list("attention"), [float(j) for j in range(9)],
-                                              fixed_norm=2.5)
+    fig = figures_explorer.encoder_norm_chart(
+        list("attention"), [float(j) for j in range(9)], fixed_norm=2.5
+    )
     bar = fig.data[0]
     assert list(bar.x) == list(range(1, 10)) and list(bar.y) == [float(j) for j in range(9)]
     assert list(bar.customdata) == list("attention")  # x_j in the hover
@@ -69,10 +72,12 @@ def test_encoder_norm_chart_keeps_repeated_symbols_apart():
 
 def test_length_chart_marks_this_input_and_the_lengths_beyond_training():
     metrics = read_metrics("reverse-none", missing_ok=True)
-    fig = figures_explorer.length_chart({"none": theory.exact_by_length(metrics)}, length=12,
-                                        train_max=30)
-    assert list(fig.data[0].y) == pytest.approx([100 * b["exact_match"]
-                                                 for b in metrics["buckets"]])
+    fig = figures_explorer.length_chart(
+        {"none": theory.exact_by_length(metrics)}, length=12, train_max=30
+    )
+    assert list(fig.data[0].y) == pytest.approx(
+        [100 * b["exact_match"] for b in metrics["buckets"]]
+    )
     assert list(fig.layout.xaxis.ticktext)[:2] == ["1–5", "6–10"]
     marker, shade = fig.layout.shapes
     assert marker.x0 == 2  # the bucket 11–15 holds length 12

@@ -10,10 +10,18 @@ from s2s_core.training.loop import Progress
 
 
 def history(n: int, eval_every: int = 10) -> list[Progress]:
-    return [Progress(step=k, seconds=k / 10, loss=3.0 / k, token_accuracy=1 - 1 / k,
-                     tokens_per_s=1000.0, lr=1e-3,
-                     exact_match=k / n if k % eval_every == 0 else None)
-            for k in range(1, n + 1)]
+    return [
+        Progress(
+            step=k,
+            seconds=k / 10,
+            loss=3.0 / k,
+            token_accuracy=1 - 1 / k,
+            tokens_per_s=1000.0,
+            lr=1e-3,
+            exact_match=k / n if k % eval_every == 0 else None,
+        )
+        for k in range(1, n + 1)
+    ]
 
 
 def lines(chart) -> dict[str, list[tuple[int, float]]]:
@@ -39,8 +47,11 @@ def test_accuracy_chart_draws_token_accuracy_every_step_and_exact_match_when_eva
     drawn = lines(figs.accuracy_chart(history(30)))
     assert list(drawn) == [figs.TOKEN_ACCURACY, figs.EXACT_MATCH]
     assert drawn[figs.TOKEN_ACCURACY] == [(k, pytest.approx(1 - 1 / k)) for k in range(1, 31)]
-    assert drawn[figs.EXACT_MATCH] == [(10, pytest.approx(1 / 3)), (20, pytest.approx(2 / 3)),
-                                       (30, 1.0)]
+    assert drawn[figs.EXACT_MATCH] == [
+        (10, pytest.approx(1 / 3)),
+        (20, pytest.approx(2 / 3)),
+        (30, 1.0),
+    ]
 
 
 def test_charts_of_an_empty_history_have_no_points():

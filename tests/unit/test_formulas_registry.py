@@ -63,12 +63,15 @@ def check_sequence() -> None:
 
 def check_encoder_step() -> None:
     for kind in ("gru", "lstm"):
-        net = (nn.GRU if kind == "gru" else nn.LSTM)(E, d // 2, batch_first=True,
-                                                      bidirectional=True)
+        net = (nn.GRU if kind == "gru" else nn.LSTM)(
+            E, d // 2, batch_first=True, bidirectional=True
+        )
         x, h = torch.randn(B, E), torch.randn(B, d // 2)
         for direction, suffix in ((0, "_l0"), (1, "_l0_reverse")):
-            w = [getattr(net, f"{name}{suffix}") for name in ("weight_ih", "weight_hh",
-                                                               "bias_ih", "bias_hh")]
+            w = [
+                getattr(net, f"{name}{suffix}")
+                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+            ]
             if kind == "gru":
                 assert close(rnn.encoder_step(net, direction, x, h), gru_literal(x, h, *w))
             else:
@@ -142,8 +145,9 @@ def check_additive() -> None:
 
 def check_dot() -> None:
     s, h = torch.randn(B, d), torch.randn(B, T, d)
-    assert close(attention.dot_score(s, h), literal_scores("dot", attention.Attention("dot", d),
-                                                           s, h))
+    assert close(
+        attention.dot_score(s, h), literal_scores("dot", attention.Attention("dot", d), s, h)
+    )
 
 
 def check_general() -> None:
@@ -182,16 +186,28 @@ def check_loss() -> None:
     targets[1, 3:] = 0  # <pad>: not counted
     log_p = torch.log_softmax(logits, 2)
     picked = [log_p[b, i, targets[b, i]] for b in range(B) for i in range(T) if targets[b, i]]
-    assert token_nll(logits, targets).item() == pytest.approx(-sum(picked).item() / len(picked),
-                                                              rel=1e-5)
+    assert token_nll(logits, targets).item() == pytest.approx(
+        -sum(picked).item() / len(picked), rel=1e-5
+    )
 
 
-LITERAL = {"sequence": check_sequence, "encoder_step": check_encoder_step,
-           "annotation": check_annotation, "fixed_context": check_fixed_context,
-           "initial_state": check_initial_state, "decoder_step": check_decoder_step,
-           "readout": check_readout, "score": check_score, "additive": check_additive,
-           "dot": check_dot, "general": check_general, "mask": check_mask,
-           "softmax": check_softmax, "context": check_context, "loss": check_loss}
+LITERAL = {
+    "sequence": check_sequence,
+    "encoder_step": check_encoder_step,
+    "annotation": check_annotation,
+    "fixed_context": check_fixed_context,
+    "initial_state": check_initial_state,
+    "decoder_step": check_decoder_step,
+    "readout": check_readout,
+    "score": check_score,
+    "additive": check_additive,
+    "dot": check_dot,
+    "general": check_general,
+    "mask": check_mask,
+    "softmax": check_softmax,
+    "context": check_context,
+    "loss": check_loss,
+}
 
 
 @pytest.mark.parametrize("key", list(FORMULAS))

@@ -33,10 +33,16 @@ def test_the_entrypoint_only_runs_the_frame():
 
 def test_every_page_file_is_in_the_navigation_with_its_title():
     files = {str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")} - {
-        "pages/__init__.py"}
+        "pages/__init__.py"
+    }
     assert {spec.path for spec in navigation.PAGES} == files
     assert [spec.title for spec in navigation.PAGES] == [
-        "Home", "Attention explorer", "Bottleneck", "Train", "Theory"]
+        "Home",
+        "Attention explorer",
+        "Bottleneck",
+        "Train",
+        "Theory",
+    ]
 
 
 def test_page_addresses_are_their_file_names_and_every_page_ensures_the_frame():
@@ -63,8 +69,9 @@ def test_every_formula_is_shown_and_every_shown_formula_is_registered():
 def test_no_second_copy_of_any_formula():
     """Each formula's LaTeX is written once, in the registry; pages and figures read it. (The
     core writes each formula as a plain-text comment above the function computing it.)"""
-    sources = [p for folder in ("presentation", "ui", "pages")
-               for p in (ROOT / folder).rglob("*.py")] + [ROOT / "app.py"]
+    sources = [
+        p for folder in ("presentation", "ui", "pages") for p in (ROOT / folder).rglob("*.py")
+    ] + [ROOT / "app.py"]
     for path in sources:
         if path.name == "formulas.py" and path.parent.name == "presentation":
             continue
@@ -84,6 +91,10 @@ def test_no_function_in_the_core_is_long():
 def test_the_repository_stands_alone():
     """Nothing a clone holds may point to the design folder beside the repository."""
     outside = "../" + "shared"  # written in two parts, so that this file does not match
-    found = subprocess.run(["git", "grep", "-n", "-F", outside, "--", "*.py", "*.md", "*.toml"],
-                           cwd=ROOT, capture_output=True, text=True)
+    found = subprocess.run(
+        ["git", "grep", "-n", "-F", outside, "--", "*.py", "*.md", "*.toml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert found.stdout == ""

@@ -57,8 +57,14 @@ def test_same_seed_same_weights_and_every_kind_has_the_same_sizes():
     a, b = tiny_checkpoint("additive", seed=3), tiny_checkpoint("additive", seed=3)
     for (name, p), (_, q) in zip(a.model.named_parameters(), b.model.named_parameters()):
         assert torch.equal(p, q), name
-    shapes = {k: {n: p.shape for n, p in tiny_checkpoint(k).model.named_parameters()
-                  if "attention" not in n} for k in ("none", "additive", "dot", "general")}
+    shapes = {
+        k: {
+            n: p.shape
+            for n, p in tiny_checkpoint(k).model.named_parameters()
+            if "attention" not in n
+        }
+        for k in ("none", "additive", "dot", "general")
+    }
     assert all(s == shapes["none"] for s in shapes.values())
 
 

@@ -11,9 +11,11 @@ from s2s_core.model.vocab import InputError
 from s2s_core.shipped import CHECKPOINT_DIR
 from s2s_core.training.checkpoints import load
 
-MODELS = {name: load(CHECKPOINT_DIR / name) for name in
-          ("reverse-additive", "reverse-dot", "reverse-none", "dates-additive")
-          if (CHECKPOINT_DIR / name).is_dir()}
+MODELS = {
+    name: load(CHECKPOINT_DIR / name)
+    for name in ("reverse-additive", "reverse-dot", "reverse-none", "dates-additive")
+    if (CHECKPOINT_DIR / name).is_dir()
+}
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -26,8 +28,7 @@ def decode_checked(name: str, text: str):
         check_source(source, ckpt.src_vocab, task.max_source_len)
     except InputError as err:
         return err
-    return greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source,
-                        task.max_target_len + 1)
+    return greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, task.max_target_len + 1)
 
 
 def assert_sane(trace, cap: int) -> None:
@@ -42,8 +43,10 @@ def assert_sane(trace, cap: int) -> None:
 
 
 @FAST
-@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=40),
-       st.sampled_from(["reverse-additive", "reverse-dot", "reverse-none"]))
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=40),
+    st.sampled_from(["reverse-additive", "reverse-dot", "reverse-none"]),
+)
 def test_any_accepted_letters_give_a_sane_trace(text, name):
     trace = decode_checked(name, text)
     assert not isinstance(trace, InputError)

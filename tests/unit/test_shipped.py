@@ -25,8 +25,10 @@ def test_every_recipe_is_shipped_and_all_fit_the_budget():
 
 def test_each_task_has_a_fixed_context_and_an_attention_model_of_the_same_size():
     for task in tasks.TASKS:
-        none, additive = (json.loads((CHECKPOINT_DIR / f"{task}-{k}" / "config.json").read_text())
-                          for k in ("none", "additive"))
+        none, additive = (
+            json.loads((CHECKPOINT_DIR / f"{task}-{k}" / "config.json").read_text())
+            for k in ("none", "additive")
+        )
         assert none["model"]["hidden"] == additive["model"]["hidden"]
         assert none["training"]["steps"] >= additive["training"]["steps"]
         assert none["training"]["seed"] == additive["training"]["seed"]
@@ -51,9 +53,12 @@ def test_attention_follows_the_gold_alignment_on_reverse_and_dates():
     after it. The biGRU state h_{j+1} = [->h_{j+1} ; <-h_{j+1}] has just read x_j, so
     looking one position further still finds x_j: dot and general attention do that almost
     always (exact agreement ~6%), additive in about a third of the steps."""
-    agreement = {name: json.loads((CHECKPOINT_DIR / name / "metrics.json").read_text())
-                 ["in_training_range"]["alignment"] for name in
-                 ("dates-additive", "reverse-additive", "reverse-dot", "reverse-general")}
+    agreement = {
+        name: json.loads((CHECKPOINT_DIR / name / "metrics.json").read_text())["in_training_range"][
+            "alignment"
+        ]
+        for name in ("dates-additive", "reverse-additive", "reverse-dot", "reverse-general")
+    }
     assert agreement["dates-additive"] >= 0.9
     assert agreement["reverse-additive"] >= 0.6
     task = tasks.get_task("reverse")
@@ -68,8 +73,12 @@ def test_every_task_ships_none_and_additive_and_reverse_all_kinds():
     assert len(SHIPPED) >= 13
     for name in tasks.TASKS:
         assert shipped.shipped_names(name)[:2] == [f"{name}-none", f"{name}-additive"]
-    assert shipped.shipped_names("reverse") == ["reverse-none", "reverse-additive",
-                                                "reverse-dot", "reverse-general"]
+    assert shipped.shipped_names("reverse") == [
+        "reverse-none",
+        "reverse-additive",
+        "reverse-dot",
+        "reverse-general",
+    ]
 
 
 def test_missing_metrics_name_the_file(tmp_path):

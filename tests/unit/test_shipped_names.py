@@ -15,8 +15,18 @@ def test_names_round_trip():
     assert ModelName.parse("reverse-none-d32") == ModelName("reverse", "none", 32)
 
 
-@pytest.mark.parametrize("name", ["reverse", "reverse-luong", "../reverse-none", "Reverse-dot",
-                                  "reverse-additive-d64 (trained 14:03)", "", "reverse-none-dx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "reverse",
+        "reverse-luong",
+        "../reverse-none",
+        "Reverse-dot",
+        "reverse-additive-d64 (trained 14:03)",
+        "",
+        "reverse-none-dx",
+    ],
+)
 def test_anything_else_is_not_a_shipped_name(name):
     assert ModelName.parse(name) is None
 
@@ -27,8 +37,12 @@ def test_every_recipe_has_a_parsable_name():
 
 
 def test_shipped_names_in_the_order_of_the_kinds():
-    assert shipped_names("reverse") == ["reverse-none", "reverse-additive", "reverse-dot",
-                                        "reverse-general"]
+    assert shipped_names("reverse") == [
+        "reverse-none",
+        "reverse-additive",
+        "reverse-dot",
+        "reverse-general",
+    ]
     assert shipped_names("no-such-task") == []
 
 

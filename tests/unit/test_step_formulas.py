@@ -19,8 +19,11 @@ def test_attention_formulas_carry_the_step_numbers():
     t = trace_of("additive")
     step = t.steps[2]
     names = [f.name for f in step_formulas(t, 3)]
-    assert names[:3] == ["alignment scores (additive)", "attention weights (softmax over j)",
-                         "context vector"]
+    assert names[:3] == [
+        "alignment scores (additive)",
+        "attention weights (softmax over j)",
+        "context vector",
+    ]
     by_name = {f.name: f for f in step_formulas(t, 3)}
     top = max(range(9), key=lambda j: step.attention[j])
     weights = by_name["attention weights (softmax over j)"].live
@@ -32,8 +35,9 @@ def test_attention_formulas_carry_the_step_numbers():
     assert r"v_a^\top \tanh" in by_name["alignment scores (additive)"].general
 
 
-@pytest.mark.parametrize(("kind", "formula"), [("dot", r"s_{i-1}^\top h_j"),
-                                               ("general", r"s_{i-1}^\top W_a h_j")])
+@pytest.mark.parametrize(
+    ("kind", "formula"), [("dot", r"s_{i-1}^\top h_j"), ("general", r"s_{i-1}^\top W_a h_j")]
+)
 def test_each_score_function_is_named(kind, formula):
     assert step_formulas(trace_of(kind), 1)[0].general.endswith(formula)
 

@@ -28,10 +28,7 @@ def random_date(rng: random.Random) -> datetime.date:
 
 def random_date_triples(n: int, seed: int = 0) -> list[tuple[datetime.date, str, str]]:
     rng = random.Random(seed)
-    return [
-        (random_date(rng), *rng.choice(dates.DATE_STYLES))
-        for _ in range(n)
-    ]
+    return [(random_date(rng), *rng.choice(dates.DATE_STYLES)) for _ in range(n)]
 
 
 def month_names(locale: str) -> dict[str, int]:

@@ -58,15 +58,21 @@ def test_formulas_are_wellformed_latex_with_the_design_symbols():
     # ... whose note gives the seed's §5 form, c_i = c without attention
     assert r"s_t = g(y_{t-1}, s_{t-1}, c)" in FORMULAS["decoder_step"].deviation
     seven = " ".join(section_latex(theory.section(7)))
-    for piece in (r"e_{ij} = a(s_{i-1}, h_j)", r"s_i = g(y_{i-1}, s_{i-1}, c_i)",
-                  *(FORMULAS[kind].latex for kind in SCORE_KINDS)):
+    for piece in (
+        r"e_{ij} = a(s_{i-1}, h_j)",
+        r"s_i = g(y_{i-1}, s_{i-1}, c_i)",
+        *(FORMULAS[kind].latex for kind in SCORE_KINDS),
+    ):
         assert piece in seven
     assert r"O(1)" in " ".join(section_latex(theory.section(9)))
 
 
 def test_limitations_are_the_seed_table_each_with_a_number():
     assert [lim.name for lim in theory.LIMITATIONS] == [
-        "Sequential constraints", "Long-range decay", "Bottleneck"]
+        "Sequential constraints",
+        "Long-range decay",
+        "Bottleneck",
+    ]
     trace = trace_of("reverse-additive", "attention")
     numbers = theory.limitation_numbers(trace)
     assert numbers[0].startswith("this input: 9 encoder steps") and "10 decoder" in numbers[0]
@@ -119,8 +125,7 @@ def test_decoder_example_is_one_step_of_the_trace(tiny_traces):
     trace = tiny_traces["none"]
     ex = theory.decoder_example(trace, 3)
     step = trace.steps[2]
-    assert (ex.t, ex.token, ex.prob, ex.state_norm) == (3, step.token, step.prob,
-                                                         step.state_norm)
+    assert (ex.t, ex.token, ex.prob, ex.state_norm) == (3, step.token, step.prob, step.state_norm)
     assert ex.previous == trace.steps[1].token
     assert theory.decoder_example(trace, 1).previous == "<sos>"
     assert theory.decoder_example(trace, 999).t == len(trace.steps)  # clamped
@@ -145,8 +150,20 @@ def test_attention_example_is_one_row_of_alpha(tiny_traces):
 
 def _trace_looking_at(columns: list[int], T: int) -> Trace:
     """A hand-made trace whose step i puts all its weight on source position columns[i]."""
-    steps = [Step(i + 1, "x", 1.0, [("x", 1.0)], [float(j == c) for j in range(T)],
-                  [0.0] * T, [0.0], 0.0, 0.0) for i, c in enumerate(columns)]
+    steps = [
+        Step(
+            i + 1,
+            "x",
+            1.0,
+            [("x", 1.0)],
+            [float(j == c) for j in range(T)],
+            [0.0] * T,
+            [0.0],
+            0.0,
+            0.0,
+        )
+        for i, c in enumerate(columns)
+    ]
     return Trace("abcd"[:T], list("abcd"[:T]), "additive", steps)
 
 
@@ -168,8 +185,12 @@ def test_sequential_depth_and_shipped_buckets():
     assert theory.longest_bucket(metrics)["lengths"] == [26, 30]  # within training lengths
     assert theory.longest_bucket(metrics, in_training=False)["lengths"] == [36, 40]
     assert theory.exact_by_length(metrics)[0] == (1, 5, metrics["buckets"][0]["exact_match"])
-    ds = [d for d, _ in theory.capacity([read_metrics(n, missing_ok=True)
-                                         for n in capacity_names("reverse")])]
+    ds = [
+        d
+        for d, _ in theory.capacity(
+            [read_metrics(n, missing_ok=True) for n in capacity_names("reverse")]
+        )
+    ]
     assert ds == [32, 64, 128, 256]
     assert read_metrics("no-such-model", missing_ok=True) is None
     assert read_metrics("../checkpoints/reverse-none", missing_ok=True) is None

@@ -32,8 +32,14 @@ def test_training_batches_never_hold_a_held_out_source_and_are_padded_right():
     task = tasks.get_task("numbers")  # a small space: collisions would be likely
     src_vocab, tgt_vocab = Vocab(list(task.source_alphabet)), Vocab(list(task.target_alphabet))
     test = {e.source for e in held_out(task)}
-    stream = training_batches(task, TrainConfig(task="numbers", batch_size=64), src_vocab,
-                              tgt_vocab, test, chunk_batches=20)
+    stream = training_batches(
+        task,
+        TrainConfig(task="numbers", batch_size=64),
+        src_vocab,
+        tgt_vocab,
+        test,
+        chunk_batches=20,
+    )
     for _ in range(40):
         b = next(stream)
         for row, n in zip(b.src, b.src_len.tolist()):
@@ -52,8 +58,11 @@ def test_learning_rate_warms_up_then_decays():
 
 def test_stop_callback_and_progress_reports():
     seen = []
-    result = train(TrainConfig(max_steps=50, **TINY),
-                   on_progress=lambda p: seen.append(p) or p.step >= 7, **QUIET)
+    result = train(
+        TrainConfig(max_steps=50, **TINY),
+        on_progress=lambda p: seen.append(p) or p.step >= 7,
+        **QUIET,
+    )
     assert result.stopped_by == "callback" and len(seen) == 7
     assert [p.step for p in seen] == list(range(1, 8))
     assert all(p.tokens_per_s > 0 and 0 <= p.token_accuracy <= 1 for p in seen)
