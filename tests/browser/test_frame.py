@@ -17,7 +17,7 @@ def nav_titles(page) -> list[str]:
 
 
 def selected_task(page) -> str:
-    return page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.inner_text()
+    return page.get_by_role("combobox", name="Task").input_value()
 
 
 def test_navigation_reads_the_five_pages_and_no_deploy_button():
@@ -39,13 +39,20 @@ def test_a_task_chosen_on_one_page_is_the_task_on_every_page():
         wait_for_app(page, 120_000)
         page.wait_for_selector("text=The bottleneck: one vector c", timeout=90_000)
         assert page.get_by_text("Page not found").count() == 0
-        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+        page.get_by_role("combobox", name="Task").click()
         page.get_by_role("option", name="Read a date").click()
         wait_for_app(page, 120_000)
-        for title in ("Theory", "Train", "Attention explorer", "Home"):
+        headings = {
+            "Theory": "Theory: the seed",
+            "Train": "Train a model",
+            "Attention explorer": "Every model of this task",
+            "Home": "step 0 of",
+        }
+        for title, heading in headings.items():
             page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
+            page.wait_for_selector(f"text={heading}", timeout=90_000)
             time.sleep(0.5)
             wait_for_app(page, 120_000)
-            assert "Read a date" in selected_task(page), title
+            assert selected_task(page) == "Read a date", title
         page.wait_for_selector("text=step 0 of 11", timeout=90_000)  # the dates default input
         page.screenshot(path=str(ARTIFACTS / "frame-task-kept.png"))
