@@ -3,7 +3,7 @@
     python -m benchmarks.gpu_train                      # reverse/additive, batch 64 and 512
     python -m benchmarks.gpu_train --batch-size 64 256 1024 --hidden 128 --json gpu.json
 
-The same trainer (`s2s_core.training.train`), task and model on each device; only the
+The same trainer (`s2s_core.training.loop.train`), task and model on each device; only the
 device and the precision change. Rates count real target tokens per second, measured
 from step --warmup to the last step, so CUDA's start-up (context, cuDNN, the allocator's
 first growth) and the first data chunk are left out. Without a GPU it says so and

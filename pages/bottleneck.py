@@ -15,7 +15,7 @@ import streamlit as st
 from presentation import bottleneck as bn
 from presentation.figures import bottleneck as figs
 from s2s_core import tasks
-from s2s_core.shipped import ModelName, capacity_names, read_metrics, shipped_names
+from s2s_core.shipped import ModelName, capacity_names, shipped_names
 from ui import frame, models, sidebar
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
@@ -27,12 +27,6 @@ LIVE_CHUNK = 50  # sources per chunk: smaller stops closer to the limit, larger 
 TIMING_SECONDS = 20  # the timing's time limit
 NORM_LENGTHS, NORM_PER_LENGTH = 12, 3  # context norms: inputs decoded per task
 TIMING_LENGTHS, TIMING_RUNS = 6, 5
-
-
-@st.cache_data(show_spinner=False)
-def shipped_metrics(names: tuple[str, ...]) -> dict[str, dict]:
-    """metrics.json of shipped checkpoints (read-only files: safe to share between sessions)."""
-    return {name: read_metrics(name) for name in names}
 
 
 @st.cache_data(show_spinner="Decoding a few held-out inputs of every length…")
@@ -50,7 +44,7 @@ def chart(figure) -> None:
 
 choice = sidebar.choices()
 task, large = choice.task, choice.large
-names = shipped_names(task.name)
+names = shipped_names(task.name, with_metrics=True)
 labels = {name: models.label(name) for name in names}
 
 st.title("The bottleneck: one vector c for the whole input")
@@ -79,19 +73,19 @@ metric = st.radio(
     help="exact match: the whole output right; token accuracy: share of output "
     "symbols right at their position",
 )
-shipped = {labels[n]: m for n, m in shipped_metrics(tuple(names)).items()}
-frame = bn.accuracy_frame(shipped)
+shipped = {labels[n]: m for n, m in models.shipped_metrics(tuple(names)).items()}
+accuracy = bn.accuracy_frame(shipped)
 train_max = bn.train_max_length(shipped)
 chart(
     figs.accuracy_chart(
-        frame,
+        accuracy,
         metric,
         train_max,
         large,
         title=f"{metric} by source length, held-out set (band: 95% interval)",
     )
 )
-st.caption(" · ".join(bn.trend(frame, metric)))
+st.caption(" · ".join(bn.trend(accuracy, metric)))
 st.caption(
     "The held-out sets shipped with the models (2,000 sources each, never seen in training), "
     "split into buckets of 5 source lengths; the band is a Wilson 95% interval from each "
@@ -204,9 +198,9 @@ cap_names = capacity_names("reverse")
 if len(cap_names) < 2:
     st.info("The fixed-context reverse models of several sizes d are not shipped here.")
 else:
-    capacity = shipped_metrics(tuple(cap_names))
+    capacity = models.shipped_metrics(tuple(cap_names))
     reference_name = str(ModelName("reverse", "additive"))
-    reference = shipped_metrics((reference_name,))[reference_name]
+    reference = models.shipped_metrics((reference_name,))[reference_name]
     ref_em = reference["in_training_range"]["exact_match"]
     left, right = st.columns(2)
     with left:

@@ -57,7 +57,7 @@ def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) 
         agreement
         and agreement[0] < agreement[1] / 2
         and expected
-        and trace.output == (expected.target)
+        and trace.output == expected.target
     ):
         right_elsewhere = (
             "Right output, attention mostly elsewhere: each h_j of the "

@@ -192,6 +192,7 @@ with cols[1]:
         trace,
         expected,
         caption="what-if active" if ss.force else None,
+        say_no_answer=False,  # the Expected column says it
     )
 with cols[2]:
     if fixed is not None and choice.model != fixed_name:
@@ -200,6 +201,7 @@ with cols[2]:
             fixed,
             expected,
             caption="One vector c for the whole input (seed §6): long inputs overflow it.",
+            say_no_answer=False,
         )
 
 with st.expander("Export and share"):

@@ -17,7 +17,7 @@ from presentation.figures import heatmap as figures
 from presentation.formulas import FORMULAS
 from presentation.text import escape_markdown, number
 from presentation.verdicts import alignment_agreement
-from s2s_core.shipped import ModelName, read_metrics
+from s2s_core.shipped import ModelName
 from ui import frame, models, navigation, session, sidebar, views
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
@@ -103,7 +103,7 @@ def live_6() -> None:
     for col, name, trace in ((left, none_name, fixed), (right, att_name, att)):
         with col:
             views.output_card(models.label(name), trace, expected)
-            metrics = read_metrics(name, missing_ok=True)
+            metrics = models.shipped_metrics((name,)).get(name)
             if metrics is None:
                 continue
             curves[models.label(name)] = theory.exact_by_length(metrics)

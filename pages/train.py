@@ -16,7 +16,9 @@ import streamlit as st
 
 from presentation.figures import training as figures_training
 from presentation.formulas import FORMULAS
+from s2s_core import tasks
 from s2s_core.model.attention import ATTENTION_KINDS
+from s2s_core.shipped import ModelName
 from ui import frame, models, session, sidebar, training_jobs
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
@@ -104,7 +106,11 @@ st.caption(
 st.latex(FORMULAS["loss"].latex + r", \qquad " + FORMULAS["readout"].latex)
 
 busy = state != "free"
-st.markdown(f"Task: **{choice.task.title}** (the sidebar's)")
+job_now = jobs.current()
+if state == "mine" and job_now is not None:  # the task this job trains, whatever the sidebar
+    st.markdown(f"Task: **{tasks.get_task(job_now.config.task).title}** (this job's)")
+else:
+    st.markdown(f"Task: **{choice.task.title}** (the sidebar's)")
 cols = st.columns([2, 2, 2], vertical_alignment="bottom")
 cols[0].selectbox(
     "Attention",
@@ -181,7 +187,7 @@ def live_view(drawn_as: str) -> None:
     elapsed = time.monotonic() - job.started
     cfg = job.config
     text = (
-        f"Training {cfg.task}-{cfg.attention}-d{cfg.hidden}: "
+        f"Training {ModelName(cfg.task, cfg.attention, cfg.hidden)}: "
         + (f"step {history[-1].step}, " if history else "starting, ")
         + (
             f"{elapsed:.0f} of {job.budget:.0f} s"

@@ -185,4 +185,3 @@ _ALL: tuple[Formula, ...] = (
     ),
 )
 FORMULAS: dict[str, Formula] = {f.key: f for f in _ALL}
-SCORE_KINDS = ("additive", "dot", "general")  # the keys of the three score functions

@@ -43,32 +43,44 @@ def fixed_context_formula(trace: Trace, i: int) -> LiveFormula:
     )
 
 
+def attention_lines(
+    i: int,
+    tokens: list[str],
+    alpha: list[float],
+    scores: list[float],
+    context_norm: float,
+    top: list[int],
+    digits: int = 2,
+) -> list[str]:
+    """e_i., alpha_i. and c_i at step i with their numbers, the positions `top` written out
+    (alpha to `digits` decimals): the live lines of Home and of the Theory page."""
+    etc = r", \ldots" if len(tokens) > len(top) else ""
+    return [
+        ", ".join(rf"e_{{{i},{j + 1}}} = {scores[j]:.2f}\ ({latex_token(tokens[j])})" for j in top)
+        + etc,
+        ", ".join(rf"\alpha_{{{i},{j + 1}}} = {alpha[j]:.{digits}f}" for j in top)
+        + etc
+        + rf", \quad \sum_j \alpha_{{{i}j}} = {sum(alpha):.{digits}f}",
+        rf"c_{{{i}}} = "
+        + " + ".join(rf"{alpha[j]:.2f}\,h_{{{j + 1}}}" for j in top)
+        + (r" + \ldots" if etc else "")
+        + rf", \quad \lVert c_{{{i}}} \rVert = {context_norm:.2f}",
+    ]
+
+
 def attention_formulas(trace: Trace, i: int, step: Step) -> list[LiveFormula]:
     """e_i., alpha_i. and c_i at step i, the three largest alpha_ij written out."""
     assert step.attention is not None and step.scores is not None
-    src, alpha, e = trace.source_tokens, step.attention, step.scores
-    top = top_positions(alpha)
-    more = len(src) > len(top)
-    etc = r", \ldots" if more else ""
+    lines = attention_lines(
+        i,
+        trace.source_tokens,
+        step.attention,
+        step.scores,
+        step.context_norm,
+        top_positions(step.attention),
+    )
     return [
-        _live(
-            trace.attention_kind,
-            ", ".join(rf"e_{{{i},{j + 1}}} = {e[j]:.2f}\ ({latex_token(src[j])})" for j in top)
-            + etc,
-        ),
-        _live(
-            "softmax",
-            ", ".join(rf"\alpha_{{{i},{j + 1}}} = {alpha[j]:.2f}" for j in top)
-            + etc
-            + rf", \quad \sum_j \alpha_{{{i}j}} = {sum(alpha):.2f}",
-        ),
-        _live(
-            "context",
-            rf"c_{{{i}}} = "
-            + " + ".join(rf"{alpha[j]:.2f}\,h_{{{j + 1}}}" for j in top)
-            + (r" + \ldots" if more else "")
-            + rf", \quad \lVert c_{{{i}}} \rVert = {step.context_norm:.2f}",
-        ),
+        _live(key, line) for key, line in zip((trace.attention_kind, "softmax", "context"), lines)
     ]
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from presentation.step_formulas import top_positions
+from presentation.step_formulas import attention_lines, top_positions
 from presentation.text import latex_token, number
 from s2s_core.model.decoding import Trace, sequence_log_probability
 from s2s_core.shipped import ModelName, capacity_names, read_metrics
@@ -222,10 +222,6 @@ LIMITATIONS: tuple[Limitation, ...] = (
 # --- live numbers from one trace ---------------------------------------------------------
 
 
-def _tok(token: str) -> str:
-    return latex_token(token)
-
-
 def _source_latex(source: str, limit: int = 40) -> str:
     """The whole source as one LaTeX text (escaped; shortened past `limit` symbols)."""
     return latex_token(source if len(source) <= limit else source[:limit] + "…")
@@ -303,7 +299,7 @@ class EncoderExample:
         return [
             rf"T = {len(self.tokens)} \text{{ states }} h_1, \ldots, h_{{{len(self.tokens)}}}"
             rf" \in \mathbb{{R}}^{{{self.d}}}, \quad \max_j \lVert h_j \rVert = "
-            rf"\lVert h_{{{j + 1}}} \rVert = {self.norms[j]:.2f}\ ({_tok(self.tokens[j])})",
+            rf"\lVert h_{{{j + 1}}} \rVert = {self.norms[j]:.2f}\ ({latex_token(self.tokens[j])})",
             rf"c \in \mathbb{{R}}^{{{self.d}}}, \quad \lVert c \rVert = {self.fixed_norm:.2f}",
         ]
 
@@ -330,12 +326,12 @@ class DecoderExample:
         t = self.t
         runner = next(((tok, p) for tok, p in self.topk if tok != self.token), None)
         line = [
-            rf"s_{{{t}}} = g(y_{{{t - 1}}} = {_tok(self.previous)},\ s_{{{t - 1}}},\ c), "
+            rf"s_{{{t}}} = g(y_{{{t - 1}}} = {latex_token(self.previous)},\ s_{{{t - 1}}},\ c), "
             rf"\quad \lVert s_{{{t}}} \rVert = {self.state_norm:.2f}",
-            rf"P(y_{{{t}}} = {_tok(self.token)} \mid y_{{<{t}}}, X) = {self.prob:.3f}",
+            rf"P(y_{{{t}}} = {latex_token(self.token)} \mid y_{{<{t}}}, X) = {self.prob:.3f}",
         ]
         if runner is not None:
-            line[1] += rf", \quad \text{{next best: }} {_tok(runner[0])}\ ({runner[1]:.3f})"
+            line[1] += rf", \quad \text{{next best: }} {latex_token(runner[0])}\ ({runner[1]:.3f})"
         return line
 
 
@@ -365,23 +361,13 @@ class AttentionExample:
         return sum(self.alpha)
 
     def latex(self) -> list[str]:
-        i, more = self.i, r", \ldots" if len(self.alpha) > len(self.top) else ""
-        plus = r" + \ldots" if more else ""
+        scores, weights, context = attention_lines(
+            self.i, self.tokens, self.alpha, self.scores, self.context_norm, self.top, digits=3
+        )
         return [
-            rf"\text{{{self.kind}: }} "
-            + ", ".join(
-                rf"e_{{{i},{j + 1}}} = {self.scores[j]:.2f}\ ({_tok(self.tokens[j])})"
-                for j in self.top
-            )
-            + more,
-            ", ".join(rf"\alpha_{{{i},{j + 1}}} = {self.alpha[j]:.3f}" for j in self.top)
-            + more
-            + rf", \quad \sum_j \alpha_{{{i}j}} = {self.alpha_sum:.3f}",
-            rf"c_{{{i}}} = "
-            + " + ".join(rf"{self.alpha[j]:.2f}\,h_{{{j + 1}}}" for j in self.top)
-            + plus
-            + rf", \quad \lVert c_{{{i}}} \rVert = {self.context_norm:.2f}"
-            rf" \;\Rightarrow\; y_{{{i}}} = {_tok(self.token)}",
+            rf"\text{{{self.kind}: }} " + scores,
+            weights,
+            context + rf" \;\Rightarrow\; y_{{{self.i}}} = {latex_token(self.token)}",
         ]
 
 

@@ -4,7 +4,8 @@ A small module on purpose: a page that only reads a shipped model's metrics.json
 this and never the training code.
 
     CHECKPOINT_DIR            the folder of the shipped models
-    ModelName                 "reverse-additive", "reverse-none-d32": task, attention, size d
+    ModelName                 "reverse-additive", "reverse-none-d32", and a model trained in
+                              the browser, "reverse-additive-d64 (trained 14:03)"
     shipped_names(task)       the task's main models, in the order none, additive, dot, general
     capacity_names(task)      its fixed-context models of every size d, smallest d first
     read_metrics(name)        checkpoints/<name>/metrics.json (written by the evaluation)
@@ -22,31 +23,46 @@ from s2s_core.model.attention import ATTENTION_KINDS, AttentionKind
 
 CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "checkpoints"
 
-_NAME = re.compile(r"(?P<task>[a-z0-9]+)-(?P<attention>[a-z]+)(?:-d(?P<hidden>[0-9]+))?")
+_NAME = re.compile(
+    r"(?P<task>[a-z0-9]+)-(?P<attention>[a-z]+)(?:-d(?P<hidden>[0-9]+))?"
+    r"(?: \(trained (?P<trained>[^()]+)\)(?: #(?P<copy>[0-9]+))?)?"
+)
 
 
 @dataclass(frozen=True)
 class ModelName:
-    """The name of a shipped model: '<task>-<attention>', or '<task>-<attention>-d<hidden>'
-    for a model that differs from the task's main one only in its size d."""
+    """A model's name: '<task>-<attention>' for a task's main shipped model,
+    '<task>-<attention>-d<hidden>' for one that differs from it only in its size d, and
+    '<task>-<attention>-d<hidden> (trained <when>)' for one trained in the browser (' #2', ' #3'
+    after it for more trained at the same minute)."""
 
     task: str
     attention: AttentionKind
     hidden: int | None = None
+    trained: str | None = None  # trained in the browser: when ("14:03")
+    copy: int | None = None  # the second, third... trained at the same minute
+
+    @property
+    def has_attention(self) -> bool:
+        return self.attention != "none"
 
     def __str__(self) -> str:
         size = "" if self.hidden is None else f"-d{self.hidden}"
-        return f"{self.task}-{self.attention}{size}"
+        trained = "" if self.trained is None else f" (trained {self.trained})"
+        copy = "" if self.copy is None else f" #{self.copy}"
+        return f"{self.task}-{self.attention}{size}{trained}{copy}"
 
     @classmethod
     def parse(cls, name: str) -> ModelName | None:
-        """The parts of `name`, or None for anything that is not such a name (a model
-        trained in the browser, a path, an unknown attention kind)."""
+        """The parts of `name`, or None for anything that is not such a name (a path, an
+        unknown attention kind)."""
         match = _NAME.fullmatch(name)
         if match is None or match["attention"] not in ATTENTION_KINDS:
             return None
         hidden = None if match["hidden"] is None else int(match["hidden"])
-        return cls(match["task"], cast(AttentionKind, match["attention"]), hidden)
+        attention = cast(AttentionKind, match["attention"])
+        copy = None if match["copy"] is None else int(match["copy"])
+        return cls(match["task"], attention, hidden, match["trained"], copy)
 
 
 @overload
@@ -71,10 +87,14 @@ def read_metrics(
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def shipped_names(task: str, directory: Path = CHECKPOINT_DIR) -> list[str]:
-    """The task's shipped main models with metrics, in the order none, additive, dot, general."""
+def shipped_names(
+    task: str, directory: Path = CHECKPOINT_DIR, with_metrics: bool = False
+) -> list[str]:
+    """The task's shipped main models, in the order none, additive, dot, general: those with a
+    checkpoint (config.json), or with_metrics=True those whose metrics.json is there too."""
     names = [str(ModelName(task, kind)) for kind in ATTENTION_KINDS]
-    return [n for n in names if (Path(directory) / n / "metrics.json").is_file()]
+    needed = ("config.json", "metrics.json") if with_metrics else ("config.json",)
+    return [n for n in names if all((Path(directory) / n / f).is_file() for f in needed)]
 
 
 def capacity_names(task: str = "reverse", directory: Path = CHECKPOINT_DIR) -> list[str]:
@@ -84,6 +104,6 @@ def capacity_names(task: str = "reverse", directory: Path = CHECKPOINT_DIR) -> l
     hidden = {
         n: read_metrics(n, directory)["hidden"]
         for n, m in parsed
-        if m is not None and m.task == task and m.attention == "none"
+        if m is not None and m.task == task and m.attention == "none" and not m.trained
     }
     return sorted(hidden, key=hidden.__getitem__)

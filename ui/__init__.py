@@ -1,4 +1,5 @@
 """Streamlit helpers shared by the pages: model loading, session state, the step view.
 
-Everything that is not about widgets or layout lives in s2s_core (no Streamlit there).
+What is not about widgets or layout lives below: figures, formulas and texts in
+presentation/, the model and its data in s2s_core/ (neither imports Streamlit).
 """

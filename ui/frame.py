@@ -1,7 +1,7 @@
 """The frame around every page: what app.py runs before the page, in this order.
 
-    the page config             once
     the navigation              st.navigation: Home, Attention explorer, Bottleneck, Train, Theory
+    the page config             once: wide, and the page's title in the browser tab
     the link                    read once per browser session (task, model, input, step)
     a finished training job     handed to the session that started it (the Train page)
     the shared sidebar          task, model and input where the page uses them, Classroom
@@ -44,11 +44,17 @@ def _as_entrypoint() -> Iterator[None]:
 def draw() -> st.Page:
     """Everything around the page; returns the page the student is on."""
     with _as_entrypoint():
-        st.set_page_config(page_title="Seq2Seq Attention Lab", page_icon="🔍", layout="wide")
         page = st.navigation(navigation.st_pages())
+        spec = navigation.current(page)
+        title = "Seq2Seq Attention Lab"  # the browser tab: "Theory · Seq2Seq Attention Lab"
+        st.set_page_config(
+            page_title=title if spec.key == "home" else f"{spec.title} · {title}",
+            page_icon="🔍",
+            layout="wide",
+        )
         notes = session.init_from_url()
         training_jobs.deliver(st.session_state)
-        sidebar.draw(navigation.current(page))
+        sidebar.draw(spec)
         for note in notes:
             st.warning(note)
     return page

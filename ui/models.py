@@ -11,7 +11,7 @@ import streamlit as st
 import torch
 
 from s2s_core.device import pick_device
-from s2s_core.shipped import CHECKPOINT_DIR, ModelName, shipped_names
+from s2s_core.shipped import CHECKPOINT_DIR, ModelName, read_metrics, shipped_names
 from s2s_core.training.checkpoints import Checkpoint, load
 
 TRAINED = "trained_models"  # session_state key: {name: Checkpoint} of this session's models
@@ -25,6 +25,14 @@ def load_shipped(name: str) -> Checkpoint:
 @st.cache_resource
 def device() -> torch.device:
     return pick_device("auto")
+
+
+@st.cache_data(show_spinner=False)
+def shipped_metrics(names: tuple[str, ...]) -> dict[str, dict]:
+    """metrics.json of shipped checkpoints, those that have one (read-only files: safe to
+    share between sessions; read once per server process)."""
+    found = {name: read_metrics(name, missing_ok=True) for name in names}
+    return {name: m for name, m in found.items() if m is not None}
 
 
 def trained_models() -> dict[str, Checkpoint]:
@@ -60,10 +68,8 @@ def label(name: str) -> str:
 
     Reads no session state (a selectbox may call it outside a script run)."""
     parsed = ModelName.parse(name)
-    if parsed is None or not (CHECKPOINT_DIR / name).is_dir():  # trained in this session
-        return name if "(trained" in name else f"{name} (trained here)"
-    return (
-        "none (fixed context c)"
-        if parsed.attention == "none"
-        else (f"{parsed.attention} attention")
-    )
+    if parsed is not None and parsed.trained:
+        return name  # its name says that it was trained here
+    if parsed is None or not (CHECKPOINT_DIR / name).is_dir():  # trained, with another name
+        return f"{name} (trained here)"
+    return "none (fixed context c)" if not parsed.has_attention else f"{parsed.attention} attention"

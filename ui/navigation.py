@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from s2s_core.tasks import TASKS
-
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -83,8 +81,3 @@ def current(page: st.Page) -> PageSpec:
 def link(key: str, label: str) -> None:
     """A link to another page of the app."""
     st.page_link(BY_KEY[key].path, label=label, icon=":material/arrow_forward:")
-
-
-def task_title(name: str) -> str:
-    """How the Task choice shows a task name."""
-    return TASKS[name].title

@@ -2,8 +2,8 @@
 
 State lives in st.session_state (one per browser tab, never shared). The link's query
 parameters mirror task, model, input, step and decoding, so a copied link reopens the
-same view: `init_from_url` reads them once per session (app.py calls it), `write_url`
-keeps them current.
+same view: `init_from_url` reads them once per session (ui/frame.py calls it), and
+`write_url` keeps them current.
 """
 
 from __future__ import annotations

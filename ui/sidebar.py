@@ -25,7 +25,7 @@ from s2s_core.tasks import Task
 from s2s_core.training.evaluation import held_out
 
 from . import models, session
-from .navigation import PageSpec, task_title
+from .navigation import PageSpec
 from .style import CLASSROOM_CSS
 
 FigureFormat = Literal["png", "svg"]
@@ -68,13 +68,13 @@ def choices() -> Choices:
 
 
 @st.cache_data(show_spinner=False)
-def held_out_sources(task_name: str) -> list[str]:
+def held_out_inputs(task_name: str) -> list[str]:
     return [e.source for e in held_out(tasks.get_task(task_name))]
 
 
 def random_example() -> None:
     """A random input from the task's held-out set (never seen in training)."""
-    st.session_state.input = random.choice(held_out_sources(st.session_state.task))
+    st.session_state.input = random.choice(held_out_inputs(st.session_state.task))
     session.restart()
 
 
@@ -114,15 +114,15 @@ def _input_box() -> None:
     )
 
 
-def draw(page: PageSpec) -> Choices:
-    """The shared sidebar for `page`; returns its choices."""
+def draw(page: PageSpec) -> None:
+    """The shared sidebar for `page` (the page reads it with `choices()`)."""
     with st.sidebar:
         st.selectbox(
             "Task",
             list(tasks.TASKS),
             key="task",
             on_change=session.on_task_change,
-            format_func=task_title,
+            format_func=lambda name: tasks.TASKS[name].title,
         )
         if page.uses_model:
             _model_choice()
@@ -139,4 +139,3 @@ def draw(page: PageSpec) -> Choices:
         )
     if large:
         st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)
-    return choices()

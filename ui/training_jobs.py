@@ -4,7 +4,7 @@ Training a model takes all the CPU one job can use, so the server runs at most o
 The board (one per process, `board()`, an st.cache_resource) holds that job: who owns
 it (a session id kept in that session's st.session_state), when it started, its budget,
 the Progress reports so far, a stop flag, and the result or error. The job trains in a
-background thread (s2s_core.training.train); the page only reads the board.
+background thread (s2s_core.training.loop.train); the page only reads the board.
 
     start(owner, cfg)         refuses (Busy) while another job holds the board
     stop(owner)               sets the stop flag: train() stops after its next step
@@ -33,7 +33,8 @@ import streamlit as st
 
 from presentation.figures import training as figures_training
 from s2s_core import tasks
-from s2s_core.model.attention import ATTENTION_KINDS
+from s2s_core.model.attention import ATTENTION_KINDS, AttentionKind
+from s2s_core.shipped import ModelName
 from s2s_core.training.loop import Progress, TrainConfig, TrainResult, train
 from s2s_core.training.recipes import TASK_SETTINGS
 
@@ -71,7 +72,12 @@ class Busy(RuntimeError):
 
 
 def make_config(
-    task: str, attention: str, hidden: int, seconds: float, lim: Limits = CPU_LIMITS, seed: int = 0
+    task: str,
+    attention: AttentionKind,
+    hidden: int,
+    seconds: float,
+    lim: Limits = CPU_LIMITS,
+    seed: int = 0,
 ) -> TrainConfig:
     """The page's settings as a TrainConfig; ValueError with a clear message past the caps.
 
@@ -212,11 +218,11 @@ def session_owner() -> str:
 
 def model_name(cfg: TrainConfig, taken: set[str] | list[str], clock: str) -> str:
     """A readable name not yet in `taken`: 'reverse-additive-d64 (trained 14:03)'."""
-    base = f"{cfg.task}-{cfg.attention}-d{cfg.hidden} (trained {clock})"
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base} #{n}", n + 1
-    return name
+    name = ModelName(cfg.task, cfg.attention, cfg.hidden, trained=clock)
+    n = 2
+    while str(name) in taken:
+        name, n = replace(name, copy=n), n + 1
+    return str(name)
 
 
 def deliver(ss) -> bool:

@@ -110,17 +110,23 @@ def verdict_markdown(output: str, expected: Example | None) -> str:
 
 
 def output_card(
-    title: str | None, trace: Trace, expected: Example | None, caption: str | None = None
+    title: str | None,
+    trace: Trace,
+    expected: Example | None,
+    caption: str | None = None,
+    say_no_answer: bool = True,
 ) -> None:
-    """One model's whole output: its title (if any), the output, right or wrong, and how
-    often its attention hit the gold source position."""
+    """One model's whole output: its title (if any), the output, right or wrong (or, unless
+    the page says it elsewhere, that there is no known answer), and how often its attention
+    hit the gold source position."""
     if title:
         st.markdown(f"**{escape_markdown(title)}**")
     st.code(trace.output or "(empty)", language=None)
-    st.markdown(
-        verdict_markdown(trace.output, expected)
-        or ":gray[no known answer: the task would not write this input]"
-    )
+    if expected is not None or say_no_answer:
+        st.markdown(
+            verdict_markdown(trace.output, expected)
+            or ":gray[no known answer: the task would not write this input]"
+        )
     agreement = alignment_agreement(trace, expected)
     if agreement is not None:
         hits, total = agreement

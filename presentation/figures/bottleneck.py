@@ -1,4 +1,4 @@
-"""Figures for the Bottleneck page: pure functions, tables from s2s_core.bottleneck in, Altair out.
+"""Figures for the Bottleneck page: pure functions, tables from ../bottleneck.py in, Altair out.
 
     accuracy_chart           exact match (or token accuracy) by source length, one line per
                              model, Wilson 95% bands, the lengths beyond training shaded
@@ -8,7 +8,7 @@
     timing_chart             milliseconds per whole greedy decoding against T
 
 Colours follow the attention kind everywhere: the fixed-context model grey, additive blue,
-dot orange, general green (as in s2s_core.figures: fixed grey, attention blue).
+dot orange, general green (presentation/style.py: fixed grey, attention blue).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from presentation.style import EXTRA_COLORS, KIND_COLORS, font_size
+from presentation.style import BAND_COLOR, BAND_TEXT_COLOR, EXTRA_COLORS, KIND_COLORS, font_size
 from s2s_core.training.evaluation import BUCKET_WIDTH
 
 REFERENCE_COLOR = KIND_COLORS["additive"]
@@ -91,10 +91,10 @@ def _extrapolation_layer(train_max: int | None, x_max: float) -> list[alt.Chart]
     region = pd.DataFrame(
         {"x0": [train_max + 0.5], "x1": [x_max + 0.5], "label": [EXTRAPOLATION_LABEL]}
     )
-    band = alt.Chart(region).mark_rect(color="#f2c14e", opacity=0.18).encode(x="x0:Q", x2="x1:Q")
+    band = alt.Chart(region).mark_rect(color=BAND_COLOR, opacity=0.18).encode(x="x0:Q", x2="x1:Q")
     text = (
         alt.Chart(region)
-        .mark_text(align="left", baseline="bottom", dx=2, y=-4, color="#8a6d00")
+        .mark_text(align="left", baseline="bottom", dx=2, y=-4, color=BAND_TEXT_COLOR)
         .encode(x="x0:Q", text="label:N")
     )
     return [band, text]

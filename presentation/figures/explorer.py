@@ -1,9 +1,9 @@
 """Extra figures and tables for the Attention explorer and the Theory page.
 
-Pure functions, plain data in, a Plotly figure or a pandas table out (as in figures.py):
+Pure functions, plain data in, a Plotly figure or a pandas table out (as in heatmap.py):
 
     grid_columns          how many attention heatmaps fit side by side (small multiples)
-    grid_heatmap          figures.attention_heatmap, made readable at its size in that grid
+    grid_heatmap          heatmap.attention_heatmap, made readable at its size in that grid
     beam_frame            the k beam hypotheses: output, log P and P, best first
     encoder_norm_chart    ||h_j|| over the source positions j, with the fixed ||c|| (seed §4)
     length_chart          exact match by source length for several models (seed §6, §9)
@@ -20,7 +20,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from presentation.figures.heatmap import attention_heatmap
-from presentation.style import CURRENT_COLOR, GRID_COLOR, OTHER_COLOR, SERIES_COLORS, font_size
+from presentation.style import (
+    CURRENT_COLOR,
+    GRID_COLOR,
+    OTHER_COLOR,
+    SERIES_COLORS,
+    SHADE_COLOR,
+    font_size,
+)
 from s2s_core.model.decoding import Hypothesis, Trace
 from s2s_core.tasks import Example
 
@@ -179,7 +186,7 @@ def length_chart(
         fig.add_vrect(
             x0=beyond[0] - 0.5,
             x1=len(buckets) - 0.5,
-            fillcolor="#eeeeee",
+            fillcolor=SHADE_COLOR,
             line_width=0,
             layer="below",
             annotation_text="longer than in training",

@@ -51,7 +51,7 @@ def _figure(spec: dict) -> go.Figure:
 
     Plotly checks every property of a figure as it is built: ~8 ms for the attention
     heatmap, paid again at each click of each student in a classroom. The specs here are
-    written out whole and validated once, in tests/test_figures.py (go.Figure(spec) raises
+    written out whole and validated once, in tests/unit/test_figures.py (go.Figure(spec) raises
     on a wrong property), so the app builds them unvalidated (`_validate` is Plotly's own
     switch for this).
     """

@@ -21,13 +21,13 @@ from typing import TypeVar
 import altair as alt
 import pandas as pd
 
-from presentation.style import CURRENT_COLOR, OTHER_COLOR, font_size
+from presentation.style import CURRENT_COLOR, OTHER_COLOR, SUCCESS_COLOR, font_size
 from s2s_core.training.loop import Progress
 
 LOSS = "loss L (batch)"
 TOKEN_ACCURACY = "token accuracy (batch)"
 EXACT_MATCH = "exact match (held-out)"
-COLORS = {LOSS: CURRENT_COLOR, TOKEN_ACCURACY: OTHER_COLOR, EXACT_MATCH: "#2ca02c"}
+COLORS = {LOSS: CURRENT_COLOR, TOKEN_ACCURACY: OTHER_COLOR, EXACT_MATCH: SUCCESS_COLOR}
 MAX_POINTS = 400
 ChartT = TypeVar("ChartT", alt.Chart, alt.LayerChart)
 

@@ -23,6 +23,7 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
+from s2s_core.model.attention import AttentionKind
 from s2s_core.model.rnn import Encoded, Seq2Seq, State
 from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID, SOS, SOS_ID, InputError, Vocab
 
@@ -67,7 +68,7 @@ class Trace(Written):
 
     source: str
     source_tokens: list[str]  # one per position j (repeated symbols stay distinct positions)
-    attention_kind: str
+    attention_kind: AttentionKind
     steps: list[Step] = field(default_factory=list)
     encoder_norms: list[float] = field(default_factory=list)  # ||h_j|| for j = 1..T
     fixed_context_norm: float = 0.0  # ||c||, the encoder's final state
@@ -129,7 +130,7 @@ class StepTensors(NamedTuple):
     e: Tensor | None  # (B, T)     e_i.
 
 
-def decoder_step(
+def step_tensors(
     model: Seq2Seq, y_emb: Tensor, state: State, enc: Encoded
 ) -> tuple[State, StepTensors]:
     """s_i from (E y_{i-1}, s_{i-1}, c_i), and the logits of P(y_i | y_<i, X): (B, emb) in."""
@@ -213,7 +214,7 @@ def greedy_steps(
     token_id = SOS_ID
     for i in range(1, max_steps + 1):
         # E y_{i-1} as a batch of one: (1, emb)
-        state, out = decoder_step(model, E[token_id : token_id + 1], state, enc)
+        state, out = step_tensors(model, E[token_id : token_id + 1], state, enc)
         chosen = tgt_vocab.stoi[force[i]] if i in force else None
         step = _record(
             i, chosen, torch.softmax(out.logits[0], dim=0), out, 0, tgt_vocab, forced=i in force
@@ -280,7 +281,7 @@ def beam_search(
     for i in range(1, max_steps + 1):
         prev = [h.steps[-1].token if h.steps else SOS for h in live]
         y_prev = torch.tensor([tgt_vocab.stoi[t] for t in prev], device=model.device)
-        states, out = decoder_step(
+        states, out = step_tensors(
             model, model.decoder.embed(y_prev), states, _expand(enc, len(live))
         )
         log_p = torch.log_softmax(out.logits, dim=1)  # (n, V)

@@ -26,6 +26,7 @@ from safetensors.torch import load_file, save_file
 
 from s2s_core.model.rnn import ModelConfig, Seq2Seq
 from s2s_core.model.vocab import Vocab
+from s2s_core.shipped import ModelName
 
 FORMAT = "seq2seq-attention-lab/1"
 
@@ -47,7 +48,7 @@ class Checkpoint:
 
     @property
     def name(self) -> str:
-        return self.path.name if self.path else f"{self.task}-{self.model.cfg.attention}"
+        return self.path.name if self.path else str(ModelName(self.task, self.model.cfg.attention))
 
 
 def library_versions() -> dict[str, str]:

@@ -388,6 +388,7 @@ class Run:
     ) -> list[Progress]:
         """Steps until max_steps or a reason to stop; the Progress of every step."""
         history: list[Progress] = []
+        self.start = time.perf_counter()  # the clock runs while training, not while setting up
         net.train()
         with float32_inside(recurrences(net) if self.amp else []):
             while self.step < self.cfg.max_steps:

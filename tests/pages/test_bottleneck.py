@@ -46,7 +46,7 @@ def test_page_renders_every_task(task):
     assert not at.exception and not at.error
     drawn = charts(at)
     accuracy = next(d for t, d in drawn.items() if t.startswith("exact match by source length"))
-    assert len(chart_models(accuracy)) == len(shipped.shipped_names(task))
+    assert len(chart_models(accuracy)) == len(shipped.shipped_names(task, with_metrics=True))
     assert any(t.startswith("‖c‖ of the fixed context") for t in drawn)
     assert "Fixed context: exact match against d" in drawn
     norms = next(d for t, d in drawn.items() if t.startswith("‖c‖"))

@@ -1,8 +1,9 @@
 """Helpers for Streamlit AppTest page tests.
 
 Every test starts from the frame (app.py), as `streamlit run app.py` serves the app: the
-frame draws the shared sidebar and runs the page st.navigation chose. A page file cannot
-run on its own.
+frame draws the shared sidebar and runs the page st.navigation chose. (AppTest may also
+start a page file alone, through Streamlit's legacy pages/ folder: the page then draws the
+frame itself, ui/frame.py's `ensure`.)
 """
 
 from __future__ import annotations

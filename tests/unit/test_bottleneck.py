@@ -88,7 +88,10 @@ def test_trend_reads_the_shortest_and_longest_bucket():
 
 @pytest.fixture(scope="module")
 def reverse_metrics() -> dict[str, dict]:
-    return {name: shipped.read_metrics(name) for name in shipped.shipped_names("reverse")}
+    return {
+        name: shipped.read_metrics(name)
+        for name in shipped.shipped_names("reverse", with_metrics=True)
+    }
 
 
 def test_accuracy_chart_has_one_line_per_model_and_marks_extrapolation(reverse_metrics):
@@ -109,7 +112,10 @@ def test_accuracy_chart_has_one_line_per_model_and_marks_extrapolation(reverse_m
 
 
 def test_accuracy_chart_without_a_training_length_has_no_extrapolation_region():
-    m = {name: shipped.read_metrics(name) for name in shipped.shipped_names("dates")}
+    m = {
+        name: shipped.read_metrics(name)
+        for name in shipped.shipped_names("dates", with_metrics=True)
+    }
     frame = bn.accuracy_frame(m)
     chart = figs.accuracy_chart(frame, "token accuracy", bn.train_max_length(m))
     assert bn.train_max_length(m) is None

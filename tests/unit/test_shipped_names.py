@@ -16,19 +16,17 @@ def test_names_round_trip():
 
 
 @pytest.mark.parametrize(
-    "name",
-    [
-        "reverse",
-        "reverse-luong",
-        "../reverse-none",
-        "Reverse-dot",
-        "reverse-additive-d64 (trained 14:03)",
-        "",
-        "reverse-none-dx",
-    ],
+    "name", ["reverse", "reverse-luong", "../reverse-none", "Reverse-dot", "", "reverse-none-dx"]
 )
 def test_anything_else_is_not_a_shipped_name(name):
     assert ModelName.parse(name) is None
+
+
+def test_a_model_trained_in_the_browser_is_named_the_same_way():
+    name = ModelName.parse("reverse-additive-d64 (trained 14:03) #2")
+    assert name == ModelName("reverse", "additive", 64, trained="14:03", copy=2)
+    assert str(name) == "reverse-additive-d64 (trained 14:03) #2"
+    assert ModelName.parse("reverse-additive-d64 (trained 14:03)").copy is None
 
 
 def test_every_recipe_has_a_parsable_name():
@@ -44,6 +42,13 @@ def test_shipped_names_in_the_order_of_the_kinds():
         "reverse-general",
     ]
     assert shipped_names("no-such-task") == []
+
+
+def test_a_checkpoint_without_metrics_is_still_a_model(tmp_path):
+    (tmp_path / "reverse-dot").mkdir()
+    (tmp_path / "reverse-dot" / "config.json").write_text("{}")
+    assert shipped_names("reverse", tmp_path) == ["reverse-dot"]
+    assert shipped_names("reverse", tmp_path, with_metrics=True) == []
 
 
 def test_capacity_names_smallest_d_first():

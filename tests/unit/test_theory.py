@@ -13,7 +13,8 @@ import math
 import pytest
 
 from presentation import theory, verdicts
-from presentation.formulas import FORMULAS, SCORE_KINDS
+from presentation.formulas import FORMULAS
+from s2s_core.model.attention import SCORES
 from s2s_core.model.decoding import Step, Trace, greedy_trace
 from s2s_core.shipped import capacity_names, read_metrics
 from s2s_core.tasks import get_task
@@ -61,7 +62,7 @@ def test_formulas_are_wellformed_latex_with_the_design_symbols():
     for piece in (
         r"e_{ij} = a(s_{i-1}, h_j)",
         r"s_i = g(y_{i-1}, s_{i-1}, c_i)",
-        *(FORMULAS[kind].latex for kind in SCORE_KINDS),
+        *(FORMULAS[kind].latex for kind in SCORES),
     ):
         assert piece in seven
     assert r"O(1)" in " ".join(section_latex(theory.section(9)))
