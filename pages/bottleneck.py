@@ -16,7 +16,7 @@ from presentation import bottleneck as bn
 from presentation.figures import bottleneck as figs
 from s2s_core import tasks
 from s2s_core.shipped import ModelName, capacity_names, shipped_names
-from ui import frame, models, sidebar
+from ui import frame, models, session, sidebar
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
 
@@ -70,6 +70,7 @@ metric = st.radio(
     list(bn.METRICS),
     horizontal=True,
     key="bn_metric",
+    persist_state=session.KEEP,
     help="exact match: the whole output right; token accuracy: share of output "
     "symbols right at their position",
 )
@@ -264,3 +265,4 @@ else:
         f"Times one greedy decoding of {TIMING_LENGTHS} inputs of different lengths "
         "with the fixed-context and the additive model (a few seconds)."
     )
+session.write_url()  # the link holds the task

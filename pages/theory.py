@@ -49,7 +49,9 @@ expected = task.solve(source)
 n = len(att.steps)
 if ss.get("theory_step") not in range(1, n + 1):
     ss.theory_step = min(max(1, int(ss.get("theory_step") or 1)), n)
-st.select_slider("Step i (§5, §7)", list(range(1, n + 1)), key="theory_step")
+st.select_slider(
+    "Step i (§5, §7)", list(range(1, n + 1)), key="theory_step", persist_state=session.KEEP
+)
 step = ss.theory_step
 st.caption(
     f"Attention model: **{models.label(att_name)}** (the sidebar's Model, or the "

@@ -173,7 +173,7 @@ def live_view(drawn_as: str) -> None:
         st.rerun()
     if drawn_as == "other":
         left = (
-            f"finished, waiting for its owner to open the Train page (at most "
+            f"finished, waiting for its owner's next click in the app (at most "
             f"{training_jobs.ABANDONED_AFTER / 60:.0f} min)"
             if job.done
             else f"about {job.seconds_left():.0f} s left"
@@ -262,3 +262,4 @@ if own:
         forget_cols[k].button(
             f"Forget {name}", key=f"train_forget_{k}", on_click=forget, args=(name,)
         )
+session.write_url()  # the link holds the task

@@ -16,5 +16,8 @@ CLASSROOM_CSS = (
     "{ font-size: 1.3rem !important; } "
     ".katex-display .katex { font-size: 1.5em !important; } "
     # a slider's value above its thumb, clear of the track
-    "[data-testid='stSliderThumbValue'] { margin-top: -0.45rem; }</style>"
+    "[data-testid='stSliderThumbValue'] { margin-top: -0.45rem; font-size: 1.2rem !important; } "
+    # the what-if choices (pills) and other button groups
+    "[data-testid='stButtonGroup'] button, [data-testid='stButtonGroup'] p "
+    "{ font-size: 1.3rem !important; }</style>"
 )

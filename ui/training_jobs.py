@@ -249,4 +249,8 @@ def deliver(ss) -> bool:
         ss["input"] = tasks.get_task(job.config.task).default_input
     ss["task"], ss["model"] = job.config.task, name
     session.restart()
+    st.toast(
+        f"Your model **{name}** has finished training: it is now the sidebar's model.",
+        icon=":material/model_training:",
+    )
     return True

@@ -56,7 +56,12 @@ def _topk_template(large: bool) -> dict:
     )
     base = alt.Chart(alt.Data(name="topk")).encode(
         y=alt.Y("token:N", sort=None, title=None),  # the rows' order: most likely on top
-        x=alt.X("prob:Q", scale=alt.Scale(domain=[0, 1]), title="probability"),
+        x=alt.X(
+            "prob:Q",
+            scale=alt.Scale(domain=[0, 1]),
+            title="probability",
+            axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1]),  # a few ticks, also on a projector
+        ),
         tooltip=["token:N", alt.Tooltip("prob:Q", format=".3f"), "role:N"],
     )
     bars = base.mark_bar().encode(color=role)
