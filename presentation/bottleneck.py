@@ -29,13 +29,7 @@ from s2s_core import tasks as task_registry
 from s2s_core.model.decoding import greedy_trace
 from s2s_core.tasks import Example, Task
 from s2s_core.training.checkpoints import Checkpoint
-from s2s_core.training.evaluation import (
-    Prediction,
-    bucket_of,
-    in_training_range,
-    predict,
-    summarize,
-)
+from s2s_core.training.evaluation import Prediction, predict, scores_by_length
 
 Z95 = 1.959963984540054  # the standard normal quantile for a two-sided 95% interval
 METRICS = {"exact match": "exact_match", "token accuracy": "token_accuracy"}
@@ -133,29 +127,6 @@ def trend(frame: pd.DataFrame, metric: str) -> list[str]:
             f"→ {last['value']:.0%} at {last['lo']}–{last['hi']}"
         )
     return lines
-
-
-def scores_by_length(task: Task, preds: list[Prediction]) -> dict:
-    """evaluation.evaluate's numbers for predictions already made (same keys as metrics.json)."""
-    buckets: dict[tuple[int, int], list[Prediction]] = {}
-    for p in preds:
-        buckets.setdefault(bucket_of(len(p.example.source)), []).append(p)
-    train_max = task.train_lengths[1] if task.train_lengths else None
-    return {
-        "overall": asdict(summarize(preds)),
-        "in_training_range": asdict(
-            summarize([p for p in preds if in_training_range(task, p.example)])
-        ),
-        "train_max_length": train_max,
-        "buckets": [
-            {
-                "lengths": [lo, hi],
-                "extrapolation": train_max is not None and hi > train_max,
-                **asdict(summarize(ps)),
-            }
-            for (lo, hi), ps in sorted(buckets.items())
-        ],
-    }
 
 
 # --- live re-evaluation on fresh samples ---------------------------------------------------

@@ -114,16 +114,23 @@ def evaluate(ckpt: Checkpoint, examples: list[Example] | None = None) -> dict:
     """Scores overall, within the training lengths, and per source-length bucket."""
     task = task_registry.get_task(ckpt.task)
     examples = examples if examples is not None else held_out(task)
-    preds = predict(ckpt, examples)
-    buckets: dict[tuple[int, int], list[Prediction]] = {}
-    for p in preds:
-        buckets.setdefault(bucket_of(len(p.example.source)), []).append(p)
-    train_max = task.train_lengths[1] if task.train_lengths else None
     return {
         "checkpoint": ckpt.name,
         "task": ckpt.task,
         "attention": ckpt.model.cfg.attention,
         "hidden": ckpt.model.cfg.hidden,
+        **scores_by_length(task, predict(ckpt, examples)),
+    }
+
+
+def scores_by_length(task: Task, preds: list[Prediction]) -> dict:
+    """The scores of predictions overall, within the training lengths and per length bucket
+    (the keys of metrics.json)."""
+    buckets: dict[tuple[int, int], list[Prediction]] = {}
+    for p in preds:
+        buckets.setdefault(bucket_of(len(p.example.source)), []).append(p)
+    train_max = task.train_lengths[1] if task.train_lengths else None
+    return {
         "overall": asdict(summarize(preds)),
         "in_training_range": asdict(
             summarize([p for p in preds if in_training_range(task, p.example)])

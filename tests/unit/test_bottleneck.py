@@ -21,7 +21,7 @@ from presentation import style
 from presentation.figures import bottleneck as figs
 from s2s_core import shipped, tasks
 from s2s_core.shipped import CHECKPOINT_DIR
-from s2s_core.training.evaluation import evaluate, predict
+from s2s_core.training.evaluation import evaluate, predict, scores_by_length
 from tests.support.models import tiny_checkpoint
 
 SHIPPED = sorted(p.parent.name for p in CHECKPOINT_DIR.glob("*/metrics.json"))
@@ -192,7 +192,7 @@ def tiny_pair():
 def test_scores_by_length_match_evaluate(tiny_pair):
     ckpt = tiny_pair["attention"]
     examples = tasks.test_examples(REVERSE, 60, seed=3)
-    mine = bn.scores_by_length(REVERSE, predict(ckpt, examples))
+    mine = scores_by_length(REVERSE, predict(ckpt, examples))
     theirs = evaluate(ckpt, examples)
     for key in ("overall", "in_training_range", "train_max_length", "buckets"):
         assert mine[key] == theirs[key]
