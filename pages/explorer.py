@@ -14,7 +14,7 @@ import streamlit as st
 from presentation.figures import explorer as figures
 from presentation.figures.heatmap import NO_ATTENTION
 from presentation.text import escape_markdown, number, token_text
-from presentation.verdicts import alignment_agreement
+from presentation.verdicts import OVER_REGULARISED, alignment_agreement, over_regularised
 from s2s_core.model.decoding import Trace
 from s2s_core.tasks import Example
 from ui import frame, models, session, sidebar, views
@@ -64,6 +64,8 @@ def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) 
             "bidirectional encoder also carries its neighbours, so looking next "
             "door can be enough."
         )
+    if over_regularised(task, expected, trace.output):
+        right_elsewhere = OVER_REGULARISED
     views.output_card(None, trace, expected, caption=right_elsewhere)
 
 

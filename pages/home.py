@@ -11,6 +11,7 @@ import streamlit as st
 
 from presentation.figures import heatmap
 from presentation.text import escape_markdown, token_text
+from presentation.verdicts import OVER_REGULARISED, over_regularised
 from s2s_core.model.decoding import Step, Trace
 from s2s_core.shipped import ModelName
 from ui import frame, models, session, sidebar, views
@@ -191,7 +192,15 @@ with cols[1]:
         f"This model ({models.label(choice.model)})",
         trace,
         expected,
-        caption="what-if active" if ss.force else None,
+        caption=" · ".join(
+            note
+            for note, shown in (
+                ("what-if active", bool(ss.force)),
+                (OVER_REGULARISED, over_regularised(task, expected, trace.output)),
+            )
+            if shown
+        )
+        or None,
         say_no_answer=False,  # the Expected column says it
     )
 with cols[2]:

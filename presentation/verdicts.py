@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from s2s_core.model.decoding import Trace
 from s2s_core.model.vocab import EOS
-from s2s_core.tasks import Example
+from s2s_core.tasks import Example, Task
+from s2s_core.tasks.past import regular_pasts
 from s2s_core.training.evaluation import Prediction
 
 
@@ -58,3 +59,19 @@ def alignment_agreement(trace: Trace, expected: Example | None) -> tuple[int, in
         return None
     hits, total = Prediction(expected, trace.output, attention_argmax(trace)).alignment_hits()
     return (hits, total) if total else None
+
+
+def over_regularised(task: Task, expected: Example | None, output: str) -> bool:
+    """An irregular verb's past tense written by a regular rule: sing -> singed, go -> goed
+    (the over-regularisation children show too; Rumelhart & McClelland 1986)."""
+    if expected is None or task.classify(expected) != "irregular":
+        return False
+    return output in regular_pasts(expected.source)
+
+
+OVER_REGULARISED = (
+    "Over-regularised: the model applied the -ed rule to an irregular verb, as children do "
+    "('goed'). A network that learns the rule from examples makes this mistake on verbs it "
+    "has not memorised: the lesson of the past-tense debate (Rumelhart & McClelland 1986; "
+    "Pinker & Prince 1988)."
+)

@@ -1,14 +1,16 @@
 """The task registry: character-level seq2seq tasks and the data that trains and tests them.
 
-Four tasks, from easiest to most "translation-like":
+Five tasks, from easiest to most "translation-like":
 
     reverse   "attention"        -> "noitnetta"       every output char comes from one input char
     sort      "sequence"         -> "ceeenqsu"        the model must count, not just point
     dates     "15. März 2024"    -> "2024-03-15"      real dates, written by Babel (Unicode CLDR)
     numbers   "vierundzwanzig"   -> "24"              real number words, written by num2words
+    past      "sing"             -> "sang"            English verbs, from lemminflect's table
 
-The data is generated, never downloaded: Babel and num2words ship their own language data.
-Each family of tasks has its module (letters.py, dates.py, numbers.py); base.py holds what
+The data is generated, never downloaded: Babel, num2words and lemminflect ship their own
+language data.
+Each family of tasks has its module (letters.py, dates.py, numbers.py, past.py); base.py holds what
 they share. Every task draws examples with `Task.sample(rng)`; `test_examples` and
 `train_examples` build the held-out and training sets from independent, seeded random
 streams, and the training set never contains a source that is in the held-out set.
@@ -34,6 +36,7 @@ from s2s_core.tasks.base import (
 from s2s_core.tasks.dates import DatesTask
 from s2s_core.tasks.letters import ReverseTask, SortTask
 from s2s_core.tasks.numbers import NumbersTask
+from s2s_core.tasks.past import PastTask
 
 __all__ = [
     "TASKS",
@@ -96,6 +99,19 @@ TASKS: dict[str, Task] = {
         eval_lengths=None,
         default_input="vierundzwanzig",
         has_alignment=False,
+    ),
+    "past": PastTask(
+        name="past",
+        title="Put a verb in the past tense",
+        description="Write the past tense of an English verb (lemminflect's table): walk -> "
+        "walked by the rule, sing -> sang by heart. On irregular verbs it never saw in "
+        "training the model applies the rule, as children do: try throw (-> throwed).",
+        max_source_len=20,  # real max 16: "compartmentalize"
+        max_target_len=22,
+        train_lengths=None,
+        eval_lengths=None,
+        default_input="sing",
+        has_alignment=True,
     ),
 }
 

@@ -95,6 +95,11 @@ class Task:
         """
         raise NotImplementedError
 
+    def classify(self, example: Example) -> str | None:
+        """The class of an example the evaluation scores apart (past: regular or irregular);
+        None for tasks without classes."""
+        return None
+
     def _no_length(self, length: int | None) -> None:
         if length is not None:
             raise ValueError(f"task {self.name!r} has no source length to choose")

@@ -130,8 +130,18 @@ def scores_by_length(task: Task, preds: list[Prediction]) -> dict:
     for p in preds:
         buckets.setdefault(bucket_of(len(p.example.source)), []).append(p)
     train_max = task.train_lengths[1] if task.train_lengths else None
+    classes: dict[str, list[Prediction]] = {}
+    for p in preds:
+        kind = task.classify(p.example)
+        if kind is not None:
+            classes.setdefault(kind, []).append(p)
     return {
         "overall": asdict(summarize(preds)),
+        **(
+            {"classes": {k: asdict(summarize(ps)) for k, ps in sorted(classes.items())}}
+            if classes
+            else {}
+        ),
         "in_training_range": asdict(
             summarize([p for p in preds if in_training_range(task, p.example)])
         ),

@@ -28,6 +28,7 @@ TASK_SETTINGS: dict[str, dict] = {
     "sort": {"hidden": 128, "embedding": 32, "max_steps": 3000},
     "dates": {"hidden": 128, "embedding": 32, "max_steps": 1000},
     "numbers": {"hidden": 128, "embedding": 32, "max_steps": 2500},
+    "past": {"hidden": 128, "embedding": 32, "max_steps": 5000},
 }
 CAPACITY_SIZES = (32, 128, 256)  # extra fixed-context reverse models: accuracy against d
 

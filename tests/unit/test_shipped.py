@@ -40,7 +40,11 @@ def test_shipped_model_meets_its_recorded_accuracy(name):
     metrics = json.loads((CHECKPOINT_DIR / name / "metrics.json").read_text())
     recorded = metrics["in_training_range"]["exact_match"]
     assert ckpt.info["held_out"]["exact_match"] == pytest.approx(recorded, abs=1e-9)
-    if ckpt.model.cfg.attention != "none":
+    if ckpt.model.cfg.attention != "none" and "classes" in metrics:
+        # past: a held-out irregular verb cannot be known from the rule (#12: regular >= 97%,
+        # irregular recorded whatever it is)
+        assert metrics["classes"]["regular"]["exact_match"] >= 0.97, name
+    elif ckpt.model.cfg.attention != "none":
         assert recorded >= 0.99, f"{name}: {recorded}"
     task = tasks.get_task(ckpt.task)
     sample = [e for e in held_out(task) if in_training_range(task, e)][::5]  # every 5th

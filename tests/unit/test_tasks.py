@@ -18,7 +18,7 @@ from s2s_core.tasks import dates, letters, numbers
 
 ROOT = Path(__file__).resolve().parents[2]
 
-NAMES = ["reverse", "sort", "dates", "numbers"]
+NAMES = ["reverse", "sort", "dates", "numbers", "past"]
 
 
 def random_date(rng: random.Random) -> datetime.date:
@@ -55,7 +55,7 @@ def test_registry_names_and_lookup():
 def test_unknown_task_names_the_choices():
     with pytest.raises(ValueError) as error:
         tasks.get_task("x")
-    assert str(error.value) == "unknown task 'x'; choose from: reverse, sort, dates, numbers"
+    assert str(error.value) == "unknown task 'x'; choose from: reverse, sort, dates, numbers, past"
 
 
 @pytest.mark.parametrize("name", NAMES)
