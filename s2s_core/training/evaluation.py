@@ -13,6 +13,7 @@ training range show how far a model extrapolates.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from s2s_core import tasks as task_registry
@@ -155,3 +156,34 @@ def scores_by_length(task: Task, preds: list[Prediction]) -> dict:
             for (lo, hi), ps in sorted(buckets.items())
         ],
     }
+
+
+# --- error rates of token sequences (g2p: phonemes) ------------------------------------------
+
+
+def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
+    """The fewest insertions, deletions and substitutions that turn `a` into `b` (Levenshtein),
+    one row of the table at a time."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        diagonal, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (x != y))
+    return row[-1]
+
+
+def error_rates(
+    outputs: Sequence[Sequence[str]], references: Sequence[Sequence[Sequence[str]]]
+) -> tuple[float, float]:
+    """(word error rate, token error rate) of outputs against their references.
+
+    A word is right when its output equals any of its references (WER: the share of words
+    wrong). PER = the edits to the closest reference, summed, over those references' lengths.
+    """
+    wrong = edits = length = 0
+    for output, refs in zip(outputs, references, strict=True):
+        distance, ref = min((edit_distance(output, r), r) for r in refs)
+        wrong += distance > 0
+        edits += distance
+        length += len(ref)
+    return wrong / max(len(outputs), 1), edits / max(length, 1)
