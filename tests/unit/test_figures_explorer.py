@@ -11,19 +11,9 @@ import pytest
 
 from presentation import theory
 from presentation.figures import explorer as figures_explorer
-from s2s_core.model.decoding import Hypothesis, Trace, greedy_trace
+from s2s_core.model.decoding import Hypothesis
 from s2s_core.shipped import read_metrics
 from s2s_core.tasks import get_task
-from tests.support.models import tiny_checkpoint
-
-
-@pytest.fixture(scope="module")
-def tiny_traces() -> dict[str, Trace]:
-    out = {}
-    for kind in ("none", "additive"):
-        ckpt = tiny_checkpoint(kind)
-        out[kind] = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "attention", 12)
-    return out
 
 
 def test_grid_puts_fewer_heatmaps_per_row_as_inputs_grow():

@@ -15,11 +15,11 @@ import pytest
 from presentation import theory, verdicts
 from presentation.formulas import FORMULAS
 from s2s_core.model.attention import SCORES
-from s2s_core.model.decoding import Step, Trace, greedy_trace
+from s2s_core.model.decoding import Step, Trace
 from s2s_core.shipped import capacity_names, read_metrics
 from s2s_core.tasks import get_task
 from tests.support.latex import assert_wellformed_latex
-from tests.support.models import tiny_checkpoint, trace_of
+from tests.support.models import trace_of
 
 SEED_SECTIONS = [1, 2, 4, 5, 6, 7, 9, 10]
 
@@ -86,15 +86,6 @@ def test_limitations_are_the_seed_table_each_with_a_number():
 
 
 # --- live numbers equal the trace's ----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def tiny_traces() -> dict[str, Trace]:
-    out = {}
-    for kind in ("none", "additive"):
-        ckpt = tiny_checkpoint(kind)
-        out[kind] = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "attention", 12)
-    return out
 
 
 def test_sequence_example_is_the_product_of_the_step_probabilities(tiny_traces):
