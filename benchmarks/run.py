@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print a table, write benchmarks/latest.json.
 
-    python -m benchmarks.run [--only core|browser|load]
+    python -m benchmarks.run [--only core|browser|load|first_load]
 
 Every ratio is measured side by side in this one run; compare ratios across days,
 never absolute times.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from . import browser, core, load
+from . import browser, core, first_load, load
 
 LATEST = Path(__file__).with_name("latest.json")
 
@@ -32,8 +32,10 @@ TARGETS = {  # name: (comparison, bound) from the issues
     "load_errors": ("<=", 0),
     "load_p95_ms_training": ("<=", 1000.0),
     "load_errors_training": ("<=", 0),
+    "first_load_vs_baseline_s": ("<=", 0.5),
+    "first_load_g2p_vs_baseline_s": ("<=", 0.5),
 }
-GROUPS = ("core", "browser", "load")
+GROUPS = ("core", "browser", "load", "first_load")
 
 
 def machine() -> dict:
@@ -54,7 +56,7 @@ def run_core() -> dict:
     return results | core.decode_latency(ckpt)
 
 
-RUNNERS = {"core": run_core, "browser": browser.run, "load": load.run}
+RUNNERS = {"core": run_core, "browser": browser.run, "load": load.run, "first_load": first_load.run}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{out['load_p50_ms']:.0f} ms, {out['load_steps_per_s']:.1f} steps/s, server CPU "
             f"{out['server_cpu_ms_per_step']:.1f} ms per step, peak "
             f"{out['server_peak_rss_mb']:.0f} MB)"
+        )
+    if "first_load_ms" in out:
+        print(
+            f"(first page load, fresh server: {out['first_load_ms']:.0f} ms; g2p link "
+            f"{out['first_load_g2p_ms']:.0f} ms; baseline {first_load.BASELINE} "
+            f"{out['first_load_baseline_ms']:.0f} ms)"
         )
     print(f"written to {LATEST}")
     return 0

@@ -65,17 +65,21 @@ if not names:
 # --- 1. accuracy by length (shipped metrics.json) ------------------------------------------
 
 st.header("1. Accuracy by input length")
+shipped = {labels[n]: m for n, m in models.shipped_metrics(tuple(names)).items()}
+accuracy = bn.accuracy_frame(shipped)
+measures = bn.measures(accuracy)
+if ss.get("bn_metric") not in measures:  # WER and PER exist for g2p only
+    ss.bn_metric = measures[0]
 metric = st.radio(
     "Measure",
-    list(bn.METRICS),
+    measures,
     horizontal=True,
     key="bn_metric",
     persist_state=session.KEEP,
     help="exact match: the whole output right; token accuracy: share of output "
-    "symbols right at their position",
+    "symbols right at their position; word error rate (g2p): 1 − exact match; phoneme "
+    "error rate (g2p): edits to the closest pronunciation over its length",
 )
-shipped = {labels[n]: m for n, m in models.shipped_metrics(tuple(names)).items()}
-accuracy = bn.accuracy_frame(shipped)
 train_max = bn.train_max_length(shipped)
 chart(
     figs.accuracy_chart(
@@ -87,10 +91,12 @@ chart(
     )
 )
 st.caption(" · ".join(bn.trend(accuracy, metric)))
+held_out_n = max(m["overall"]["n"] for m in shipped.values())
 st.caption(
-    "The held-out sets shipped with the models (2,000 sources each, never seen in training), "
+    f"The held-out sets shipped with the models ({held_out_n:,} sources each, never seen in "
+    "training), "
     "split into buckets of 5 source lengths; the band is a Wilson 95% interval from each "
-    "bucket's n. "
+    "bucket's n (none for the phoneme error rate, which counts edits, not sources). "
     + (
         f"The models trained on lengths up to {train_max}: the shaded lengths test "
         "extrapolation, like the longest sentences in Bahdanau et al.'s fig. 2. "
@@ -162,7 +168,9 @@ st.caption(
     "a random string of 6 or more letters is practically never one seen in training; "
     "dates (about 840,000 possible sources) and numbers (29,999) are small enough that "
     "fresh samples can overlap the training data — for numbers most of them will have "
-    "been seen — so their scores can be optimistic."
+    "been seen — and so can past's (6,454 verbs), so their scores can be optimistic. g2p "
+    f"draws from its {len(tasks.get_task('g2p').held_out_pool() or ()):,} held-out words "
+    "only: a new seed is a new sample of them."
 )
 
 # --- 3. context norms by length ----------------------------------------------------------

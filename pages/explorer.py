@@ -13,7 +13,7 @@ import streamlit as st
 
 from presentation.figures import explorer as figures
 from presentation.figures.heatmap import NO_ATTENTION
-from presentation.text import escape_markdown, number, token_text
+from presentation.text import escape_markdown, number, sentence, token_text
 from presentation.verdicts import OVER_REGULARISED, alignment_agreement, over_regularised
 from s2s_core.model.decoding import Trace
 from s2s_core.tasks import Example
@@ -57,7 +57,7 @@ def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) 
         agreement
         and agreement[0] < agreement[1] / 2
         and expected
-        and trace.output == expected.target
+        and expected.accepts(trace.output)
     ):
         right_elsewhere = (
             "Right output, attention mostly elsewhere: each h_j of the "
@@ -66,12 +66,20 @@ def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) 
         )
     if over_regularised(task, expected, trace.output):
         right_elsewhere = OVER_REGULARISED
-    views.output_card(None, trace, expected, caption=right_elsewhere)
+    views.output_card(
+        None, trace, expected, caption=right_elsewhere, alignment_label=task.alignment_label
+    )
 
 
 st.subheader("Every model of this task on this input")
 if expected is not None:
-    st.markdown(f"The task's answer: `{expected.target}`")
+    st.markdown(
+        f"The task's answer: `{expected.target}`"
+        + "".join(f" (or `{a}`)" for a in expected.alternatives)
+    )
+if about := task.about(source):
+    st.caption(sentence(about))
+views.legend_view(task)
 per_row = figures.grid_columns(len(names), len(source), large)
 for start in range(0, len(names), per_row):
     for col, name in zip(st.columns(per_row), names[start : start + per_row]):
@@ -123,7 +131,7 @@ st.markdown(
         for part in (
             f"**#{pick + 1}:** `{chosen.output or '(empty)'}`",
             f"log P = {number(hyps[pick].score, 3)}",
-            views.verdict_markdown(chosen.output, expected),
+            views.verdict_markdown(chosen.output, expected, chosen.separator),
         )
         if part
     )

@@ -183,10 +183,7 @@ st.divider()
 cols = st.columns(3)
 with cols[0]:
     st.markdown("**Expected**")
-    if expected is None:
-        st.caption("This input is not one the task generates, so there is no known answer.")
-    else:
-        st.code(expected.target, language=None)
+    views.answer_view(task, source, expected)
 with cols[1]:
     views.output_card(
         f"This model ({models.label(choice.model)})",
@@ -202,6 +199,7 @@ with cols[1]:
         )
         or None,
         say_no_answer=False,  # the Expected column says it
+        alignment_label=task.alignment_label,
     )
 with cols[2]:
     if fixed is not None and choice.model != fixed_name:
@@ -212,6 +210,8 @@ with cols[2]:
             caption="One vector c for the whole input (seed §6): long inputs overflow it.",
             say_no_answer=False,
         )
+
+views.legend_view(task)
 
 with st.expander("Export and share"):
     if trace.has_attention:

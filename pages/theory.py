@@ -65,7 +65,7 @@ st.caption(
 
 def live_1() -> None:
     st.latex(theory.sequence_example(att).latex()[0])
-    if expected is not None and expected.target != att.output:
+    if expected is not None and not expected.accepts(att.output):
         st.caption(f"The task's answer would be `{expected.target}`.")
 
 
@@ -104,7 +104,9 @@ def live_6() -> None:
     curves, train_max = {}, None
     for col, name, trace in ((left, none_name, fixed), (right, att_name, att)):
         with col:
-            views.output_card(models.label(name), trace, expected)
+            views.output_card(
+                models.label(name), trace, expected, alignment_label=task.alignment_label
+            )
             metrics = models.shipped_metrics((name,)).get(name)
             if metrics is None:
                 continue
@@ -176,7 +178,7 @@ def live_10() -> None:
         st.markdown(
             f"**{escape_markdown(models.label(name))}:** `{trace.output or '(empty)'}` · "
             f"log P(Y | X) = {number(seq.log_probability, 3)} "
-            + views.verdict_markdown(trace.output, expected)
+            + views.verdict_markdown(trace.output, expected, trace.separator)
         )
 
 

@@ -231,7 +231,10 @@ if (last := ss.get("train_last")) and state != "mine":
     if held:
         m = st.columns(3)
         m[0].metric("exact match (held-out, training lengths)", f"{held['exact_match']:.1%}")
-        m[1].metric("token accuracy (held-out)", f"{held['token_accuracy']:.1%}")
+        if held.get("wer") is not None:  # g2p: the word and phoneme error rates
+            m[1].metric("WER / PER (held-out)", f"{held['wer']:.1%} / {held['per']:.1%}")
+        else:
+            m[1].metric("token accuracy (held-out)", f"{held['token_accuracy']:.1%}")
         m[2].metric("held-out examples", f"{held['n']:,}")
     charts(last["history"], "last")
 

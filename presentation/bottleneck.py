@@ -32,7 +32,12 @@ from s2s_core.training.checkpoints import Checkpoint
 from s2s_core.training.evaluation import Prediction, predict, scores_by_length
 
 Z95 = 1.959963984540054  # the standard normal quantile for a two-sided 95% interval
-METRICS = {"exact match": "exact_match", "token accuracy": "token_accuracy"}
+METRICS = {
+    "exact match": "exact_match",
+    "token accuracy": "token_accuracy",
+    "word error rate": "wer",  # g2p only (lower is better)
+    "phoneme error rate": "per",  # g2p only
+}
 
 
 # --- Wilson intervals ------------------------------------------------------------------------
@@ -45,10 +50,11 @@ def wilson(p: float, n: int, z: float = Z95) -> tuple[float, float]:
         half   = z sqrt(p(1-p)/n + z²/4n²) / (1 + z²/n)
 
     Unlike p ± z sqrt(p(1-p)/n) it stays inside [0, 1] and is not empty at p = 0 or 1.
-    n = 0 tells nothing: the interval is [0, 1].
+    n = 0 tells nothing: the interval is [0, 1]. p is clamped to [0, 1] first.
     """
     if n <= 0:
         return 0.0, 1.0
+    p = min(max(p, 0.0), 1.0)
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
@@ -70,7 +76,11 @@ def bucket_rows(model: str, metrics: dict) -> list[dict]:
     for b in metrics["buckets"]:
         lo, hi = b["lengths"]
         for label, key in METRICS.items():
-            low, high = wilson(b[key], b["n"])
+            if b.get(key) is None:  # WER and PER: only for tasks that report them
+                continue
+            # PER is edits per phoneme, not a share of sources (a looping output makes it > 1):
+            # no Wilson band for it
+            low, high = (b[key], b[key]) if key == "per" else wilson(b[key], b["n"])
             rows.append(
                 {
                     "model": model,
@@ -106,6 +116,12 @@ def accuracy_frame(metrics: dict[str, dict]) -> pd.DataFrame:
         "high",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def measures(frame: pd.DataFrame) -> list[str]:
+    """The METRICS labels that `frame` (accuracy_frame) has, in METRICS order."""
+    present = set(frame.metric)
+    return [label for label in METRICS if label in present]
 
 
 def train_max_length(metrics: dict[str, dict]) -> int | None:

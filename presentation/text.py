@@ -34,6 +34,11 @@ def token_text(token: str) -> str:
     return token.replace("<", "‹").replace(">", "›")
 
 
+def sentence(text: str) -> str:
+    """A clause as a sentence: 'in the dictionary' -> 'In the dictionary.'"""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def escape_markdown(text: str) -> str:
     """Text shown literally inside Streamlit Markdown: no formatting, links, math or HTML."""
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!$<>|~" else ch for ch in text)

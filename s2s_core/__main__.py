@@ -5,7 +5,8 @@
     python -m s2s_core decode    --checkpoint checkpoints/reverse-additive --input attention
     python -m s2s_core zoo       --build            (rebuild the shipped checkpoints)
 
-Each command is also `python -m s2s_core.cli.COMMAND`; `--help` after it lists its options.
+Each command is also `python -m s2s_core.cli.COMMAND` (and evaluate and decode
+`python -m s2s_core.evaluate`, `python -m s2s_core.decode`); `--help` after it lists its options.
 """
 
 from __future__ import annotations

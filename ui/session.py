@@ -131,6 +131,7 @@ def beam(name: str, ckpt: Checkpoint, source: str, width: int) -> list[Hypothesi
 
 def hypothesis_trace(ckpt: Checkpoint, source: str, hyp: Hypothesis) -> Trace:
     """A beam hypothesis shown like a greedy trace (its own steps and attention)."""
-    trace = new_trace(ckpt.model, source, encode_source(ckpt.model, ckpt.src_vocab, source))
+    enc = encode_source(ckpt.model, ckpt.src_vocab, source)
+    trace = new_trace(ckpt.model, source, enc, ckpt.tgt_vocab.separator)
     trace.steps = hyp.steps
     return trace

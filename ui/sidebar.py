@@ -69,13 +69,24 @@ def choices() -> Choices:
 
 @st.cache_data(show_spinner=False)
 def held_out_inputs(task_name: str) -> list[str]:
-    return [e.source for e in held_out(tasks.get_task(task_name))]
+    task = tasks.get_task(task_name)
+    pool = task.held_out_pool()  # g2p: the held-out words themselves, nothing to solve
+    return list(pool) if pool is not None else [e.source for e in held_out(task)]
 
 
 def random_example() -> None:
     """A random input from the task's held-out set (never seen in training)."""
     st.session_state.input = random.choice(held_out_inputs(st.session_state.task))
     session.restart()
+
+
+def try_input() -> None:
+    """One of the task's teaching inputs ("knight", "phoenix"), picked from the Try pills."""
+    ss = st.session_state
+    if ss.get("try_input"):
+        ss.input = ss.try_input
+        ss.try_input = None  # the pills show no selection again
+        session.restart()
 
 
 def _model_choice() -> None:
@@ -112,6 +123,14 @@ def _input_box() -> None:
         width="stretch",
         help="A random input from this task's held-out set (never seen in training)",
     )
+    if task.teaching_inputs:
+        st.pills(
+            "Try",
+            task.teaching_inputs,
+            key="try_input",
+            on_change=try_input,
+            help="Inputs that show this task's lesson",
+        )
 
 
 def draw(page: PageSpec) -> None:

@@ -10,11 +10,11 @@ import streamlit as st
 
 from presentation import step_formulas
 from presentation.figures import heatmap, step_charts
-from presentation.text import escape_markdown, number, token_text
+from presentation.text import escape_markdown, number, sentence, token_text
 from presentation.verdicts import alignment_agreement, token_marks, verdict
 from s2s_core.model.decoding import Hypothesis, Step, Trace, check_source
 from s2s_core.model.vocab import InputError, Vocab
-from s2s_core.tasks import Example
+from s2s_core.tasks import Example, Task
 
 from . import session
 
@@ -101,9 +101,9 @@ def output_tokens(trace: Trace, step: int, expected: Example | None) -> str:
     return " ".join(parts) if parts else "*(nothing yet)*"
 
 
-def verdict_markdown(output: str, expected: Example | None) -> str:
+def verdict_markdown(output: str, expected: Example | None, separator: str = "") -> str:
     """':green[✔ correct]', ':red[✘ wrong from symbol k]', or '' without a known answer."""
-    v = verdict(output, expected)
+    v = verdict(output, expected, separator)
     if v is None:
         return ""
     return ":green[✔ correct]" if v == 0 else f":red[✘ wrong from symbol {v}]"
@@ -115,6 +115,7 @@ def output_card(
     expected: Example | None,
     caption: str | None = None,
     say_no_answer: bool = True,
+    alignment_label: str = "Gold alignment",
 ) -> None:
     """One model's whole output: its title (if any), the output, right or wrong (or, unless
     the page says it elsewhere, that there is no known answer), and how often its attention
@@ -124,18 +125,58 @@ def output_card(
     st.code(trace.output or "(empty)", language=None)
     if expected is not None or say_no_answer:
         st.markdown(
-            verdict_markdown(trace.output, expected)
+            verdict_markdown(trace.output, expected, trace.separator)
             or ":gray[no known answer: the task would not write this input]"
         )
     agreement = alignment_agreement(trace, expected)
     if agreement is not None:
         hits, total = agreement
         st.caption(
-            f"Gold alignment: the largest α_ij falls on the right source position at "
+            f"{alignment_label}: the largest α_ij falls on the right source position at "
             f"**{hits}/{total}** steps ({hits / total:.0%})."
         )
     if caption:
         st.caption(caption)
+
+
+def answer_view(task: Task, source: str, expected: Example | None) -> None:
+    """The task's answer to `source`: its target, the other right answers, and where it
+    comes from (g2p: in the dictionary, training or held out; or the model's own guess)."""
+    about = task.about(source)
+    if expected is None:
+        st.caption(
+            sentence(about)
+            if about
+            else "This input is not one the task generates, so there is no known answer."
+        )
+        return
+    st.code(expected.target, language=None)
+    if expected.alternatives:
+        st.caption("Also right: " + ", ".join(f"`{a}`" for a in expected.alternatives))
+    if about:
+        st.caption(sentence(about))
+
+
+def legend_view(task: Task) -> None:
+    """A key to the task's output symbols, for tasks whose symbols need one (g2p: ARPAbet)."""
+    legend = task.legend()
+    if not legend:
+        return
+    with st.expander(f"The {len(legend)} output symbols: ARPAbet, IPA, an example word"):
+        st.caption(
+            "CMUdict writes English sounds in ARPAbet. Its vowels carry a stress digit "
+            "(AY1, AH0); this task leaves the digits out, so each output token is one of "
+            f"these {len(legend)} phonemes."
+        )
+        st.dataframe(
+            {
+                "ARPAbet": list(legend),
+                "IPA": [ipa for ipa, _ in legend.values()],
+                "as in": [example for _, example in legend.values()],
+            },
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def beam_picker(hyps: list[Hypothesis], label: str, key: str, on_change=None) -> int:

@@ -121,7 +121,8 @@ def accuracy_chart(
         axis=_length_axis(rows.length),
         scale=alt.Scale(domain=[rows.lo.min() - 0.5, rows.hi.max() + 0.5], nice=False),
     )
-    y = alt.Y("value:Q", title=metric, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    top = max(1.0, float(rows.high.max()))  # PER can pass 100% (outputs longer than words)
+    y = alt.Y("value:Q", title=metric, scale=alt.Scale(domain=[0, top]), axis=alt.Axis(format="%"))
     band = (
         alt.Chart(rows)
         .mark_area(opacity=0.15)

@@ -98,7 +98,7 @@ def beam_frame(hyps: list[Hypothesis], expected: Example | None = None) -> pd.Da
         }
     )
     if expected is not None:
-        frame["correct"] = [h.output == expected.target for h in hyps]
+        frame["correct"] = [expected.accepts(h.output) for h in hyps]
     return frame.set_index("rank")
 
 

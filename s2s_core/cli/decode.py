@@ -36,6 +36,9 @@ def decode_one(ckpt: Checkpoint, text: str, beam: int) -> dict:
     result = trace.to_json()
     known = task.solve(source)  # None: not an input the task generates, no known answer
     result["expected"] = None if known is None else known.target
+    result["also_right"] = [] if known is None else list(known.alternatives)
+    result["correct"] = None if known is None else known.accepts(trace.output)
+    result["about"] = task.about(source)  # g2p: in the dictionary or the model's own guess
     if beam > 1:
         hyps = beam_search(
             ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, beam, max_steps(ckpt)
@@ -57,10 +60,15 @@ def readable(trace: dict) -> str:
     src = trace["input"]
     lines = [f"input  {src!r}  ({len(src)} positions)", f"output {trace['output']!r}"]
     if trace["expected"] is None:
-        lines.append("(no known answer: the task never generates this input)")
+        lines.append(
+            f"({trace['about'] or 'no known answer: the task never generates this input'})"
+        )
     else:
-        verdict = "correct" if trace["expected"] == trace["output"] else "wrong"
-        lines.append(f"expected {trace['expected']!r}: {verdict}")
+        also = "".join(f" or {a!r}" for a in trace["also_right"])
+        verdict = "correct" if trace["correct"] else "wrong"
+        lines.append(f"expected {trace['expected']!r}{also}: {verdict}")
+        if trace["about"]:
+            lines.append(f"({trace['about']})")
     for s in trace["steps"]:
         top = "  ".join(f"{t!r} {p:.3f}" for t, p in s["topk"][:3])
         line = f"  i={s['index']:<3} y={s['token']!r:<8} p={s['prob']:.3f}  top: {top}"

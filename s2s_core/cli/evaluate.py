@@ -3,7 +3,8 @@
     python -m s2s_core evaluate --checkpoint checkpoints/reverse-additive [--json]
 
 Writes metrics.json beside the checkpoint (exact match, token accuracy and, for
-reverse and dates, gold-alignment agreement; overall and per length bucket).
+reverse, dates, past and g2p, agreement with the gold or derived alignment; for g2p also
+the word and phoneme error rates WER and PER; overall and per length bucket).
 """
 
 from __future__ import annotations
@@ -22,22 +23,25 @@ def table(metrics: dict) -> str:
     def pct(x: float | None) -> str:
         return "    -" if x is None else f"{100 * x:5.1f}"
 
+    rates = "wer" in metrics["overall"]  # g2p: word and phoneme error rates too
     rows = [
         f"{metrics['checkpoint']}: held-out, by source length",
-        "  lengths     n   exact  tokens  align",
+        "  lengths     n   exact  tokens  align" + ("    WER    PER" if rates else ""),
     ]
     for b in metrics["buckets"]:
         lo, hi = b["lengths"]
         mark = "  (beyond training)" if b["extrapolation"] else ""
+        errors = f"  {pct(b['wer'])}  {pct(b['per'])}" if rates else ""
         rows.append(
             f"  {lo:>3}-{hi:<3} {b['n']:>5}   {pct(b['exact_match'])}   "
-            f"{pct(b['token_accuracy'])}  {pct(b['alignment'])}{mark}"
+            f"{pct(b['token_accuracy'])}  {pct(b['alignment'])}{errors}{mark}"
         )
     for name in ("in_training_range", "overall"):
         s = metrics[name]
+        errors = f", WER {pct(s['wer'])}%, PER {pct(s['per'])}%" if rates else ""
         rows.append(
             f"  {name:<18} n={s['n']}: exact {pct(s['exact_match'])}%, tokens "
-            f"{pct(s['token_accuracy'])}%, alignment {pct(s['alignment'])}%"
+            f"{pct(s['token_accuracy'])}%, alignment {pct(s['alignment'])}%{errors}"
         )
     return "\n".join(rows)
 

@@ -3,7 +3,9 @@
     python -m s2s_core zoo --list
     python -m s2s_core zoo --build             (all of them)
     python -m s2s_core zoo --build reverse-dot
+    python -m s2s_core zoo --alignment          (relearn g2p's derived alignment only)
 
+Building every checkpoint first relearns the g2p alignment table (tasks/aligner.py).
 The recipes (sizes, steps, seeds) are in s2s_core/training/recipes.py.
 """
 
@@ -15,6 +17,8 @@ import time
 from pathlib import Path
 
 from s2s_core.shipped import CHECKPOINT_DIR
+from s2s_core.tasks.aligner import TABLE
+from s2s_core.tasks.g2p import learn_alignment
 from s2s_core.training.recipes import build, recipes
 
 
@@ -27,7 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="list the shipped checkpoints")
     ap.add_argument("--build", nargs="*", metavar="NAME", help="rebuild these (default: all)")
     ap.add_argument("--dir", type=Path, default=CHECKPOINT_DIR, help="where to write them")
+    ap.add_argument("--alignment", action="store_true", help="relearn the g2p alignment table (EM)")
     args = ap.parse_args(argv)
+    if args.alignment or args.build == []:
+        learn_alignment()
+        print(f"wrote {TABLE}")
+    if args.alignment and args.build is None:
+        return 0
     table = recipes()
     if args.build is None:
         for name, cfg in table.items():

@@ -38,6 +38,8 @@ def encode_padded(texts: Sequence[str], vocab: Vocab) -> tuple[Tensor, Tensor]:
     texts out as a grid of Unicode code points, and a sorted lookup maps each code
     point to its id (unknown symbols become <unk>).
     """
+    if vocab.separator:  # a vocabulary of words (g2p's phonemes): token by token
+        return _encode_words(texts, vocab)
     width = max(1, max(len(t) for t in texts))
     codes = np.array(texts, dtype=f"<U{width}").view(np.uint32).reshape(len(texts), width)
     known = np.array([ord(ch) for ch in vocab.symbols], dtype=np.uint32)
@@ -48,6 +50,16 @@ def encode_padded(texts: Sequence[str], vocab: Vocab) -> tuple[Tensor, Tensor]:
     ids[codes == 0] = PAD_ID  # numpy pads short strings with code point 0
     lengths = torch.tensor([len(t) for t in texts], dtype=torch.long)
     return torch.from_numpy(ids.astype(np.int64)), lengths
+
+
+def _encode_words(texts: Sequence[str], vocab: Vocab) -> tuple[Tensor, Tensor]:
+    """encode_padded for a vocabulary of space-separated words ("N AY T")."""
+    rows = [vocab.encode(t, unknown="unk") for t in texts]
+    lengths = torch.tensor([len(r) for r in rows], dtype=torch.long)
+    ids = torch.full((len(rows), max(1, int(lengths.max()))), PAD_ID, dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, : len(r)] = torch.tensor(r, dtype=torch.long)
+    return ids, lengths
 
 
 def make_batch(

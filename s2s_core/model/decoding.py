@@ -50,11 +50,12 @@ class Written:
     """What a list of steps wrote: a Trace and a beam Hypothesis both have `steps`."""
 
     steps: list[Step]
+    separator: str  # '' between characters; ' ' between words (g2p's phonemes: "N AY T")
 
     @property
     def output(self) -> str:
-        """The symbols written, <eos> left out."""
-        return "".join(s.token for s in self.steps if s.token != EOS)
+        """The symbols written, <eos> left out, joined by the separator."""
+        return self.separator.join(s.token for s in self.steps if s.token != EOS)
 
     @property
     def finished(self) -> bool:
@@ -72,6 +73,7 @@ class Trace(Written):
     steps: list[Step] = field(default_factory=list)
     encoder_norms: list[float] = field(default_factory=list)  # ||h_j|| for j = 1..T
     fixed_context_norm: float = 0.0  # ||c||, the encoder's final state
+    separator: str = ""  # the target vocabulary's (Vocab.separator)
 
     @property
     def has_attention(self) -> bool:
@@ -180,8 +182,9 @@ def forced_tokens(
     InputError for a token that is not an output symbol."""
     force = dict(force or {})
     if target is not None:
-        force.update({i + 1: ch for i, ch in enumerate(target)})
-        force[len(target) + 1] = EOS
+        tokens = tgt_vocab.tokens(target)
+        force.update({i + 1: tok for i, tok in enumerate(tokens)})
+        force[len(tokens) + 1] = EOS
     for i, tok in force.items():
         if tok not in tgt_vocab.stoi:
             raise InputError(f"cannot force {tok!r} at step {i}: not an output symbol here")
@@ -207,7 +210,7 @@ def greedy_steps(
     """
     force = forced_tokens(tgt_vocab, force, target)
     if target is not None:
-        max_steps = len(target) + 1
+        max_steps = len(tgt_vocab.tokens(target)) + 1
     enc = enc or encode_source(model, src_vocab, source)
     state = model.decoder.init_state(enc)
     E = model.decoder.embed.weight  # row y of E is the embedding E y
@@ -225,14 +228,16 @@ def greedy_steps(
             return
 
 
-def new_trace(model: Seq2Seq, source: str, enc: Encoded) -> Trace:
-    """An empty trace for `source`, with the encoder's norms filled in."""
+def new_trace(model: Seq2Seq, source: str, enc: Encoded, separator: str = "") -> Trace:
+    """An empty trace for `source`, with the encoder's norms filled in; `separator`: the
+    target vocabulary's."""
     return Trace(
         source=source,
         source_tokens=list(source),
         attention_kind=model.cfg.attention,
         encoder_norms=enc.memory[0].norm(dim=1).tolist(),
         fixed_context_norm=float(enc.context[0].norm()),
+        separator=separator,
     )
 
 
@@ -241,7 +246,7 @@ def greedy_trace(
 ) -> Trace:
     """The whole greedy (or forced) decoding of `source` as a Trace."""
     enc = encode_source(model, src_vocab, source)
-    trace = new_trace(model, source, enc)
+    trace = new_trace(model, source, enc, tgt_vocab.separator)
     trace.steps = list(
         greedy_steps(model, src_vocab, tgt_vocab, source, max_steps, enc=enc, **kwargs)
     )
@@ -254,6 +259,7 @@ class Hypothesis(Written):
 
     steps: list[Step]
     score: float  # log P(y_1..y_n | X) = sum_i log P(y_i | y_<i, X)
+    separator: str = ""
 
 
 def _expand(enc: Encoded, n: int) -> Encoded:
@@ -275,7 +281,7 @@ def beam_search(
     if width < 1:
         raise InputError("beam width must be at least 1")
     enc = encode_source(model, src_vocab, source)
-    live: list[Hypothesis] = [Hypothesis([], 0.0)]
+    live: list[Hypothesis] = [Hypothesis([], 0.0, tgt_vocab.separator)]
     finished: list[Hypothesis] = []
     states = model.decoder.init_state(enc)
     for i in range(1, max_steps + 1):
@@ -292,7 +298,7 @@ def beam_search(
         for score, flat in zip(best.values.tolist(), best.indices.tolist()):
             row, token_id = divmod(flat, log_p.size(1))
             step = _record(i, token_id, log_p[row].exp(), out, row, tgt_vocab, forced=False)
-            hyp = Hypothesis(live[row].steps + [step], score)
+            hyp = Hypothesis(live[row].steps + [step], score, tgt_vocab.separator)
             if token_id == EOS_ID:
                 finished.append(hyp)
             else:

@@ -49,6 +49,7 @@ class ModelConfig:
     hidden: int = 128  # d: size of h_j (both directions together), s_i and c_i
     embedding: int = 32  # size of the token embeddings E x_j and E y_i
     rnn: RnnKind = "gru"
+    dropout: float = 0.0  # training only: zero this share of E x_j, E y_i, s_i and c_i
 
     def __post_init__(self) -> None:
         if self.attention not in ATTENTION_KINDS:
@@ -139,10 +140,11 @@ class Encoder(nn.Module):
         self.embed = nn.Embedding(cfg.src_vocab_size, cfg.embedding, padding_idx=PAD_ID)
         rnn = nn.GRU if cfg.rnn == "gru" else nn.LSTM
         self.rnn = rnn(cfg.embedding, cfg.hidden // 2, batch_first=True, bidirectional=True)
+        self.drop = nn.Dropout(cfg.dropout)  # a no-op in eval mode: traces never see it
 
     def forward(self, src: Tensor, src_len: Tensor) -> tuple[Tensor, Tensor]:
         """src (B, T) ids, src_len (B,) -> memory (B, T, d), context (B, d). Fused: nn.GRU."""
-        x = self.embed(src)
+        x = self.drop(self.embed(src))
         if bool((src_len == src.size(1)).all()):  # nothing padded: no packing needed
             memory, final = self.rnn(x)
         else:  # packing keeps <pad> out of both directions
@@ -225,6 +227,7 @@ class Seq2Seq(nn.Module):
         self.cfg = cfg
         self.encoder = Encoder(cfg)
         self.decoder = Decoder(cfg)
+        self.drop = nn.Dropout(cfg.dropout)  # training only (teacher forcing, below)
 
     @property
     def device(self) -> torch.device:
@@ -244,11 +247,12 @@ class Seq2Seq(nn.Module):
         """Teacher forcing: logits (B, T', V) for inputs tgt_in = <sos> y_1 .. y_{T'-1}."""
         enc = self.encode(src, src_len)
         state = self.decoder.init_state(enc)
-        y_emb = self.decoder.embed(tgt_in)  # (B, T', emb), all steps at once
+        y_emb = self.drop(self.decoder.embed(tgt_in))  # (B, T', emb), all steps at once
         states, contexts = [], []
         for i in range(tgt_in.size(1)):
             state, c, _, _ = self.decoder.advance(y_emb[:, i], state, enc)
             states.append(self.decoder.s(state))
             contexts.append(c)
         # the readout for every step at once: one big matrix product instead of T' small ones
-        return self.decoder.readout(torch.stack(states, dim=1), torch.stack(contexts, dim=1))
+        s, c = self.drop(torch.stack(states, dim=1)), self.drop(torch.stack(contexts, dim=1))
+        return self.decoder.readout(s, c)

@@ -9,6 +9,9 @@ Every vocabulary starts with the four special tokens, always at the same ids:
 
 Tokens are single characters: the tasks here are character-level, so a source
 like "attention" is 9 tokens, and its repeated letters stay distinct positions.
+One kind of target is made of words instead: g2p's phonemes ("AY", "N"). A vocabulary with
+a symbol longer than one character writes its texts with a space between tokens,
+"N AY T", and reads them back by splitting at the spaces (`separator`).
 """
 
 from __future__ import annotations
@@ -43,16 +46,24 @@ def describe_alphabet(alphabet: str, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
+def split_tokens(text: str, separator: str) -> list[str]:
+    """A text's tokens: its characters (separator ''), or its space-separated words."""
+    return list(text) if not separator else text.split()
+
+
 @dataclass
 class Vocab:
     """A character vocabulary: `symbols` are the non-special tokens, in id order."""
 
     symbols: list[str]
     stoi: dict[str, int] = field(init=False, repr=False)
+    separator: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.itos = list(SPECIALS) + list(self.symbols)
         self.stoi = {s: i for i, s in enumerate(self.itos)}
+        # '' for a vocabulary of characters ("abc"), ' ' for one of words ("N AY T")
+        self.separator = "" if all(len(s) == 1 for s in self.symbols) else " "
 
     @classmethod
     def from_texts(cls, texts: list[str] | str) -> Vocab:
@@ -65,13 +76,18 @@ class Vocab:
     def __len__(self) -> int:
         return len(self.itos)
 
+    def tokens(self, text: str) -> list[str]:
+        """`text` cut into this vocabulary's tokens: its characters, or its words."""
+        return split_tokens(text, self.separator)
+
     @property
     def alphabet(self) -> str:
-        return "".join(self.symbols)
+        """The symbols, as an error message lists them: "abc…", or "AA, AE, …" for words."""
+        return (", " if self.separator else "").join(self.symbols)
 
     def unknown(self, text: str) -> list[str]:
         """The distinct symbols of `text` that this vocabulary lacks, in order of appearance."""
-        return list(dict.fromkeys(ch for ch in text if ch not in self.stoi))
+        return list(dict.fromkeys(t for t in self.tokens(text) if t not in self.stoi))
 
     def encode(self, text: str, *, unknown: str = "error", eos: bool = False) -> list[int]:
         """Ids of the characters of `text`.
@@ -83,11 +99,11 @@ class Vocab:
             missing = self.unknown(text)
             if missing:
                 raise UnknownSymbolError(missing, self.alphabet)
-        ids = [self.stoi.get(ch, UNK_ID) for ch in text]
+        ids = [self.stoi.get(t, UNK_ID) for t in self.tokens(text)]
         return ids + [EOS_ID] if eos else ids
 
     def decode(self, ids: list[int]) -> str:
-        """Text of `ids`, stopping at <eos> and skipping <pad>/<sos>."""
+        """Text of `ids` (tokens joined by `separator`), stopping at <eos>, skipping <pad>/<sos>."""
         out = []
         for i in ids:
             if i == EOS_ID:
@@ -95,7 +111,7 @@ class Vocab:
             if i in (PAD_ID, SOS_ID):
                 continue
             out.append(self.itos[i])
-        return "".join(out)
+        return self.separator.join(out)
 
     def to_json(self) -> list[str]:
         return list(self.symbols)

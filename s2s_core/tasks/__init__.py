@@ -7,10 +7,12 @@ Five tasks, from easiest to most "translation-like":
     dates     "15. März 2024"    -> "2024-03-15"      real dates, written by Babel (Unicode CLDR)
     numbers   "vierundzwanzig"   -> "24"              real number words, written by num2words
     past      "sing"             -> "sang"            English verbs, from lemminflect's table
+    g2p       "knight"           -> "N AY T"          English pronunciation, from CMUdict
 
-The data is generated, never downloaded: Babel, num2words and lemminflect ship their own
-language data.
-Each family of tasks has its module (letters.py, dates.py, numbers.py, past.py); base.py holds what
+The data is generated, never downloaded: Babel, num2words, lemminflect and cmudict ship their
+own language data.
+Each family of tasks has its module (letters.py, dates.py, numbers.py, past.py, g2p.py with its
+aligner.py); base.py holds what
 they share. Every task draws examples with `Task.sample(rng)`; `test_examples` and
 `train_examples` build the held-out and training sets from independent, seeded random
 streams, and the training set never contains a source that is in the held-out set.
@@ -34,6 +36,7 @@ from s2s_core.tasks.base import (
     train_examples,
 )
 from s2s_core.tasks.dates import DatesTask
+from s2s_core.tasks.g2p import G2PTask
 from s2s_core.tasks.letters import ReverseTask, SortTask
 from s2s_core.tasks.numbers import NumbersTask
 from s2s_core.tasks.past import PastTask
@@ -112,6 +115,22 @@ TASKS: dict[str, Task] = {
         eval_lengths=None,
         default_input="sing",
         has_alignment=True,
+        teaching_inputs=("sing", "walk", "go", "throw", "stop"),
+    ),
+    "g2p": G2PTask(
+        name="g2p",
+        title="Pronounce a word",
+        description="Spell an English word, get its pronunciation: the CMU Pronouncing "
+        "Dictionary's ARPAbet phonemes, stress marks left out (39 symbols). Silent letters "
+        "(the k and gh of knight) get no phoneme; a name or a made-up word gets the "
+        "model's own guess.",
+        max_source_len=30,  # real max 28 letters
+        max_target_len=30,  # phonemes; real max 28
+        train_lengths=None,
+        eval_lengths=None,
+        default_input="knight",
+        has_alignment=True,
+        teaching_inputs=("knight", "phoenix", "colonel", "through", "xerox"),
     ),
 }
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 Span = tuple[int, int]
 """A half-open range [start, end) of source positions."""
@@ -21,14 +23,21 @@ Span = tuple[int, int]
 class Example:
     """One (source, target) pair.
 
-    `alignment`, for tasks that know it, has one entry per target character: the span
-    [start, end) of source positions it comes from, or None for a target character with no
-    source (the '-' in an ISO date). It is None as a whole when the task has no alignment.
+    `alignment`, for tasks that know it, has one entry per target token (a character; for
+    g2p a phoneme): the span [start, end) of source positions it comes from, or None for a
+    target token with no source (the '-' in an ISO date). It is None as a whole when the task
+    has no alignment. `alternatives` are other targets that count as right too (g2p: the
+    dictionary's other pronunciations of a word, "R IY D" beside "R EH D").
     """
 
     source: str
     target: str
     alignment: tuple[Span | None, ...] | None = None
+    alternatives: tuple[str, ...] = ()
+
+    def accepts(self, output: str) -> bool:
+        """Is `output` a right answer: the target, or one of its alternatives?"""
+        return output == self.target or output in self.alternatives
 
 
 def normalize(text: str) -> str:
@@ -50,6 +59,9 @@ class Task:
     Subclasses implement `sample` and `alphabets`.
     """
 
+    alignment_label: ClassVar[str] = "Gold alignment"  # "Derived alignment" where it is inferred
+    reports_error_rates: ClassVar[bool] = False  # also score WER and PER (g2p)
+
     name: str
     title: str
     description: str
@@ -59,6 +71,7 @@ class Task:
     eval_lengths: tuple[int, int] | None  # (min, max) source length in evaluation
     default_input: str
     has_alignment: bool
+    teaching_inputs: tuple[str, ...] = ()  # inputs that show the lesson: "knight", "phoenix"
 
     @property
     def source_alphabet(self) -> str:
@@ -73,6 +86,15 @@ class Task:
     def alphabets(self) -> tuple[str, str]:
         """(source alphabet, target alphabet)."""
         raise NotImplementedError
+
+    def target_symbols(self) -> list[str]:
+        """The output tokens: the target alphabet's characters (g2p: its phonemes)."""
+        return list(self.target_alphabet)
+
+    def held_out_pool(self) -> Sequence[str] | None:
+        """The sources held out from training, for a task whose split is fixed in advance
+        (g2p: 5% of the dictionary's words); None for a task that draws its held-out set."""
+        return None
 
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
         """One random example; `length` (source length) only for tasks with `train_lengths`."""
@@ -94,6 +116,16 @@ class Task:
         alignment, exactly as `sample` would give them. None for any other string.
         """
         raise NotImplementedError
+
+    def about(self, source: str) -> str | None:
+        """Where a source's answer comes from, when the task can say (g2p: "in the
+        dictionary, a held-out word"); None for tasks that have nothing to add."""
+        return None
+
+    def legend(self) -> dict[str, tuple[str, str]] | None:
+        """Output symbol -> (what it stands for, an example), for tasks whose symbols need a
+        key (g2p's ARPAbet phonemes); None otherwise."""
+        return None
 
     def classify(self, example: Example) -> str | None:
         """The class of an example the evaluation scores apart (past: regular or irregular);
@@ -117,9 +149,14 @@ def test_examples(task: Task, n: int, seed: int = 0) -> list[Example]:
     """The held-out set: `n` examples with distinct sources, the same for the same arguments.
 
     For tasks with `eval_lengths` the source lengths cycle through the whole range, so every
-    length has (nearly) the same number of examples.
+    length has (nearly) the same number of examples. A task with a fixed held-out pool gives
+    a seeded sample of it (all of it when `n` is larger).
     """
     rng = _rng(task, "test", seed)
+    pool = task.held_out_pool()
+    if pool is not None:
+        chosen = rng.sample(list(pool), min(n, len(pool)))
+        return [e for e in map(task.solve, chosen) if e is not None]
     lengths = (
         None if task.eval_lengths is None else range(task.eval_lengths[0], task.eval_lengths[1] + 1)
     )

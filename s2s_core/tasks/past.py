@@ -76,6 +76,8 @@ def past_alignment(verb: str, past: str) -> tuple[Span, ...]:
 class PastTask(Task):
     """Verb -> past tense; `classify` tells regular from irregular verbs."""
 
+    alignment_label = "Derived alignment"
+
     def alphabets(self) -> tuple[str, str]:
         return string.ascii_lowercase, string.ascii_lowercase
 

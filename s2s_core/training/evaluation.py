@@ -4,7 +4,9 @@
     token accuracy    share of target symbols y_k that the output has at position k
     alignment         share of output steps whose largest alpha_ij falls on the source
                       position (or span) that output symbol really comes from
-                      (only for tasks that know their alignment: reverse, dates)
+                      (only for tasks that know their alignment: reverse, dates, past, g2p)
+    WER, PER          (g2p) word error rate = 1 - exact match; phoneme error rate = the
+                      edits from output to the closest pronunciation / its length
 
 Results are split into source-length buckets: the seed's bottleneck (§6) shows up as
 exact match falling with length for the fixed-context model, and lengths beyond the
@@ -19,6 +21,7 @@ from dataclasses import asdict, dataclass
 from s2s_core import tasks as task_registry
 from s2s_core.model.data import encode_padded
 from s2s_core.model.decoding import greedy_batch
+from s2s_core.model.vocab import split_tokens
 from s2s_core.tasks import Example, Task
 from s2s_core.training.checkpoints import Checkpoint
 
@@ -26,8 +29,13 @@ HELD_OUT_SIZE = 2000  # the held-out set: tasks.test_examples(task, HELD_OUT_SIZ
 BUCKET_WIDTH = 5
 
 
-def held_out(task: Task, n: int = HELD_OUT_SIZE) -> list[Example]:
-    """The task's held-out examples (training never sees their sources)."""
+def held_out(task: Task, n: int | None = None) -> list[Example]:
+    """The task's held-out examples (training never sees their sources): `n` of them, by
+    default HELD_OUT_SIZE drawn ones, or the whole held-out pool of a task that has one
+    (g2p: its 5,925 held-out words)."""
+    pool = task.held_out_pool()
+    if n is None:
+        n = HELD_OUT_SIZE if pool is None else len(pool)
     return task_registry.test_examples(task, n, seed=0)
 
 
@@ -40,19 +48,31 @@ class Prediction:
     example: Example
     output: str
     argmax: list[int] | None  # argmax_j alpha_ij for each output step i (None: no attention)
+    separator: str = ""  # between output tokens: '' (characters) or ' ' (g2p's phonemes)
+
+    def tokens(self, text: str) -> list[str]:
+        """A text's tokens: its characters, or (g2p) its space-separated phonemes."""
+        return split_tokens(text, self.separator)
 
     @property
     def exact(self) -> bool:
-        return self.output == self.example.target
+        return self.example.accepts(self.output)
+
+    @property
+    def reference(self) -> str:
+        """The right answer the output is measured against: the output itself when it is
+        one (an alternative pronunciation), else the target."""
+        return self.output if self.exact else self.example.target
 
     @property
     def correct_tokens(self) -> int:
-        return sum(p == g for p, g in zip(self.output, self.example.target))
+        output, reference = self.tokens(self.output), self.tokens(self.reference)
+        return sum(p == g for p, g in zip(output, reference))
 
     def alignment_hits(self) -> tuple[int, int]:
         """(steps whose argmax lies in the gold span, steps that have a gold span)."""
-        gold = self.example.alignment
-        if gold is None or self.argmax is None:
+        gold = self.example.alignment  # the target's: not the alternatives'
+        if gold is None or self.argmax is None or self.reference != self.example.target:
             return 0, 0
         pairs = [(a, span) for a, span in zip(self.argmax, gold) if span is not None]
         return sum(lo <= a < hi for a, (lo, hi) in pairs), len(pairs)
@@ -79,6 +99,7 @@ def predict(
                     e,
                     ckpt.tgt_vocab.decode(ids[row].tolist()),
                     None if argmax is None else argmax[row],
+                    ckpt.tgt_vocab.separator,
                 )
             )
     model.train(was_training)
@@ -91,18 +112,38 @@ class Scores:
     exact_match: float
     token_accuracy: float
     alignment: float | None  # None where the task has no gold alignment or the model no attention
+    wer: float | None = None  # word error rate, 1 - exact_match (tasks that report error rates)
+    per: float | None = None  # phoneme (token) error rate: edits / reference tokens
 
 
-def summarize(preds: list[Prediction]) -> Scores:
+def summarize(preds: list[Prediction], with_error_rates: bool = False) -> Scores:
+    """The scores of `preds`; WER and PER too `with_error_rates` (g2p)."""
     n = len(preds)
-    gold_tokens = sum(len(p.example.target) for p in preds)
+    gold_tokens = sum(len(p.tokens(p.reference)) for p in preds)
     hits = [p.alignment_hits() for p in preds]
     aligned = sum(h[1] for h in hits)
-    return Scores(
+    exact = sum(p.exact for p in preds) / max(n, 1)
+    scores = Scores(
         n=n,
-        exact_match=sum(p.exact for p in preds) / max(n, 1),
+        exact_match=exact,
         token_accuracy=sum(p.correct_tokens for p in preds) / max(gold_tokens, 1),
         alignment=sum(h[0] for h in hits) / aligned if aligned else None,
+    )
+    if with_error_rates:
+        scores.wer, scores.per = word_and_token_error_rates(preds)
+    return scores
+
+
+def scores_dict(scores: Scores) -> dict:
+    """Scores as metrics.json writes them: WER and PER only where they were measured."""
+    return {k: v for k, v in asdict(scores).items() if v is not None or k not in ("wer", "per")}
+
+
+def word_and_token_error_rates(preds: list[Prediction]) -> tuple[float, float]:
+    """(WER, PER) of predictions: `error_rates` of their tokens against every right answer."""
+    return error_rates(
+        [p.tokens(p.output) for p in preds],
+        [[p.tokens(t) for t in (p.example.target, *p.example.alternatives)] for p in preds],
     )
 
 
@@ -131,27 +172,26 @@ def scores_by_length(task: Task, preds: list[Prediction]) -> dict:
     for p in preds:
         buckets.setdefault(bucket_of(len(p.example.source)), []).append(p)
     train_max = task.train_lengths[1] if task.train_lengths else None
+    rates = task.reports_error_rates
+
+    def scores(ps: list[Prediction]) -> dict:
+        return scores_dict(summarize(ps, rates))
+
     classes: dict[str, list[Prediction]] = {}
     for p in preds:
         kind = task.classify(p.example)
         if kind is not None:
             classes.setdefault(kind, []).append(p)
     return {
-        "overall": asdict(summarize(preds)),
-        **(
-            {"classes": {k: asdict(summarize(ps)) for k, ps in sorted(classes.items())}}
-            if classes
-            else {}
-        ),
-        "in_training_range": asdict(
-            summarize([p for p in preds if in_training_range(task, p.example)])
-        ),
+        "overall": scores(preds),
+        **({"classes": {k: scores(ps) for k, ps in sorted(classes.items())}} if classes else {}),
+        "in_training_range": scores([p for p in preds if in_training_range(task, p.example)]),
         "train_max_length": train_max,
         "buckets": [
             {
                 "lengths": [lo, hi],
                 "extrapolation": train_max is not None and hi > train_max,
-                **asdict(summarize(ps)),
+                **scores(ps),
             }
             for (lo, hi), ps in sorted(buckets.items())
         ],

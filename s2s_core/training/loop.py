@@ -42,7 +42,13 @@ from s2s_core.tasks import Example
 from s2s_core.training import checkpoints, distributed
 from s2s_core.training.checkpoints import Checkpoint
 from s2s_core.training.distributed import Context
-from s2s_core.training.evaluation import held_out, in_training_range, predict, summarize
+from s2s_core.training.evaluation import (
+    held_out,
+    in_training_range,
+    predict,
+    scores_dict,
+    summarize,
+)
 from s2s_core.training.objective import token_nll
 
 
@@ -53,6 +59,7 @@ class TrainConfig:
     hidden: int = 64  # d
     embedding: int = 16
     rnn: RnnKind = "gru"
+    dropout: float = 0.0  # share of E x_j, E y_i, s_i, c_i zeroed in training (g2p: 0.3)
     batch_size: int = 64
     lr: float = 7e-3  # the peak learning rate
     warmup: float = 0.05  # share of the run spent warming the rate up from 0
@@ -130,11 +137,17 @@ def training_batches(
 def new_checkpoint(cfg: TrainConfig) -> Checkpoint:
     """A freshly initialised model (seeded) with the task's vocabularies."""
     task = task_registry.get_task(cfg.task)
-    src_vocab, tgt_vocab = Vocab(list(task.source_alphabet)), Vocab(list(task.target_alphabet))
+    src_vocab, tgt_vocab = Vocab(list(task.source_alphabet)), Vocab(task.target_symbols())
     torch.manual_seed(cfg.seed)
     model = Seq2Seq(
         ModelConfig(
-            len(src_vocab), len(tgt_vocab), cfg.attention, cfg.hidden, cfg.embedding, cfg.rnn
+            len(src_vocab),
+            len(tgt_vocab),
+            cfg.attention,
+            cfg.hidden,
+            cfg.embedding,
+            cfg.rnn,
+            cfg.dropout,
         )
     )
     return Checkpoint(model, src_vocab, tgt_vocab, cfg.task)
@@ -440,8 +453,9 @@ def train(
         torch.set_num_threads(cfg.threads)
     run = Run.begin(cfg, out, resume, ctx, log)
     task = task_registry.get_task(cfg.task)
-    test = [e for e in held_out(task) if in_training_range(task, e)]
-    exclude = {e.source for e in held_out(task)}  # training never sees a held-out source
+    evaluation = held_out(task)
+    test = [e for e in evaluation if in_training_range(task, e)]
+    exclude = {e.source for e in evaluation}  # training never sees a held-out source
     batches = training_batches(
         task,
         cfg,
@@ -453,6 +467,7 @@ def train(
     )
     history = run.loop(wrap_for_ranks(run), batches, test[: cfg.eval_size], on_progress)
     # the whole held-out set, training lengths; rank 0 scores it while the others wait
-    run.save(asdict(summarize(predict(run.ckpt, test))) if ctx.is_main else {})
+    rates = task.reports_error_rates  # g2p: WER and PER too
+    run.save(scores_dict(summarize(predict(run.ckpt, test), rates)) if ctx.is_main else {})
     ctx.barrier()
     return TrainResult(run.ckpt, history, run.stopped_by)

@@ -37,8 +37,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(script: str = "app.py", timeout: float = 60) -> Iterator[str]:
-    """Start `streamlit run script` on a free port; yield its URL; stop it afterwards."""
+def app_server(script: str = "app.py", timeout: float = 60, root: Path = ROOT) -> Iterator[str]:
+    """Start `streamlit run script` in `root` (this repository unless told) on a free port;
+    yield its URL; stop it afterwards."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -59,7 +60,7 @@ def app_server(script: str = "app.py", timeout: float = 60) -> Iterator[str]:
     ]
     proc = subprocess.Popen(
         cmd,
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

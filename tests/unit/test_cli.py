@@ -1,12 +1,14 @@
-"""The three command lines: train, evaluate, decode; and their clean error messages."""
+"""The command lines: train, evaluate, decode; their clean error messages; g2p's phonemes."""
 
 import json
+import shutil
 import subprocess
 import sys
 
 import pytest
 
 from s2s_core.cli import decode, evaluate, train
+from s2s_core.shipped import CHECKPOINT_DIR
 
 CLI_ERRORS = [
     (["--input", ""], "empty"),
@@ -180,3 +182,51 @@ def test_train_rejects_an_unknown_task(tmp_path):
     )
     assert r.returncode == 2 and "unknown task 'poems'" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+# --- g2p (#12): the issue's own commands, on a copy of the shipped model -------------------
+
+
+@pytest.fixture(scope="module")
+def g2p_copy(tmp_path_factory):
+    out = tmp_path_factory.mktemp("g2p") / "g2p-additive"
+    shutil.copytree(CHECKPOINT_DIR / "g2p-additive", out)
+    (out / "metrics.json").unlink()  # evaluate writes it again
+    return out
+
+
+def test_evaluate_g2p_reports_wer_per_and_derived_alignment(g2p_copy):
+    r = subprocess.run(
+        [sys.executable, "-m", "s2s_core.evaluate", "--checkpoint", str(g2p_copy), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    overall = json.loads(r.stdout)["overall"]
+    shipped = json.loads((CHECKPOINT_DIR / "g2p-additive" / "metrics.json").read_text())
+    assert overall["n"] == 5925  # every held-out word
+    for key in ("wer", "per", "alignment"):
+        assert overall[key] == pytest.approx(shipped["overall"][key], abs=1e-9), key
+    assert overall["wer"] == pytest.approx(1 - overall["exact_match"])
+    assert (g2p_copy / "metrics.json").is_file()
+
+
+def _decode(checkpoint, text: str) -> subprocess.CompletedProcess:
+    """`python -m s2s_core.decode --checkpoint ... --input text`, as the issue types it."""
+    return subprocess.run(
+        [sys.executable, "-m", "s2s_core.decode", "--checkpoint", str(checkpoint), "--input", text],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_decode_g2p_prints_phonemes(g2p_copy):
+    r = _decode(g2p_copy, "Knight")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "input  'knight'  (6 positions)"
+    assert lines[1] == "output 'N AY T'" and lines[2] == "expected 'N AY T': correct"
+    assert "in the dictionary, a training word" in lines[3]
+    assert [line.split()[1] for line in lines[4:]] == ["y='N'", "y='AY'", "y='T'", "y='<eos>'"]
+    bad = _decode(g2p_copy, "4ever")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: unknown symbol '4'")

@@ -6,7 +6,9 @@ import torch
 from s2s_core.device import pick_device
 from s2s_core.model.data import make_batch
 from s2s_core.model.decoding import greedy_batch
-from s2s_core.model.rnn import ModelConfig
+from s2s_core.model.rnn import ModelConfig, Seq2Seq
+from s2s_core.model.vocab import Vocab
+from s2s_core.training.checkpoints import Checkpoint, load, save
 from tests.support.models import tiny_checkpoint
 
 
@@ -51,6 +53,24 @@ def test_padding_does_not_change_the_encoder():
     m2, c2 = ckpt.model.encoder(padded.src, padded.src_len)
     torch.testing.assert_close(m1[0], m2[0, :3], atol=1e-6, rtol=1e-5)
     torch.testing.assert_close(c1[0], c2[0], atol=1e-6, rtol=1e-5)
+
+
+def test_dropout_acts_in_training_only_and_adds_no_weights(tmp_path):
+    torch.manual_seed(0)
+    vocab = Vocab(list("abcdefghijklmnopqrstuvwxyz"))
+    cfg = ModelConfig(len(vocab), len(vocab), "additive", hidden=16, embedding=8, dropout=0.5)
+    model = Seq2Seq(cfg)
+    b = make_batch(["attention", "ab"], ["noitnetta", "ba"], vocab, vocab)
+    model.train()
+    assert not torch.equal(model(b.src, b.src_len, b.tgt_in), model(b.src, b.src_len, b.tgt_in))
+    model.eval()  # decoding, traces and evaluation: every unit kept, the same numbers each time
+    torch.testing.assert_close(
+        model(b.src, b.src_len, b.tgt_in), model(b.src, b.src_len, b.tgt_in), atol=0, rtol=0
+    )
+    plain = Seq2Seq(ModelConfig(len(vocab), len(vocab), "additive", hidden=16, embedding=8))
+    assert model.state_dict().keys() == plain.state_dict().keys()
+    save(Checkpoint(model, vocab, vocab, "reverse"), tmp_path)
+    assert load(tmp_path).model.cfg.dropout == 0.5
 
 
 def test_same_seed_same_weights_and_every_kind_has_the_same_sizes():

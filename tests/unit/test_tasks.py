@@ -14,11 +14,12 @@ from babel.dates import format_date, parse_date
 from num2words import num2words
 
 from s2s_core import tasks
+from s2s_core.model.vocab import Vocab
 from s2s_core.tasks import dates, letters, numbers
 
 ROOT = Path(__file__).resolve().parents[2]
 
-NAMES = ["reverse", "sort", "dates", "numbers", "past"]
+NAMES = ["reverse", "sort", "dates", "numbers", "past", "g2p"]
 
 
 def random_date(rng: random.Random) -> datetime.date:
@@ -55,7 +56,10 @@ def test_registry_names_and_lookup():
 def test_unknown_task_names_the_choices():
     with pytest.raises(ValueError) as error:
         tasks.get_task("x")
-    assert str(error.value) == "unknown task 'x'; choose from: reverse, sort, dates, numbers, past"
+    assert (
+        str(error.value)
+        == "unknown task 'x'; choose from: reverse, sort, dates, numbers, past, g2p"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -112,10 +116,11 @@ def test_samples_fit_alphabets_and_lengths(name):
         assert set(example.source) <= source_chars
         assert set(example.target) <= target_chars
         assert 0 < len(example.source) <= task.max_source_len
-        assert 0 < len(example.target) <= task.max_target_len
+        target = Vocab(task.target_symbols()).tokens(example.target)  # g2p: phonemes
+        assert 0 < len(target) <= task.max_target_len
         assert tasks.normalize(example.source) == example.source
         if task.has_alignment:
-            assert len(example.alignment) == len(example.target)
+            assert len(example.alignment) == len(target)
             for span in example.alignment:
                 assert span is None or 0 <= span[0] < span[1] <= len(example.source)
         else:
@@ -339,7 +344,7 @@ def test_exclude_matters_where_sources_repeat():
 # Strings no task could have generated: solve must return None for them, never raise.
 NOT_SOURCES = [
     "",
-    "ABC",
+    "XQZJ",  # capitals; lowercased (past, g2p) still no verb and no word
     "abc1",
     " attention",
     "x" * 10_000,
