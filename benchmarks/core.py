@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import statistics
 import time
+from typing import Any
 
 import torch
 
 from s2s_core.model.decoding import encode_source, greedy_trace
+from s2s_core.model.vocab import SOS_ID
 from s2s_core.training.checkpoints import Checkpoint
 from s2s_core.training.loop import TrainConfig, train
 
@@ -64,12 +66,11 @@ def decode_latency(ckpt: Checkpoint, repeats: int = 300) -> dict:
     enc = encode_source(model, src_vocab, source)
     step_times = []
     with torch.inference_mode():
-        state = model.decoder.init_state(enc)
-        y_emb = model.decoder.embed.weight[1:2]
-        for _ in range(repeats * 10):
+        state: Any = model.begin(enc)
+        y_prev = torch.tensor([SOS_ID])
+        for _ in range(repeats * 10):  # the first step, again and again: the cost of one step
             t = time.perf_counter()
-            new_state, c, _, _ = model.decoder.advance(y_emb, state, enc)
-            model.decoder.readout(model.decoder.s(new_state), c)
+            model.advance(y_prev, state, enc)
             step_times.append(time.perf_counter() - t)
     trace_times = []
     for _ in range(repeats):

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from s2s_core.model import attention, decoding, rnn
+from s2s_core.model import attention, decoding, rnn, transformer
 from s2s_core.training import objective
 
 
@@ -173,6 +173,34 @@ _ALL: tuple[Formula, ...] = (
         "context vector",
         r"c_i = \sum_{j=1}^{T} \alpha_{ij} h_j",
         attention.context_vector,
+    ),
+    Formula(
+        "scaled_dot_product",
+        9,
+        "scaled dot-product attention (Transformer)",
+        r"\mathrm{Attention}(Q, K, V) = "
+        r"\mathrm{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V",
+        transformer.scaled_dot_product_attention,
+        "Masked positions get −∞ before the softmax: padding in the source, and in the "
+        "decoder's self-attention every position after the current one (the causal mask).",
+    ),
+    Formula(
+        "multi_head",
+        9,
+        "multi-head attention (Transformer)",
+        r"\mathrm{MultiHead}(Q, K, V) = [\mathrm{head}_1; \ldots; \mathrm{head}_H]\, W^O,"
+        r"\quad \mathrm{head}_h = \mathrm{Attention}(Q W_h^Q, K W_h^K, V W_h^V)",
+        transformer.MultiHeadAttention.forward,
+        "W^Q, W^K and W^V are one d × d matrix each, for all heads at once; `split` cuts "
+        "the product into H slices of d_k = d / H, one per head.",
+    ),
+    Formula(
+        "positions",
+        9,
+        "sinusoidal positional encoding (Transformer)",
+        r"PE_{(pos,\,2k)} = \sin\!\left(\frac{pos}{10000^{2k/d}}\right),\quad"
+        r" PE_{(pos,\,2k+1)} = \cos\!\left(\frac{pos}{10000^{2k/d}}\right)",
+        transformer.sinusoidal_positions,
     ),
     Formula(
         "loss",

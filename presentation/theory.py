@@ -150,8 +150,10 @@ SECTIONS: tuple[Section, ...] = (
         "computation is as deep as the sequence is long. Information from far back fades as "
         "it passes through many steps. And a fixed-size vector limits what a model without "
         "attention can carry. Transformers keep attention and drop the recurrence: any two "
-        "positions are one attention step apart.",
-        (),
+        "positions are one attention step apart. Their attention is the scaled dot product "
+        "of queries and keys, in several heads at once; with no recurrence to count "
+        "positions, each position gets a sinusoidal code added to its embedding.",
+        ("scaled_dot_product", "multi_head", "positions"),
         (
             r"\text{sequential depth: } O(T)",
             r"\text{Transformer path between any two tokens: } O(1)",

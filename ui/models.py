@@ -72,4 +72,6 @@ def label(name: str) -> str:
         return name  # its name says that it was trained here
     if parsed is None or not (CHECKPOINT_DIR / name).is_dir():  # trained, with another name
         return f"{name} (trained here)"
+    if parsed.attention == "transformer":
+        return "Transformer (attention only)"
     return "none (fixed context c)" if not parsed.has_attention else f"{parsed.attention} attention"

@@ -33,9 +33,12 @@ import torch
 from torch import Tensor, nn
 
 ScoreKind = Literal["additive", "dot", "general"]
-AttentionKind = Literal["none", ScoreKind]  # "none": no attention, one fixed context c
+# a model's kind: "none" (no attention, one fixed context c), an RNN with one of the scores,
+# or the Transformer (scaled dot-product attention everywhere, no recurrence: transformer.py)
+AttentionKind = Literal["none", ScoreKind, "transformer"]
 SCORES: tuple[ScoreKind, ...] = get_args(ScoreKind)
 ATTENTION_KINDS: tuple[AttentionKind, ...] = get_args(AttentionKind)
+RNN_ATTENTION_KINDS: tuple[AttentionKind, ...] = ("none", *SCORES)  # the RNN models' kinds
 
 # (Sums of elementwise products rather than torch.bmm: same numbers, and for these small
 # shapes several times faster on a CPU, forward and backward.)

@@ -18,13 +18,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import NamedTuple
+from typing import Any
 
 import torch
 from torch import Tensor
 
 from s2s_core.model.attention import AttentionKind
-from s2s_core.model.rnn import Encoded, Seq2Seq, State
+from s2s_core.model.build import Model
+from s2s_core.model.steps import Encoded, StepTensors
 from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID, SOS, SOS_ID, InputError, Vocab
 
 TOP_K = 5
@@ -44,6 +45,11 @@ class Step:
     context_norm: float  # ||c_i||
     state_norm: float  # ||s_i||
     forced: bool = False  # True when y_i was imposed rather than chosen by the model
+    # Transformer only: the cross-attention row of every layer and head over the source,
+    # [layer][head][j] (`attention` is their mean), and the decoder's self-attention over the
+    # output so far, [layer][head][k] for k = 1..i
+    heads: list[list[list[float]]] | None = None
+    self_attention: list[list[list[float]]] | None = None
 
 
 class Written:
@@ -116,29 +122,10 @@ def check_source(text: str, src_vocab: Vocab, max_len: int) -> None:
 
 
 @torch.inference_mode()
-def encode_source(model: Seq2Seq, src_vocab: Vocab, source: str) -> Encoded:
+def encode_source(model: Model, src_vocab: Vocab, source: str) -> Encoded:
     """Run the encoder on one source: h_1..h_T and c."""
     ids = torch.tensor([src_vocab.encode(source)], device=model.device)
     return model.encode(ids, torch.tensor([ids.size(1)], device=model.device))
-
-
-class StepTensors(NamedTuple):
-    """One decoder step of a batch, as tensors: what `_record` turns into Steps."""
-
-    logits: Tensor  # (B, V)  W_o [s_i ; c_i] + b_o; a softmax gives P(y_i | y_<i, X)
-    c: Tensor  # (B, d)       c_i
-    s: Tensor  # (B, d)       s_i
-    alpha: Tensor | None  # (B, T) alpha_i. (None without attention)
-    e: Tensor | None  # (B, T)     e_i.
-
-
-def step_tensors(
-    model: Seq2Seq, y_emb: Tensor, state: State, enc: Encoded
-) -> tuple[State, StepTensors]:
-    """s_i from (E y_{i-1}, s_{i-1}, c_i), and the logits of P(y_i | y_<i, X): (B, emb) in."""
-    state, c, alpha, e = model.decoder.advance(y_emb, state, enc)
-    s = model.decoder.s(state)
-    return state, StepTensors(model.decoder.readout(s, c), c, s, alpha, e)
 
 
 def _record(
@@ -172,6 +159,8 @@ def _record(
         context_norm=norms[0],
         state_norm=norms[1],
         forced=forced,
+        heads=None if out.heads is None else out.heads[row].tolist(),
+        self_attention=None if out.self_attention is None else out.self_attention[row].tolist(),
     )
 
 
@@ -193,7 +182,7 @@ def forced_tokens(
 
 @torch.inference_mode()
 def greedy_steps(
-    model: Seq2Seq,
+    model: Model,
     src_vocab: Vocab,
     tgt_vocab: Vocab,
     source: str,
@@ -212,12 +201,11 @@ def greedy_steps(
     if target is not None:
         max_steps = len(tgt_vocab.tokens(target)) + 1
     enc = enc or encode_source(model, src_vocab, source)
-    state = model.decoder.init_state(enc)
-    E = model.decoder.embed.weight  # row y of E is the embedding E y
+    state: Any = model.begin(enc)
     token_id = SOS_ID
     for i in range(1, max_steps + 1):
-        # E y_{i-1} as a batch of one: (1, emb)
-        state, out = step_tensors(model, E[token_id : token_id + 1], state, enc)
+        y_prev = torch.tensor([token_id], device=model.device)  # y_{i-1}, a batch of one
+        state, out = model.advance(y_prev, state, enc)
         chosen = tgt_vocab.stoi[force[i]] if i in force else None
         step = _record(
             i, chosen, torch.softmax(out.logits[0], dim=0), out, 0, tgt_vocab, forced=i in force
@@ -228,7 +216,7 @@ def greedy_steps(
             return
 
 
-def new_trace(model: Seq2Seq, source: str, enc: Encoded, separator: str = "") -> Trace:
+def new_trace(model: Model, source: str, enc: Encoded, separator: str = "") -> Trace:
     """An empty trace for `source`, with the encoder's norms filled in; `separator`: the
     target vocabulary's."""
     return Trace(
@@ -242,7 +230,7 @@ def new_trace(model: Seq2Seq, source: str, enc: Encoded, separator: str = "") ->
 
 
 def greedy_trace(
-    model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str, max_steps: int, **kwargs
+    model: Model, src_vocab: Vocab, tgt_vocab: Vocab, source: str, max_steps: int, **kwargs
 ) -> Trace:
     """The whole greedy (or forced) decoding of `source` as a Trace."""
     enc = encode_source(model, src_vocab, source)
@@ -270,7 +258,7 @@ def _expand(enc: Encoded, n: int) -> Encoded:
 
 @torch.inference_mode()
 def beam_search(
-    model: Seq2Seq, src_vocab: Vocab, tgt_vocab: Vocab, source: str, width: int, max_steps: int
+    model: Model, src_vocab: Vocab, tgt_vocab: Vocab, source: str, width: int, max_steps: int
 ) -> list[Hypothesis]:
     """The `width` best outputs by total log-probability, best first.
 
@@ -283,13 +271,11 @@ def beam_search(
     enc = encode_source(model, src_vocab, source)
     live: list[Hypothesis] = [Hypothesis([], 0.0, tgt_vocab.separator)]
     finished: list[Hypothesis] = []
-    states = model.decoder.init_state(enc)
+    states: Any = model.begin(enc)
     for i in range(1, max_steps + 1):
         prev = [h.steps[-1].token if h.steps else SOS for h in live]
         y_prev = torch.tensor([tgt_vocab.stoi[t] for t in prev], device=model.device)
-        states, out = step_tensors(
-            model, model.decoder.embed(y_prev), states, _expand(enc, len(live))
-        )
+        states, out = model.advance(y_prev, states, _expand(enc, len(live)))
         log_p = torch.log_softmax(out.logits, dim=1)  # (n, V)
         total = torch.tensor([h.score for h in live], device=model.device)[:, None] + log_p
         best = total.flatten().topk(min(width - len(finished), total.numel()))
@@ -307,15 +293,14 @@ def beam_search(
         if len(finished) >= width or not new_live:
             break
         live = new_live
-        idx = torch.tensor(keep_rows, device=model.device)
-        states = (states[0][idx], states[1][idx]) if isinstance(states, tuple) else states[idx]
+        states = model.keep(states, torch.tensor(keep_rows, device=model.device))
     ranked = finished + (new_live if len(finished) < width else [])
     return sorted(ranked, key=lambda h: h.score, reverse=True)[:width]
 
 
 @torch.inference_mode()
 def greedy_batch(
-    model: Seq2Seq, src: Tensor, src_len: Tensor, max_steps: int
+    model: Model, src: Tensor, src_len: Tensor, max_steps: int
 ) -> tuple[Tensor, Tensor | None]:
     """Greedy decoding of a whole batch at once (for evaluation).
 
@@ -323,17 +308,16 @@ def greedy_batch(
     and the attention weights alpha (B, n, T), or None for a model without attention.
     """
     enc = model.encode(src, src_len)
-    state = model.decoder.init_state(enc)
+    state: Any = model.begin(enc)
     y = torch.full((src.size(0),), SOS_ID, device=src.device)
     done = torch.zeros(src.size(0), dtype=torch.bool, device=src.device)
     ids, alphas = [], []
     for _ in range(max_steps):
-        state, c, alpha, _ = model.decoder.advance(model.decoder.embed(y), state, enc)
-        y = model.decoder.readout(model.decoder.s(state), c).argmax(1)
-        y = y.masked_fill(done, PAD_ID)
+        state, out = model.advance(y, state, enc)
+        y = out.logits.argmax(1).masked_fill(done, PAD_ID)
         ids.append(y)
-        if alpha is not None:
-            alphas.append(alpha)
+        if out.alpha is not None:
+            alphas.append(out.alpha)
         done |= y == EOS_ID
         if bool(done.all()):
             break

@@ -26,47 +26,18 @@ Shapes: B batch, T source length, T' target length, d = `ModelConfig.hidden`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Literal, get_args
+from typing import cast
 
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from s2s_core.model.attention import ATTENTION_KINDS, Attention, AttentionKind
+from s2s_core.model.attention import Attention, ScoreKind
+from s2s_core.model.config import ModelConfig
+from s2s_core.model.steps import Encoded, StepTensors
 from s2s_core.model.vocab import PAD_ID
 
-RnnKind = Literal["gru", "lstm"]
-RNN_KINDS: tuple[RnnKind, ...] = get_args(RnnKind)
 State = Tensor | tuple[Tensor, Tensor]  # a GRU's state s; an LSTM's (s, memory cell)
-
-
-@dataclass
-class ModelConfig:
-    src_vocab_size: int
-    tgt_vocab_size: int
-    attention: AttentionKind = "additive"
-    hidden: int = 128  # d: size of h_j (both directions together), s_i and c_i
-    embedding: int = 32  # size of the token embeddings E x_j and E y_i
-    rnn: RnnKind = "gru"
-    dropout: float = 0.0  # training only: zero this share of E x_j, E y_i, s_i and c_i
-
-    def __post_init__(self) -> None:
-        if self.attention not in ATTENTION_KINDS:
-            raise ValueError(
-                f"unknown attention '{self.attention}'; choose from: {', '.join(ATTENTION_KINDS)}"
-            )
-        if self.rnn not in RNN_KINDS:
-            raise ValueError(f"unknown rnn '{self.rnn}'; choose from: {', '.join(RNN_KINDS)}")
-        if self.hidden % 2:
-            raise ValueError("hidden must be even: it is split over the two encoder directions")
-
-    @property
-    def has_attention(self) -> bool:
-        return self.attention != "none"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 # --- the formulas ------------------------------------------------------------------------
@@ -122,16 +93,6 @@ def readout(W_o: nn.Linear, s_i: Tensor, c_i: Tensor) -> Tensor:
 # --- the modules -------------------------------------------------------------------------
 
 
-@dataclass
-class Encoded:
-    """What the encoder hands the decoder for one batch of sources."""
-
-    memory: Tensor  # (B, T, d)  h_1..h_T
-    context: Tensor  # (B, d)    c = [->h_T ; <-h_1]
-    mask: Tensor | None  # (B, T) True at real tokens; None when nothing is padded
-    keys: Tensor | None  # (B, T, d) the attention's precomputed part (None without attention)
-
-
 class Encoder(nn.Module):
     """x_1..x_T -> h_1..h_T and the fixed context c (seed §4)."""
 
@@ -184,7 +145,8 @@ class Decoder(nn.Module):
         super().__init__()
         d = cfg.hidden
         self.embed = nn.Embedding(cfg.tgt_vocab_size, cfg.embedding, padding_idx=PAD_ID)
-        self.attention = Attention(cfg.attention, d) if cfg.attention != "none" else None
+        kind = cast(ScoreKind, cfg.attention)  # "none" has no Attention; Seq2Seq refuses others
+        self.attention = Attention(kind, d) if cfg.attention != "none" else None
         self.W_init = nn.Linear(d, d)
         cell = nn.GRUCell if cfg.rnn == "gru" else nn.LSTMCell
         self.cell = cell(cfg.embedding + d, d)
@@ -224,6 +186,8 @@ class Seq2Seq(nn.Module):
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
+        if cfg.is_transformer:
+            raise ValueError("a Transformer config: build it with model.build_model")
         self.cfg = cfg
         self.encoder = Encoder(cfg)
         self.decoder = Decoder(cfg)
@@ -242,6 +206,21 @@ class Seq2Seq(nn.Module):
         att = self.decoder.attention
         keys = None if att is None else att.precompute(memory)
         return Encoded(memory, context, mask, keys)
+
+    def begin(self, enc: Encoded) -> State:
+        """The decoder's state before step 1: s_0 = tanh(W_init c)."""
+        return self.decoder.init_state(enc)
+
+    def advance(self, y_prev: Tensor, state: State, enc: Encoded) -> tuple[State, StepTensors]:
+        """One step: y_{i-1} (B,) ids and s_{i-1} -> s_i, and the logits of P(y_i | y_<i, X)."""
+        state, c, alpha, e = self.decoder.advance(self.decoder.embed(y_prev), state, enc)
+        s = self.decoder.s(state)
+        return state, StepTensors(self.decoder.readout(s, c), c, s, alpha, e)
+
+    @staticmethod
+    def keep(state: State, rows: Tensor) -> State:
+        """The states of some batch rows (beam search: the hypotheses that go on)."""
+        return (state[0][rows], state[1][rows]) if isinstance(state, tuple) else state[rows]
 
     def forward(self, src: Tensor, src_len: Tensor, tgt_in: Tensor) -> Tensor:
         """Teacher forcing: logits (B, T', V) for inputs tgt_in = <sos> y_1 .. y_{T'-1}."""

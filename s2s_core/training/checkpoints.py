@@ -24,7 +24,8 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from s2s_core.model.rnn import ModelConfig, Seq2Seq
+from s2s_core.model.build import Model, build_model
+from s2s_core.model.config import ModelConfig
 from s2s_core.model.vocab import Vocab
 from s2s_core.shipped import ModelName
 
@@ -39,7 +40,7 @@ class CheckpointError(ValueError):
 class Checkpoint:
     """A model together with everything needed to use it."""
 
-    model: Seq2Seq
+    model: Model
     src_vocab: Vocab
     tgt_vocab: Vocab
     task: str
@@ -147,7 +148,7 @@ def load(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoin
         weights = load_file(str(weights_path))  # safetensors: parses tensors, never runs code
     except (SafetensorError, OSError, ValueError) as err:
         raise CheckpointError(f"{weights_path}: not a valid safetensors file ({err})") from None
-    model = Seq2Seq(cfg)
+    model = build_model(cfg)
     expected = model.state_dict()
     for key, tensor in expected.items():
         if key not in weights:
@@ -166,7 +167,7 @@ def load(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoin
     return Checkpoint(model, src_vocab, tgt_vocab, task, info, directory)
 
 
-def optimizer_tensors(model: Seq2Seq, optimizer: torch.optim.Optimizer) -> dict[str, torch.Tensor]:
+def optimizer_tensors(model: Model, optimizer: torch.optim.Optimizer) -> dict[str, torch.Tensor]:
     """Adam's per-parameter state as named tensors ('exp_avg.<param>', ...)."""
     names = {id(p): n for n, p in model.named_parameters()}
     out = {}
@@ -177,7 +178,7 @@ def optimizer_tensors(model: Seq2Seq, optimizer: torch.optim.Optimizer) -> dict[
     return out
 
 
-def load_optimizer(directory: str | Path, model: Seq2Seq, optimizer: torch.optim.Optimizer) -> bool:
+def load_optimizer(directory: str | Path, model: Model, optimizer: torch.optim.Optimizer) -> bool:
     """Restore Adam's state saved by `save`; False when the checkpoint has none."""
     path = Path(directory) / "optimizer.safetensors"
     if not path.is_file():

@@ -35,8 +35,9 @@ from torch.nn.parallel import DistributedDataParallel
 from s2s_core import tasks as task_registry
 from s2s_core.device import pick_device
 from s2s_core.model.attention import AttentionKind
+from s2s_core.model.build import build_model
+from s2s_core.model.config import ModelConfig, RnnKind
 from s2s_core.model.data import Batch, bucketed_batches, make_batch
-from s2s_core.model.rnn import ModelConfig, RnnKind, Seq2Seq
 from s2s_core.model.vocab import PAD_ID, Vocab
 from s2s_core.tasks import Example
 from s2s_core.training import checkpoints, distributed
@@ -59,7 +60,9 @@ class TrainConfig:
     hidden: int = 64  # d
     embedding: int = 16
     rnn: RnnKind = "gru"
-    dropout: float = 0.0  # share of E x_j, E y_i, s_i, c_i zeroed in training (g2p: 0.3)
+    dropout: float = 0.0  # share of activations zeroed in training (not in decoding)
+    layers: int = 2  # Transformer: L layers in the encoder and in the decoder
+    heads: int = 4  # Transformer: H heads
     batch_size: int = 64
     lr: float = 7e-3  # the peak learning rate
     warmup: float = 0.05  # share of the run spent warming the rate up from 0
@@ -139,7 +142,7 @@ def new_checkpoint(cfg: TrainConfig) -> Checkpoint:
     task = task_registry.get_task(cfg.task)
     src_vocab, tgt_vocab = Vocab(list(task.source_alphabet)), Vocab(task.target_symbols())
     torch.manual_seed(cfg.seed)
-    model = Seq2Seq(
+    model = build_model(
         ModelConfig(
             len(src_vocab),
             len(tgt_vocab),
@@ -148,6 +151,8 @@ def new_checkpoint(cfg: TrainConfig) -> Checkpoint:
             cfg.embedding,
             cfg.rnn,
             cfg.dropout,
+            cfg.layers,
+            cfg.heads,
         )
     )
     return Checkpoint(model, src_vocab, tgt_vocab, cfg.task)
@@ -156,7 +161,7 @@ def new_checkpoint(cfg: TrainConfig) -> Checkpoint:
 def loss_and_accuracy(model: nn.Module, batch: Batch) -> tuple[Tensor, Tensor, int]:
     """Masked cross-entropy over real target tokens; also the teacher-forced token accuracy.
 
-    `model` is a Seq2Seq, or the DistributedDataParallel wrapper around one.
+    `model` is a Seq2Seq or TransformerSeq2Seq, or the DistributedDataParallel wrapper.
     """
     logits = model(batch.src, batch.src_len, batch.tgt_in)  # (B, T', V)
     loss = token_nll(logits, batch.tgt_out)

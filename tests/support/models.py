@@ -7,9 +7,11 @@ import functools
 
 import torch
 
+from s2s_core.model.build import build_model
+from s2s_core.model.config import ModelConfig
 from s2s_core.model.decoding import Trace, greedy_trace
-from s2s_core.model.rnn import ModelConfig, Seq2Seq
-from s2s_core.model.vocab import EOS_ID, Vocab
+from s2s_core.model.transformer import TransformerSeq2Seq
+from s2s_core.model.vocab import EOS_ID, PAD_ID, SOS_ID, UNK_ID, Vocab
 from s2s_core.shipped import CHECKPOINT_DIR
 from s2s_core.tasks import get_task
 from s2s_core.training.checkpoints import Checkpoint, load
@@ -21,9 +23,11 @@ def tiny_checkpoint(attention: str, rnn: str = "gru", seed: int = 0) -> Checkpoi
     torch.manual_seed(seed)
     vocab = Vocab(list(LETTERS))
     cfg = ModelConfig(len(vocab), len(vocab), attention, hidden=16, embedding=8, rnn=rnn)
-    model = Seq2Seq(cfg).eval()
+    model = build_model(cfg).eval()
+    W_o = model.W_o if isinstance(model, TransformerSeq2Seq) else model.decoder.W_o
     with torch.no_grad():  # an untrained model that rarely stops: traces run to the cap
-        model.decoder.W_o.bias[EOS_ID] = -5.0
+        W_o.bias[EOS_ID] = -5.0
+        W_o.bias[[PAD_ID, SOS_ID, UNK_ID]] = -20.0  # and, like a trained one, never writes these
     return Checkpoint(model, vocab, vocab, "reverse")
 
 

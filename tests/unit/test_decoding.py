@@ -34,8 +34,14 @@ def test_every_step_carries_what_the_app_shows(any_kind):
         if any_kind.model.cfg.attention == "none":
             assert s.attention is None and s.scores is None
             assert s.context_norm == pytest.approx(t.fixed_context_norm, rel=1e-5)  # c_i = c
+        elif any_kind.model.cfg.is_transformer:  # every layer and head; their mean shown
+            heads = torch.tensor(s.heads)  # (L, H, T)
+            assert heads.shape == (2, 4, 9) and s.scores is None
+            torch.testing.assert_close(heads.sum(-1), torch.ones(2, 4))
+            torch.testing.assert_close(heads.mean((0, 1)), torch.tensor(s.attention))
+            assert torch.tensor(s.self_attention).shape == (2, 4, i)  # over y_1..y_i
         else:
-            assert len(s.attention) == len(s.scores) == 9
+            assert len(s.attention) == len(s.scores) == 9 and s.heads is None
             assert sum(s.attention) == pytest.approx(1, abs=1e-5)
             soft = torch.softmax(torch.tensor(s.scores), 0)
             torch.testing.assert_close(soft, torch.tensor(s.attention), atol=1e-6, rtol=1e-5)

@@ -14,8 +14,9 @@ import torch
 from torch import nn
 
 from presentation.formulas import FORMULAS
-from s2s_core.model import attention, decoding, rnn
-from s2s_core.model.rnn import ModelConfig, Seq2Seq
+from s2s_core.model import attention, decoding, rnn, transformer
+from s2s_core.model.config import ModelConfig
+from s2s_core.model.rnn import Seq2Seq
 from s2s_core.training.objective import token_nll
 
 B, T, d, E, V = 2, 5, 6, 4, 7  # batch, source length, state size, embedding, vocabulary
@@ -191,6 +192,43 @@ def check_loss() -> None:
     )
 
 
+def check_scaled_dot_product() -> None:
+    Q, K, W = torch.randn(B, 3, d), torch.randn(B, T, d), torch.randn(B, T, d)
+    out, weights = transformer.scaled_dot_product_attention(Q, K, W)
+    for b in range(B):
+        for n in range(3):
+            scores = [float(Q[b, n] @ K[b, m]) / math.sqrt(d) for m in range(T)]
+            total = sum(math.exp(x) for x in scores)
+            row = [math.exp(x) / total for x in scores]
+            assert weights[b, n].tolist() == pytest.approx(row, rel=1e-5)
+            assert close(out[b, n], sum(row[m] * W[b, m] for m in range(T)))
+
+
+def check_multi_head() -> None:
+    H = 2
+    mha = transformer.MultiHeadAttention(d, H)
+    x, mem = torch.randn(B, 3, d), torch.randn(B, T, d)
+    out, _ = mha(x, *mha.keys_values(mem), None)
+    k = d // H
+    heads = []
+    for h in range(H):  # head_h = Attention(Q W_h^Q, K W_h^K, V W_h^V): its own slice
+        rows = slice(h * k, (h + 1) * k)
+        q = x @ mha.W_Q.weight[rows].T + mha.W_Q.bias[rows]
+        kk = mem @ mha.W_K.weight[rows].T + mha.W_K.bias[rows]
+        v = mem @ mha.W_V.weight[rows].T + mha.W_V.bias[rows]
+        heads.append(torch.softmax(q @ kk.transpose(1, 2) / math.sqrt(k), -1) @ v)
+    assert close(out, mha.W_O(torch.cat(heads, dim=-1)))
+
+
+def check_positions() -> None:
+    pe = transformer.sinusoidal_positions(6, 8)
+    for pos in range(6):
+        for k in range(4):
+            angle = pos / 10000 ** (2 * k / 8)
+            assert pe[pos, 2 * k].item() == pytest.approx(math.sin(angle), abs=1e-6)
+            assert pe[pos, 2 * k + 1].item() == pytest.approx(math.cos(angle), abs=1e-6)
+
+
 LITERAL = {
     "sequence": check_sequence,
     "encoder_step": check_encoder_step,
@@ -207,6 +245,9 @@ LITERAL = {
     "softmax": check_softmax,
     "context": check_context,
     "loss": check_loss,
+    "scaled_dot_product": check_scaled_dot_product,
+    "multi_head": check_multi_head,
+    "positions": check_positions,
 }
 
 

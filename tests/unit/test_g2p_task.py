@@ -10,9 +10,10 @@ import torch
 from presentation import bottleneck
 from presentation.verdicts import token_marks, verdict
 from s2s_core import tasks
+from s2s_core.model.config import ModelConfig
 from s2s_core.model.data import encode_padded
 from s2s_core.model.decoding import Step, Trace, beam_search, check_source, forced_tokens
-from s2s_core.model.rnn import ModelConfig, Seq2Seq
+from s2s_core.model.rnn import Seq2Seq
 from s2s_core.model.vocab import EOS, InputError, UnknownSymbolError, Vocab
 from s2s_core.tasks import aligner
 from s2s_core.tasks.g2p import ARPABET, pronunciations, split

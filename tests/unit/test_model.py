@@ -4,9 +4,10 @@ import pytest
 import torch
 
 from s2s_core.device import pick_device
+from s2s_core.model.config import ModelConfig
 from s2s_core.model.data import make_batch
 from s2s_core.model.decoding import greedy_batch
-from s2s_core.model.rnn import ModelConfig, Seq2Seq
+from s2s_core.model.rnn import Seq2Seq
 from s2s_core.model.vocab import Vocab
 from s2s_core.training.checkpoints import Checkpoint, load, save
 from tests.support.models import tiny_checkpoint
