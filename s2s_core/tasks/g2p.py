@@ -31,7 +31,6 @@ from s2s_core.tasks.base import Example, Task
 
 HELD_OUT_SHARE = 0.05
 _NO_STRESS = str.maketrans("", "", "012")  # the vowels' stress digits, deleted
-_LETTER_SET = frozenset(string.ascii_lowercase)
 
 # The 39 ARPAbet phonemes of CMUdict: symbol -> (IPA, an example word), for the app's legend.
 ARPABET: dict[str, tuple[str, str]] = {
@@ -77,9 +76,9 @@ ARPABET: dict[str, tuple[str, str]] = {
 }
 
 
-def without_stress(phoneme: str) -> str:
-    """'AY1' -> 'AY': the vowels' stress digits 0, 1, 2 dropped."""
-    return phoneme.rstrip("012")
+def without_stress(text: str) -> str:
+    """'AY1' -> 'AY', 'N AY1 T' -> 'N AY T': the vowels' stress digits 0, 1, 2 dropped."""
+    return text.translate(_NO_STRESS)
 
 
 @functools.cache
@@ -95,7 +94,7 @@ def pronunciations() -> dict[str, tuple[tuple[str, ...], ...]]:
         head, _, rest = line.partition(" ")
         word = head.partition("(")[0]
         if word.isascii() and word.isalpha() and word.islower():
-            phonemes = rest.partition("#")[0].translate(_NO_STRESS).split()  # AY1 -> AY
+            phonemes = without_stress(rest.partition("#")[0]).split()
             if phonemes:
                 out.setdefault(word, []).append(tuple(phonemes))
     return {word: tuple(dict.fromkeys(prons)) for word, prons in out.items()}
@@ -108,28 +107,23 @@ def is_held_out(word: str, share: float = HELD_OUT_SHARE) -> bool:
     return int.from_bytes(digest[:8], "big") / 2**64 < share
 
 
-def split() -> tuple[list[str], list[str]]:
-    """(training words, held-out words), each sorted; no word is in both."""
+@functools.cache
+def split() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(training words, held-out words), each sorted; no word is in both (computed once)."""
     words = sorted(pronunciations())
-    held = [w for w in words if is_held_out(w)]
+    held = tuple(w for w in words if is_held_out(w))
     held_set = set(held)
-    return [w for w in words if w not in held_set], held
+    return tuple(w for w in words if w not in held_set), held
 
 
 def learn_alignment(iterations: int = 5) -> None:
     """EM over every training word's first pronunciation; writes aligner.TABLE (`make
     checkpoints` runs it first: about 3 minutes on two cores)."""
-    words = [(w, pronunciations()[w][0]) for w in _split()[0]]
+    words = [(w, pronunciations()[w][0]) for w in split()[0]]
     p = aligner.learn(words, iterations)
     aligner.write_table(p, words=len(words), iterations=iterations, shapes=aligner.SHAPES)
     aligner.shipped_table.cache_clear()
     example.cache_clear()  # examples aligned with the old table
-
-
-@functools.cache
-def _split() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    train, held = split()
-    return tuple(train), tuple(held)
 
 
 @functools.cache
@@ -162,12 +156,12 @@ class G2PTask(Task):
         return super().normalize(text).lower()
 
     def held_out_pool(self) -> Sequence[str]:
-        return _split()[1]
+        return split()[1]
 
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
         """A random training word (never a held-out one)."""
         self._no_length(length)
-        return example(rng.choice(_split()[0]))
+        return example(rng.choice(split()[0]))
 
     def solve(self, source: str) -> Example | None:
         word = self.normalize(source)
