@@ -202,9 +202,10 @@ def greedy_steps(
         max_steps = len(tgt_vocab.tokens(target)) + 1
     enc = enc or encode_source(model, src_vocab, source)
     state: Any = model.begin(enc)
+    every_id = torch.arange(len(tgt_vocab), device=model.device)  # made once: views per step
     token_id = SOS_ID
     for i in range(1, max_steps + 1):
-        y_prev = torch.tensor([token_id], device=model.device)  # y_{i-1}, a batch of one
+        y_prev = every_id[token_id : token_id + 1]  # y_{i-1}, a batch of one
         state, out = model.advance(y_prev, state, enc)
         chosen = tgt_vocab.stoi[force[i]] if i in force else None
         step = _record(
