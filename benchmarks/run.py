@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from . import browser, core, first_load, load
+from . import browser, core, first_load, load, transformer
 
 LATEST = Path(__file__).with_name("latest.json")
 
@@ -33,8 +33,10 @@ TARGETS = {  # name: (comparison, bound) from the issues
     "load_p95_ms_training": ("<=", 1000.0),
     "load_errors_training": ("<=", 0),
     "first_load_vs_baseline_s": ("<=", 0.5),  # #12; a link straight to g2p is reported only
+    "transformer_vs_rnn_tokens_per_s": (">=", 1.0),  # #13: reported beside the RNN
+    "transformer_to_99_vs_rnn": ("<=", 0.5),  # #13: "aim at half the RNN's"
 }
-GROUPS = ("core", "browser", "load", "first_load")
+GROUPS = ("core", "browser", "load", "first_load", "transformer")
 
 
 def machine() -> dict:
@@ -55,7 +57,13 @@ def run_core() -> dict:
     return results | core.decode_latency(ckpt)
 
 
-RUNNERS = {"core": run_core, "browser": browser.run, "load": load.run, "first_load": first_load.run}
+RUNNERS = {
+    "core": run_core,
+    "browser": browser.run,
+    "load": load.run,
+    "first_load": first_load.run,
+    "transformer": transformer.run,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.time() - started, 1),
         "runs": runs,
     }
+    if "seconds_to_99_transformer" in out and "seconds_to_99_reverse" in out:  # #13
+        out["transformer_to_99_vs_rnn"] = (
+            out["seconds_to_99_transformer"] / out["seconds_to_99_reverse"]
+        )
     LATEST.write_text(json.dumps(out, indent=2))
     print(f"{'metric':<28}{'value':>12}  target")
     for name, (op, bound) in TARGETS.items():
@@ -88,6 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"(tokens/s: ours {out['train_tokens_per_s']:,.0f}, tutorial-style "
             f"{out['tutorial_tokens_per_s']:,.0f})"
+        )
+    if "transformer_step_ms" in out:
+        print(
+            f"(Transformer: {out['transformer_tokens_per_s']:,.0f} tokens/s against "
+            f"{out['rnn_equal_size_tokens_per_s']:,.0f} for the RNN of equal size; to 99% "
+            f"{out['seconds_to_99_transformer']:.0f} s; a cached step "
+            f"{out['transformer_step_ms']:.2f} ms, uncached "
+            f"{out['transformer_uncached_step_ms']:.2f} ms)"
         )
     if "bare_rerun_ms" in out:
         print(

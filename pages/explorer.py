@@ -13,6 +13,7 @@ import streamlit as st
 
 from presentation.figures import explorer as figures
 from presentation.figures.heatmap import NO_ATTENTION
+from presentation.heads import head_agreement
 from presentation.text import escape_markdown, number, sentence, token_text
 from presentation.verdicts import OVER_REGULARISED, alignment_agreement, over_regularised
 from s2s_core.model.decoding import Trace
@@ -60,7 +61,10 @@ def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) 
         and expected.accepts(trace.output)
     ):
         right_elsewhere = (
-            "Right output, attention mostly elsewhere: each h_j of the "
+            "Right output, its mean attention mostly elsewhere: each head has its own job "
+            "(the grid of every layer × head, below)."
+            if trace.attention_kind == "transformer"
+            else "Right output, attention mostly elsewhere: each h_j of the "
             "bidirectional encoder also carries its neighbours, so looking next "
             "door can be enough."
         )
@@ -87,6 +91,31 @@ for start in range(0, len(names), per_row):
             model_card(
                 name, session.greedy(name, models.get_model(name), source, {}), expected, per_row
             )
+
+
+# --- a Transformer's heads, one by one ------------------------------------------------------
+
+for name in names:
+    ckpt_t = models.get_model(name)
+    if not ckpt_t.model.cfg.is_transformer:
+        continue
+    trace = session.greedy(name, ckpt_t, source, {})
+    st.divider()
+    st.subheader(f"Every head of {models.label(name)}: layer × head")
+    agreement = head_agreement(trace, expected)
+    st.caption(
+        "Its heatmap above is the mean of these "
+        f"{ckpt_t.model.cfg.layers} × {ckpt_t.model.cfg.heads} cross-attention heads. Each "
+        "head has its own queries and keys, so each can look somewhere else: some follow the "
+        "alignment, others spread out or rest on the end marker ‹eos›."
+        + (
+            f" {task.alignment_label}: each title says how often that head's largest weight "
+            "falls on it, for this input."
+            if agreement
+            else ""
+        )
+    )
+    views.plotly(figures.head_grid(trace, agreement, large), key=f"explorer-heads-{name}", fmt=fmt)
 
 
 # --- beam search -------------------------------------------------------------------------------

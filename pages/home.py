@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from presentation.figures import heatmap
+from presentation.heads import Head, with_head
 from presentation.text import escape_markdown, token_text
 from presentation.verdicts import OVER_REGULARISED, over_regularised
 from s2s_core.model.decoding import Step, Trace
@@ -133,16 +134,23 @@ def what_if(current: Step) -> None:
         st.rerun()
 
 
-def details(trace: Trace, step: int) -> None:
+def details(trace: Trace, step: int, head: Head) -> None:
     """Lazy tabs: only the open one is computed and drawn at each step (a step stays cheap)."""
-    formulas_tab, context_tab = st.tabs(
-        ["The formulas at this step", "Context vectors: c_i against the one fixed c"],
+    formulas_tab, diagram_tab, context_tab = st.tabs(
+        [
+            "The formulas at this step",
+            "The model as a diagram",
+            "Context vectors: c_i against the one fixed c",
+        ],
         key="detail_tab",
         on_change="rerun",
     )
     if formulas_tab.open:
         with formulas_tab:
-            views.formulas_view(trace, step, ckpt.model.cfg.rnn)
+            views.formulas_view(trace, step, ckpt.model.cfg.rnn, head)
+    if diagram_tab.open:
+        with diagram_tab:
+            views.diagram_view(trace, step, large)
     if context_tab.open:
         with context_tab:
             views.context_view(
@@ -161,9 +169,11 @@ def stepper(playing: bool) -> None:
             st.rerun()
     step = ss.step
     controls(step, playing)
+    head = views.head_picker(trace, "head")
+    shown = with_head(trace, head)  # a Transformer: one layer's head, or all heads' mean
     left, right = (st.container(), st.container()) if large else st.columns([3, 2])
     with left:
-        views.attention_view(trace, step, large, fmt, "main")
+        views.attention_view(shown, step, large, fmt, "main")
     with right:
         st.markdown("**Output so far:** " + views.output_tokens(trace, step, expected))
         if step:
@@ -171,7 +181,7 @@ def stepper(playing: bool) -> None:
             views.topk_view(current, large)
             if ss.decoding == "greedy":
                 what_if(current)
-    details(trace, step)
+    details(shown, step, head)
     session.write_url()
 
 

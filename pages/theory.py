@@ -18,6 +18,7 @@ from presentation.formulas import FORMULAS
 from presentation.text import escape_markdown, number
 from presentation.verdicts import alignment_agreement
 from s2s_core.shipped import ModelName
+from s2s_core.training import throughput
 from ui import frame, models, navigation, session, sidebar, views
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
@@ -32,14 +33,15 @@ st.caption(
     "Model*; every page cites its sections as §1–§10. Each section with formulas comes "
     "here with a live example: the numbers of the shipped models decoding your input. "
     "Under each formula, the function that computes it. Change the input and every "
-    "number follows. §3 (architecture overview) and §8 (visual representations) have "
-    "no formulas: the Home page is their live version."
+    "number follows. §3 (architecture overview) has no section of its own: §4–§8 are it, "
+    "part by part."
 )
 
 source = choice.source
 none_name = str(ModelName(task.name, "none"))
 att_name = choice.model
-if not models.get_model(att_name).model.cfg.has_attention:
+cfg = models.get_model(att_name).model.cfg
+if not cfg.has_attention or cfg.is_transformer:  # §7 is the RNN's attention
     att_name = models.default_model(task.name)
 none_ckpt, att_ckpt = models.get_model(none_name), models.get_model(att_name)
 views.source_or_stop(source, att_ckpt.src_vocab, task.max_source_len)
@@ -50,7 +52,7 @@ n = len(att.steps)
 if ss.get("theory_step") not in range(1, n + 1):
     ss.theory_step = min(max(1, int(ss.get("theory_step") or 1)), n)
 st.select_slider(
-    "Step i (§5, §7)", list(range(1, n + 1)), key="theory_step", persist_state=session.KEEP
+    "Step i (§5, §7, §8)", list(range(1, n + 1)), key="theory_step", persist_state=session.KEEP
 )
 step = ss.theory_step
 st.caption(
@@ -154,6 +156,19 @@ def live_7() -> None:
         )
 
 
+def live_8() -> None:
+    """The three pictures on the same input, at step i of the slider (or each one's last)."""
+    transformer_name = str(ModelName(task.name, "transformer"))
+    pictures = [(none_name, fixed), (att_name, att)]
+    if transformer_name in models.model_names(task.name):
+        ckpt_t = models.get_model(transformer_name)
+        pictures.append((transformer_name, session.greedy(transformer_name, ckpt_t, source, {})))
+    for name, trace in pictures:
+        shown = min(step, len(trace.steps))
+        st.markdown(f"**{escape_markdown(models.label(name))}**, step {shown}")
+        views.diagram_view(trace, shown, large)
+
+
 def live_9() -> None:
     T, T_out = theory.sequential_depth(att)
     st.latex(
@@ -170,6 +185,44 @@ def live_9() -> None:
         for lim, number in zip(theory.LIMITATIONS, theory.limitation_numbers(att))
     ]
     st.table(rows)
+    transformer_name = str(ModelName(task.name, "transformer"))
+    if transformer_name not in models.model_names(task.name):
+        return
+    cfg_t = models.get_model(transformer_name).model.cfg
+    st.markdown(
+        f"**RNN against Transformer on this input** (T = {T}, T' = {T_out}; the shipped "
+        f"Transformer has L = {cfg_t.layers} layers of {cfg_t.heads} heads)"
+    )
+    st.table(theory.architecture_rows(T, T_out, cfg_t.layers))
+    measure_speed(cfg_t)
+
+
+MEASURE_LENGTHS, MEASURE_SECONDS = [5, 10, 20, 40, 80], 12
+
+
+def measure_speed(cfg_t) -> None:
+    """§9 measured, not asserted: encoder time and training throughput against T, the
+    Transformer beside an RNN of the same parameter count, on this server (on request)."""
+    rnn_cfg = throughput.matching_rnn(cfg_t)
+    st.caption(
+        f"Measured on this server: the Transformer ({throughput.parameter_count(cfg_t):,} "
+        f"parameters) beside an additive-attention RNN of the same size (d = {rnn_cfg.hidden}, "
+        f"{throughput.parameter_count(rnn_cfg):,} parameters), both freshly initialised, on "
+        f"random sources of each length T (about {MEASURE_SECONDS} s)."
+    )
+    key = f"throughput-{task.name}"
+    if st.button("Measure on this machine", key="theory_measure"):
+        with st.spinner("Timing both models at each length…"):
+            ss[key] = throughput.compare(
+                cfg_t,
+                models.get_model(str(ModelName(task.name, "transformer"))).src_vocab,
+                MEASURE_LENGTHS,
+                models.device(),
+                seconds=MEASURE_SECONDS,
+            )
+    if key in ss:
+        st.dataframe(theory.throughput_rows(ss[key]), hide_index=True)
+        st.caption(theory.throughput_summary(ss[key]))
 
 
 def live_10() -> None:
@@ -182,7 +235,17 @@ def live_10() -> None:
         )
 
 
-LIVE = {1: live_1, 2: live_2, 4: live_4, 5: live_5, 6: live_6, 7: live_7, 9: live_9, 10: live_10}
+LIVE = {
+    1: live_1,
+    2: live_2,
+    4: live_4,
+    5: live_5,
+    6: live_6,
+    7: live_7,
+    8: live_8,
+    9: live_9,
+    10: live_10,
+}
 
 
 def formula(key: str) -> None:

@@ -203,6 +203,15 @@ _ALL: tuple[Formula, ...] = (
         transformer.sinusoidal_positions,
     ),
     Formula(
+        "transformer_readout",
+        9,
+        "the output distribution (Transformer)",
+        r"P(y_i \mid y_{<i}, X) = \mathrm{softmax}(W_o\, \mathrm{LN}(z_i) + b_o)",
+        transformer.TransformerSeq2Seq.readout,
+        "z_i is the last decoder layer's output at position i; pre-LN blocks leave it "
+        "unnormalised, so one LayerNorm comes before W_o.",
+    ),
+    Formula(
         "loss",
         5,
         "training loss (teacher forcing)",

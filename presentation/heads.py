@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from presentation.verdicts import alignment_agreement
 from s2s_core.model.decoding import Trace
+from s2s_core.tasks import Example
 
 Head = tuple[int, int] | None  # (layer, head), 0-based; None: the mean of all of them
 
@@ -39,3 +41,18 @@ def with_head(trace: Trace, choice: Head) -> Trace:
         s if s.heads is None else replace(s, attention=list(s.heads[layer][h])) for s in trace.steps
     ]
     return replace(trace, steps=steps)
+
+
+def head_agreement(trace: Trace, expected: Example | None) -> list[list[float]] | None:
+    """[layer][head]: the share of this trace's steps whose largest weight of that head falls
+    on the gold (or derived) alignment; None where it cannot be measured."""
+    first = next((s.heads for s in trace.steps if s.heads is not None), None)
+    if first is None or alignment_agreement(trace, expected) is None:
+        return None
+
+    def share(choice: tuple[int, int]) -> float:
+        measured = alignment_agreement(with_head(trace, choice), expected)
+        hits, total = measured if measured else (0, 1)
+        return hits / total
+
+    return [[share((layer, h)) for h in range(len(first[0]))] for layer in range(len(first))]

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from presentation.formulas import FORMULAS
+from presentation.heads import Head
 from presentation.text import latex_token, number
 from s2s_core.model.decoding import Step, Trace, sequence_log_probability
 
@@ -84,11 +85,75 @@ def attention_formulas(trace: Trace, i: int, step: Step) -> list[LiveFormula]:
     ]
 
 
-def step_formulas(trace: Trace, i: int, rnn: str = "gru") -> list[LiveFormula]:
-    """The formulas of seed §5-§7 at step i (1-based) of `trace`."""
+def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[LiveFormula]:
+    """Step i of a Transformer (seed §9): the shown head's cross-attention row (or the mean
+    of all heads), how the heads of the last layer split over the most attended position,
+    the context the mean row makes, the position code of y_{i-1} and the output."""
+    assert step.heads is not None and step.attention is not None
+    L, H, d = len(step.heads), len(step.heads[0]), len(step.context)
+    tokens, top = trace.source_tokens, top_positions(step.attention)
+    etc = r", \ldots" if len(tokens) > len(top) else ""
+    if head is None:
+        row = r"\bar\alpha"
+        definition = (
+            rf"\bar\alpha_{{{i},j}} = \frac{{1}}{{{L} \cdot {H}}}\sum_{{\ell, h}}"
+            rf" \alpha^{{(\ell, h)}}_{{{i},j}} \text{{ (the mean of all {L} × {H} heads)}}"
+        )
+    else:
+        row = r"\alpha"
+        definition = (
+            rf"\text{{layer {head[0] + 1}, head {head[1] + 1}: }} \alpha_{{{i},j}} = "
+            rf"\mathrm{{softmax}}_j\!\left(\frac{{q_{{{i}}} \cdot k_j}}{{\sqrt{{{d // H}}}}}\right)"
+        )
+    values = (
+        ", ".join(
+            rf"{row}_{{{i},{j + 1}}} = {step.attention[j]:.2f}\ ({latex_token(tokens[j])})"
+            for j in top
+        )
+        + etc
+        + rf", \quad \sum_j {row}_{{{i}j}} = {sum(step.attention):.2f}"
+    )
+    weights = rf"\begin{{gathered}}{definition} \\ {values}\end{{gathered}}"
+    j = top[0]  # where the shown row looks most: how each head of the last layer weighs it
+    split = rf"\text{{layer {L}, at }} j = {j + 1}\ ({latex_token(tokens[j])}):\ " + ", ".join(
+        rf"\mathrm{{head}}_{{{h + 1}}}\ {step.heads[L - 1][h][j]:.2f}" for h in range(H)
+    )
+    context = (
+        rf"c_{{{i}}} = \textstyle\sum_j \bar\alpha_{{{i}j}}\, m_j"
+        r" \text{ (the encoder's output } m_j \text{, weighted by the mean row)},"
+        rf" \quad \lVert c_{{{i}}} \rVert = {step.context_norm:.2f}"
+    )
+    pos = i - 1  # y_{i-1} sits at position i - 1 (y_0 = <sos> at 0)
+    positions = (
+        rf"y_{{{i - 1}}} \text{{ at }} pos = {pos}:\ PE_{{({pos},0)}} = \sin {pos} = "
+        rf"{math.sin(pos):.2f},\ PE_{{({pos},1)}} = \cos {pos} = {math.cos(pos):.2f},"
+        rf"\ \ldots \ ({d} \text{{ numbers}})"
+    )
+    return [
+        _live("scaled_dot_product", weights),
+        _live("multi_head", split),
+        LiveFormula(FORMULAS["context"].name, FORMULAS["context"].latex, context),
+        _live("positions", positions),
+    ]
+
+
+def step_formulas(trace: Trace, i: int, rnn: str = "gru", head: Head = None) -> list[LiveFormula]:
+    """The formulas of seed §5-§7 (a Transformer: §9) at step i (1-based) of `trace`; `head`:
+    the Transformer head whose row is shown (None: their mean)."""
     step = trace.steps[i - 1]
     prev = "<sos>" if i == 1 else trace.steps[i - 2].token
     cell = r"\mathrm{" + rnn.upper() + "}"
+    if trace.attention_kind == "transformer":
+        return [
+            *transformer_formulas(trace, i, step, head),
+            _live(
+                "transformer_readout",
+                rf"P(y_{{{i}}} = {latex_token(step.token)} \mid y_{{<{i}}}, X) = "
+                rf"{step.prob:.3f}, \quad \lVert \mathrm{{LN}}(z_{{{i}}}) \rVert = "
+                rf"{step.state_norm:.2f}" + (r"\ \text{(forced)}" if step.forced else ""),
+            ),
+            sequence_formula(trace, i),
+        ]
     if not trace.has_attention:
         out, ctx = [fixed_context_formula(trace, i)], "c"
     else:
@@ -107,13 +172,16 @@ def step_formulas(trace: Trace, i: int, rnn: str = "gru") -> list[LiveFormula]:
             rf"{step.prob:.3f}" + (r"\ \text{(forced)}" if step.forced else ""),
         )
     )
-    log_p = sequence_log_probability([s.prob for s in trace.steps[:i]])
-    out.append(
-        LiveFormula(
-            "the output so far (seed §2)",
-            FORMULAS["sequence"].latex,
-            rf"\prod_{{t=1}}^{{{i}}} P(y_t \mid y_{{<t}}, X) = {math.exp(log_p):.3g}"
-            rf" \quad (\log = {number(log_p)})",
-        )
-    )
+    out.append(sequence_formula(trace, i))
     return out
+
+
+def sequence_formula(trace: Trace, i: int) -> LiveFormula:
+    """P(y_1..y_i | X) so far, the product of the steps' probabilities (seed §2)."""
+    log_p = sequence_log_probability([s.prob for s in trace.steps[:i]])
+    return LiveFormula(
+        "the output so far (seed §2)",
+        FORMULAS["sequence"].latex,
+        rf"\prod_{{t=1}}^{{{i}}} P(y_t \mid y_{{<t}}, X) = {math.exp(log_p):.3g}"
+        rf" \quad (\log = {number(log_p)})",
+    )

@@ -28,6 +28,7 @@ from presentation.step_formulas import attention_lines, top_positions
 from presentation.text import latex_token, number
 from s2s_core.model.decoding import Trace, sequence_log_probability
 from s2s_core.shipped import ModelName, capacity_names, read_metrics
+from s2s_core.training.throughput import Measured
 
 # The pages, by the key the app knows them by (ui/navigation.py maps a key to its page).
 HOME, EXPLORER, BOTTLENECK, TRAIN = "home", "explorer", "bottleneck", "train"
@@ -144,6 +145,23 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        8,
+        "Visual representations",
+        "Three pictures tell the story. The standard seq2seq: the input flows through the "
+        "encoder states into one fixed $c$, and every decoder step reads that same $c$. With "
+        "attention: every $h_j$ feeds a new $c_i$ at each step, as strongly as $\\alpha_{ij}$ "
+        "says. The Transformer: no chain of states at all; each output position reads every "
+        "source position, and every earlier output, through attention in one step. Here the "
+        "three are drawn on your input: the arrows into the attention are as wide as this "
+        "step's weights, and the boxes carry this step's norms.",
+        (),
+        (
+            r"X \to h_1, \ldots, h_T \to c \to s_1, \ldots, s_{T'} \to Y",
+            r"h_j \xrightarrow{\ \alpha_{ij}\ } c_i \to s_i \to y_i",
+        ),
+        (Pointer(HOME, "Home: the tab “The model as a diagram” moves with every step"),),
+    ),
+    Section(
         9,
         "Limitations and evolution",
         "Recurrence has three costs. It is sequential: step $t$ waits for step $t-1$, so the "
@@ -153,7 +171,7 @@ SECTIONS: tuple[Section, ...] = (
         "positions are one attention step apart. Their attention is the scaled dot product "
         "of queries and keys, in several heads at once; with no recurrence to count "
         "positions, each position gets a sinusoidal code added to its embedding.",
-        ("scaled_dot_product", "multi_head", "positions"),
+        ("scaled_dot_product", "multi_head", "positions", "transformer_readout"),
         (
             r"\text{sequential depth: } O(T)",
             r"\text{Transformer path between any two tokens: } O(1)",
@@ -399,6 +417,92 @@ def sequential_depth(trace: Trace) -> tuple[int, int]:
     runs T' steps, each waiting for the symbol written by the one before.
     """
     return len(trace.source_tokens), len(trace.steps)
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """§9, counted for one input: what must run one after another, and how far apart two
+    tokens are (the number of steps information takes from one to the other)."""
+
+    name: str
+    encoder_sequential: int  # operations that must wait for the one before, in the encoder
+    training_sequential: int  # the same for one teacher-forced training pass (enc. + dec.)
+    decoding_sequential: int  # ... and for decoding the output one token at a time
+    longest_path: int  # the most steps between two source tokens
+
+
+def architectures(T: int, T_out: int, layers: int) -> list[Architecture]:
+    """The RNN encoder-decoder and an L-layer Transformer on a source of T tokens and an
+    output of T' steps. The RNN's encoder is T steps deep whatever the hardware; the
+    Transformer's is L layers, each over all positions at once. Both decoders still write
+    one token at a time when decoding: only training runs every target position at once.
+    T counts the source as the RNN reads it (the Transformer adds an end marker, in parallel).
+    """
+    return [
+        Architecture("RNN (bidirectional GRU + attention)", T, T + T_out, T + T_out, T - 1),
+        Architecture(f"Transformer ({layers} layers)", layers, 2 * layers, layers + T_out, 1),
+    ]
+
+
+def architecture_rows(T: int, T_out: int, layers: int) -> list[dict[str, object]]:
+    """architectures() as table rows, with the seed's orders of growth."""
+    rnn, tf = architectures(T, T_out, layers)
+    return [
+        {
+            "": "sequential operations, encoder",
+            rnn.name: f"{rnn.encoder_sequential}  (O(T))",
+            tf.name: f"{tf.encoder_sequential}  (O(L), any T)",
+        },
+        {
+            "": "sequential operations, one training pass",
+            rnn.name: f"{rnn.training_sequential}  (O(T + T'))",
+            tf.name: f"{tf.training_sequential}  (O(L))",
+        },
+        {
+            "": "sequential operations, decoding",
+            rnn.name: f"{rnn.decoding_sequential}  (O(T + T'))",
+            tf.name: f"{tf.decoding_sequential}  (O(L + T'))",
+        },
+        {
+            "": "longest path between two source tokens",
+            rnn.name: f"{rnn.longest_path}  (O(T))",
+            tf.name: f"{tf.longest_path}  (O(1))",
+        },
+    ]
+
+
+def throughput_rows(measured: list[Measured]) -> list[dict[str, object]]:
+    """throughput.compare's lengths as table rows: times, tokens/s and the ratios."""
+    return [
+        {
+            "T": m.length,
+            "RNN encoder ms": round(m.rnn_encoder_ms, 2),
+            "Transformer encoder ms": round(m.transformer_encoder_ms, 2),
+            "RNN training tokens/s": round(m.rnn_tokens_per_s),
+            "Transformer training tokens/s": round(m.transformer_tokens_per_s),
+            "training speed, Transformer ÷ RNN": round(
+                m.transformer_tokens_per_s / m.rnn_tokens_per_s, 2
+            ),
+        }
+        for m in measured
+    ]
+
+
+def throughput_summary(measured: list[Measured]) -> str:
+    """One sentence: how each encoder's time grew from the shortest to the longest T."""
+    first, last = measured[0], measured[-1]
+    if first is last:
+        return f"Only T = {first.length} was measured in the time allowed."
+    grow = last.length / first.length
+    speed = last.transformer_tokens_per_s / last.rnn_tokens_per_s
+    return (
+        f"From T = {first.length} to T = {last.length} ({grow:.0f}× longer) the RNN encoder "
+        f"took {last.rnn_encoder_ms / first.rnn_encoder_ms:.2g}× as long, the Transformer "
+        f"encoder {last.transformer_encoder_ms / first.transformer_encoder_ms:.2g}× "
+        "(one layer covers every position at once; at small T fixed costs dominate). "
+        f"Training: the Transformer did {speed:.2g}× "
+        f"the RNN's tokens per second at T = {last.length}."
+    )
 
 
 # --- the shipped models' measurements ------------------------------------------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from presentation import step_formulas
-from presentation.figures import heatmap, step_charts
+from presentation.figures import diagrams, heatmap, step_charts
+from presentation.heads import Head, head_choices, head_label
 from presentation.text import escape_markdown, number, sentence, token_text
 from presentation.verdicts import alignment_agreement, token_marks, verdict
 from s2s_core.model.decoding import Hypothesis, Step, Trace, check_source
@@ -19,6 +20,18 @@ from s2s_core.tasks import Example, Task
 from . import session
 
 EMPTY_HINT = "press Next ▶: each step adds its row α_i·"  # the heatmap before step 1
+DIAGRAM_CAPTIONS = {
+    "fixed": "Seed §8, the standard seq2seq: X → encoder states h_j → one fixed c → decoder "
+    "states s_i → Y. The numbers are norms ‖·‖ and P(y_i) at this step: c is the same at "
+    "every step.",
+    "attention": "Seed §8, seq2seq with attention: every h_j feeds the attention, its "
+    "arrow as wide as α_ij at this step; their weighted sum c_i feeds s_i, then y_i. Step "
+    "on and watch the arrows move.",
+    "transformer": "Seed §9–10, the Transformer: no recurrent chain. Blue arrows: "
+    "cross-attention from every encoder output m_j (mean of the heads); red dashed: the "
+    "decoder's masked self-attention over its own inputs y_0 … y_{i−1}. Every position is "
+    "one attention step from every other.",
+}
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
@@ -52,12 +65,35 @@ def attention_view(trace: Trace, step: int, large: bool, fmt: str, key: str) -> 
     )
 
 
-def formulas_view(trace: Trace, step: int, rnn: str) -> None:
+def diagram_view(trace: Trace, step: int, large: bool) -> None:
+    """The seed's §8 picture of this model at this step: edges as wide as the weights."""
+    st.graphviz_chart(diagrams.diagram(trace, step, large), width="stretch")
+    st.caption(DIAGRAM_CAPTIONS[diagrams.kind(trace)])
+
+
+def head_picker(trace: Trace, key: str) -> Head:
+    """A Transformer trace: which cross-attention to show, the mean of every layer's heads or
+    one (layer, head). Other traces have one attention row per step: None, no widget."""
+    choices = head_choices(trace)
+    if len(choices) == 1:
+        return None
+    return st.selectbox(
+        "Cross-attention shown",
+        choices,
+        key=key,
+        format_func=head_label,
+        help="A Transformer attends with H heads in each of L layers, each its own row of "
+        "weights over the source. The mean is what the context c_i uses here; pick a head to "
+        "see what it alone looks at.",
+    )
+
+
+def formulas_view(trace: Trace, step: int, rnn: str, head: Head = None) -> None:
     """The seed's formulas with this step's numbers in them."""
     if not step:
         st.caption("The formulas appear with their numbers from step 1 on.")
         return
-    for f in step_formulas.step_formulas(trace, step, rnn):
+    for f in step_formulas.step_formulas(trace, step, rnn, head):
         # The general formula is the same at every step, so the browser keeps it as drawn;
         # only the line with this step's numbers is typeset again.
         st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}")

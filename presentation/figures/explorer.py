@@ -4,6 +4,7 @@ Pure functions, plain data in, a Plotly figure or a pandas table out (as in heat
 
     grid_columns          how many attention heatmaps fit side by side (small multiples)
     grid_heatmap          heatmap.attention_heatmap, made readable at its size in that grid
+    head_grid             a Transformer's cross-attention, every layer (rows) x head (columns)
     beam_frame            the k beam hypotheses: output, log P and P, best first
     encoder_norm_chart    ||h_j|| over the source positions j, with the fixed ||c|| (seed §4)
     length_chart          exact match by source length for several models (seed §6, §9)
@@ -18,8 +19,9 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from presentation.figures.heatmap import attention_heatmap
+from presentation.figures.heatmap import COLORSCALE, attention_heatmap
 from presentation.style import (
     CURRENT_COLOR,
     GRID_COLOR,
@@ -79,6 +81,80 @@ def grid_heatmap(
     if cell_width(len(trace.source_tokens), per_row, large, page_width) < label_px:
         fig.update_traces(texttemplate=None, text=None)
     fig.update_xaxes(tickangle=0)
+    return fig
+
+
+def head_grid(
+    trace: Trace, agreement: list[list[float]] | None = None, large: bool = False
+) -> go.Figure:
+    """Every cross-attention head of a Transformer trace as its own small heatmap: layer l
+    in row l, head h in column h, rows i the output steps, columns j the source positions.
+
+    `agreement` (optional, [layer][head]): a share to write in each title, e.g. how often
+    that head's largest weight falls on the gold position."""
+    heads = [s.heads for s in trace.steps if s.heads is not None]  # [step][layer][head][j]
+    if not heads:
+        raise ValueError("not a Transformer trace: its steps have no per-head attention")
+    L, H, T, n = len(heads[0]), len(heads[0][0]), len(trace.source_tokens), len(heads)
+    titles = [
+        f"layer {layer + 1}, head {h + 1}"
+        + ("" if agreement is None else f" · {agreement[layer][h]:.0%} on gold")
+        for layer in range(L)
+        for h in range(H)
+    ]
+    fig = make_subplots(
+        rows=L, cols=H, subplot_titles=titles, horizontal_spacing=0.03, vertical_spacing=0.1
+    )
+    rows = [
+        f"{i}·{s.token.strip('<>') if len(s.token) > 2 else s.token}"
+        for i, s in enumerate(trace.steps[:n], start=1)
+    ]
+    for layer in range(L):
+        for h in range(H):
+            z = [step[layer][h] for step in heads]  # (n, T): this head's alpha_ij
+            fig.add_trace(
+                go.Heatmap(
+                    z=z,
+                    x=list(range(1, T + 1)),
+                    y=list(range(1, n + 1)),
+                    zmin=0.0,
+                    zmax=1.0,
+                    colorscale=COLORSCALE,
+                    showscale=layer == 0 and h == 0,
+                    colorbar=dict(title="α", len=0.5, thickness=12),
+                    hovertemplate=f"layer {layer + 1}, head {h + 1}<br>"
+                    "step i = %{y}, source j = %{x}<br>α = %{z:.3f}<extra></extra>",
+                ),
+                row=layer + 1,
+                col=h + 1,
+            )
+    size = font_size(large) - 3
+    fig.update_xaxes(
+        tickvals=list(range(1, T + 1)),
+        ticktext=[t.strip("<>") if len(t) > 2 else t for t in trace.source_tokens],
+        tickangle=0,
+        tickfont=dict(size=size),
+        side="top",
+        showgrid=False,
+    )
+    fig.update_yaxes(
+        tickvals=list(range(1, n + 1)),
+        ticktext=rows,
+        autorange="reversed",  # step 1 at the top, as in every other heatmap
+        tickfont=dict(size=size),
+        showgrid=False,
+    )
+    fig.update_yaxes(showticklabels=False)
+    for layer in range(L):  # step labels on the first column only
+        fig.update_yaxes(showticklabels=True, row=layer + 1, col=1)
+    fig.update_annotations(font=dict(size=font_size(large) - 1), yshift=18)
+    fig.update_layout(
+        height=L * (n * (20 if large else 14) + 90) + 40,
+        margin=dict(l=60, r=20, t=60, b=10),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font=dict(size=font_size(large)),
+    )
     return fig
 
 

@@ -123,7 +123,7 @@ def _strip_trace(
         colorscale=COLORSCALE,
         showscale=False,
         xgap=2,
-        text=[list(tokens)],
+        text=[[t.strip("<>") if len(t) > 2 else t for t in tokens]],  # <eos>: "eos" fits a cell
         texttemplate="%{text}",
         textfont=dict(size=font_size(large) + 4),
         hovertemplate="j = %{x}<br>x_j = %{text}" + alpha + "<extra></extra>",

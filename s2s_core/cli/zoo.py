@@ -4,6 +4,7 @@
     python -m s2s_core zoo --build             (all of them)
     python -m s2s_core zoo --build reverse-dot
     python -m s2s_core zoo --alignment          (relearn g2p's derived alignment only)
+    python -m s2s_core zoo --measure reverse-dot  (float16 weights, then metrics.json again)
 
 Building every checkpoint first relearns the g2p alignment table (tasks/aligner.py).
 The recipes (sizes, steps, seeds) are in s2s_core/training/recipes.py.
@@ -19,7 +20,7 @@ from pathlib import Path
 from s2s_core.shipped import CHECKPOINT_DIR
 from s2s_core.tasks.aligner import TABLE
 from s2s_core.tasks.g2p import learn_alignment
-from s2s_core.training.recipes import build, recipes
+from s2s_core.training.recipes import build, measure, recipes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--build", nargs="*", metavar="NAME", help="rebuild these (default: all)")
     ap.add_argument("--dir", type=Path, default=CHECKPOINT_DIR, help="where to write them")
     ap.add_argument("--alignment", action="store_true", help="relearn the g2p alignment table (EM)")
+    ap.add_argument(
+        "--measure",
+        nargs="*",
+        metavar="NAME",
+        help="store these as float16 and evaluate them again, without training (default: all)",
+    )
     args = ap.parse_args(argv)
     if args.alignment or args.build == []:
         learn_alignment()
@@ -39,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.alignment and args.build is None:
         return 0
     table = recipes()
+    if args.measure is not None:
+        return measure_again(args.measure, args.dir)
     if args.build is None:
         for name, cfg in table.items():
             print(f"{name:<20} hidden={cfg.hidden:<4} steps={cfg.max_steps}")
@@ -54,6 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         build(name, table[name], args.dir)
     print(f"built {len(names)} checkpoints in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def measure_again(names: list[str], directory: Path) -> int:
+    """Store these checkpoints (default: all) as float16 and write their metrics again."""
+    shipped = [p.name for p in sorted(directory.iterdir()) if (p / "config.json").is_file()]
+    if unknown := [n for n in names if n not in shipped]:
+        print(f"error: no checkpoint {unknown[0]!r} in {directory}", file=sys.stderr)
+        return 2
+    for name in names or shipped:
+        s = measure(directory / name)["in_training_range"]
+        print(f"{name}: held-out exact match {s['exact_match']:.4f}", flush=True)
     return 0
 
 

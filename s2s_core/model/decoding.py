@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
@@ -26,6 +26,7 @@ from torch import Tensor
 from s2s_core.model.attention import AttentionKind
 from s2s_core.model.build import Model
 from s2s_core.model.steps import Encoded, StepTensors
+from s2s_core.model.transformer import SOURCE_END
 from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID, SOS, SOS_ID, InputError, Vocab
 
 TOP_K = 5
@@ -217,12 +218,18 @@ def greedy_steps(
             return
 
 
+def source_positions(model: Model, source: str) -> list[str]:
+    """The columns of the attention: the source's symbols, and for a Transformer the end
+    marker it reads after them (transformer.SOURCE_END)."""
+    return list(source) + ([SOURCE_END] if model.cfg.is_transformer else [])
+
+
 def new_trace(model: Model, source: str, enc: Encoded, separator: str = "") -> Trace:
     """An empty trace for `source`, with the encoder's norms filled in; `separator`: the
     target vocabulary's."""
     return Trace(
         source=source,
-        source_tokens=list(source),
+        source_tokens=source_positions(model, source),
         attention_kind=model.cfg.attention,
         encoder_norms=enc.memory[0].norm(dim=1).tolist(),
         fixed_context_norm=float(enc.context[0].norm()),
@@ -299,27 +306,35 @@ def beam_search(
     return sorted(ranked, key=lambda h: h.score, reverse=True)[:width]
 
 
-@torch.inference_mode()
-def greedy_batch(
-    model: Model, src: Tensor, src_len: Tensor, max_steps: int
-) -> tuple[Tensor, Tensor | None]:
-    """Greedy decoding of a whole batch at once (for evaluation).
+class BatchDecoding(NamedTuple):
+    """What greedy_batch returns: the ids and where the model looked at each step."""
 
-    Returns the ids y (B, n) with n <= max_steps (rows end with <eos>, then <pad>),
-    and the attention weights alpha (B, n, T), or None for a model without attention.
-    """
+    ids: Tensor  # (B, n), n <= max_steps; rows end with <eos>, then <pad>
+    alpha: Tensor | None  # (B, n, T) the attention weights (None: a model without attention)
+    heads: Tensor | None  # (B, n, L, H, T) a Transformer's every layer and head (else None)
+
+
+@torch.inference_mode()
+def greedy_batch(model: Model, src: Tensor, src_len: Tensor, max_steps: int) -> BatchDecoding:
+    """Greedy decoding of a whole batch at once (for evaluation)."""
     enc = model.encode(src, src_len)
     state: Any = model.begin(enc)
     y = torch.full((src.size(0),), SOS_ID, device=src.device)
     done = torch.zeros(src.size(0), dtype=torch.bool, device=src.device)
-    ids, alphas = [], []
+    ids, alphas, heads = [], [], []
     for _ in range(max_steps):
         state, out = model.advance(y, state, enc)
         y = out.logits.argmax(1).masked_fill(done, PAD_ID)
         ids.append(y)
         if out.alpha is not None:
             alphas.append(out.alpha)
+        if out.heads is not None:
+            heads.append(out.heads)
         done |= y == EOS_ID
         if bool(done.all()):
             break
-    return torch.stack(ids, 1), (torch.stack(alphas, 1) if alphas else None)
+    return BatchDecoding(
+        torch.stack(ids, 1),
+        torch.stack(alphas, 1) if alphas else None,
+        torch.stack(heads, 1) if heads else None,
+    )

@@ -21,6 +21,11 @@ Cross-attention's K and V are computed once per source.
 Masks put -inf into the scores before the softmax: padding in the source, the future in
 the decoder's self-attention.
 
+The source ends with an end marker, x_{T+1} = <eos>, as in the paper's translation models:
+attention alone has no sense of where a sequence stops (padding is masked away), and a
+task like reverse must start from the last letter. So cross-attention has T + 1 columns,
+the letters and "<eos>" (`SOURCE_END`).
+
 Shapes: B batch, T source length, i positions decoded so far, d = d_model = `hidden`,
 H heads, d_k = d / H, L layers.
 """
@@ -36,7 +41,9 @@ from torch import Tensor, nn
 
 from s2s_core.model.config import ModelConfig
 from s2s_core.model.steps import Encoded, StepTensors
-from s2s_core.model.vocab import PAD_ID
+from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID
+
+SOURCE_END = EOS  # the token the Transformer reads after every source: its last column
 
 
 # Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V
@@ -170,6 +177,16 @@ class DecoderLayer(nn.Module):
         return y + self.drop(self.ffn(self.ln3(y))), self_w, cross_w
 
 
+# x_1 .. x_T  ->  x_1 .. x_T <eos>
+def with_end_marker(src: Tensor, src_len: Tensor) -> tuple[Tensor, Tensor]:
+    """src (B, T) padded, src_len (B,) -> (B, T + 1) with <eos> right after each source's
+    last real token, and the lengths + 1."""
+    B = src.size(0)
+    src = torch.cat([src, src.new_full((B, 1), PAD_ID)], dim=1)  # (B, T + 1)
+    src[torch.arange(B, device=src.device), src_len] = EOS_ID
+    return src, src_len + 1
+
+
 def causal_mask(n: int, device: torch.device) -> Tensor:
     """(n, n) True on and below the diagonal: position i sees positions 1..i only."""
     return torch.ones(n, n, dtype=torch.bool, device=device).tril()
@@ -212,8 +229,9 @@ class TransformerSeq2Seq(nn.Module):
         return self.drop(table(ids) * math.sqrt(self.d) + pe)
 
     def encoder_stack(self, src: Tensor, src_len: Tensor) -> tuple[Tensor, Tensor, list[Tensor]]:
-        """src (B, T) -> memory (B, T, d), the source mask (B, 1, T), and each layer's
-        self-attention (B, H, T, T)."""
+        """src (B, T) -> memory (B, T+1, d) (the end marker's position included), the source
+        mask (B, 1, T+1), and each layer's self-attention (B, H, T+1, T+1)."""
+        src, src_len = with_end_marker(src, src_len)
         T = src.size(1)
         mask = (torch.arange(T, device=src.device) < src_len.unsqueeze(1)).unsqueeze(1)
         x, weights = self.embed(self.src_embed, src), []
@@ -223,12 +241,12 @@ class TransformerSeq2Seq(nn.Module):
         return self.ln_enc(x), mask, weights
 
     def encode(self, src: Tensor, src_len: Tensor) -> Encoded:
-        """The source, once: memory (B, T, d); as "c", the mean of its real positions (a
+        """The source, once: memory (B, T+1, d); as "c", the mean of its real positions (a
         Transformer has no fixed context: this is only what the pages compare ||c_i|| to)."""
         memory, mask, _ = self.encoder_stack(src, src_len)
-        real = mask[:, 0].unsqueeze(2).float()  # (B, T, 1)
+        real = mask[:, 0].unsqueeze(2).float()  # (B, T+1, 1)
         context = (memory * real).sum(1) / real.sum(1)
-        padded = bool((src_len < src.size(1)).any())
+        padded = bool((src_len < src.size(1)).any())  # some source shorter than the longest
         return Encoded(memory, context, mask[:, 0] if padded else None, None)
 
     def forward(self, src: Tensor, src_len: Tensor, tgt_in: Tensor) -> Tensor:
@@ -245,7 +263,12 @@ class TransformerSeq2Seq(nn.Module):
                 layer.cross_attn.keys_values(memory),
                 src_mask,
             )
-        return self.W_o(self.ln_dec(y))
+        return self.readout(y)
+
+    # P(y_i | y_<i, X) = softmax(W_o LN(z_i) + b_o)
+    def readout(self, z: Tensor) -> Tensor:
+        """The decoder stack's output z_i (..., d) -> logits (..., V); a softmax gives P."""
+        return self.W_o(self.ln_dec(z))
 
     def begin(self, enc: Encoded) -> DecoderCache:
         """An empty cache: nothing decoded yet, each layer's cross K, V from the memory."""
@@ -271,13 +294,14 @@ class TransformerSeq2Seq(nn.Module):
             self_K, self_V = torch.cat([c.self_K, K], dim=2), torch.cat([c.self_V, V], dim=2)
             y, self_w, cross_w = layer(y, (self_K, self_V), None, (c.cross_K, c.cross_V), src_mask)
             new_layers.append(LayerCache(self_K, self_V, c.cross_K, c.cross_V))
-            cross.append(cross_w[:, :, 0])  # (B, H, T)
+            cross.append(cross_w[:, :, 0])  # (B, H, T+1)
             self_.append(self_w[:, :, 0])  # (B, H, i)
-        s = self.ln_dec(y[:, 0])  # (B, d)
-        heads = torch.stack(cross, 1)  # (B, L, H, T)
-        alpha = heads.mean(dim=(1, 2))  # (B, T): every layer and head, averaged
+        z = y[:, 0]  # (B, d) the decoder stack's output at position i
+        s = self.ln_dec(z)  # (B, d) what W_o reads: recorded as s_i
+        heads = torch.stack(cross, 1)  # (B, L, H, T+1)
+        alpha = heads.mean(dim=(1, 2))  # (B, T+1): every layer and head, averaged
         c_i = (alpha.unsqueeze(2) * enc.memory).sum(1)  # (B, d)
-        out = StepTensors(self.W_o(s), c_i, s, alpha, None, heads, torch.stack(self_, 1))
+        out = StepTensors(self.readout(z), c_i, s, alpha, None, heads, torch.stack(self_, 1))
         return DecoderCache(cache.position + 1, new_layers), out
 
     @staticmethod

@@ -8,6 +8,10 @@ A checkpoint is a directory (named `<task>-<attention>` when shipped):
     optimizer.safetensors  (optional) Adam's state, to resume training
     metrics.json           (optional) written by `python -m s2s_core evaluate`
 
+Shipped checkpoints store their weights as float16 (`store_half`): half the bytes, so more
+models fit the 25 MB budget. Loading copies them into the model's float32 parameters, and
+the shipped metrics are measured after that round trip, on exactly the weights the app uses.
+
 Each file is written to a temporary name and then renamed over the old one
 (`os.replace` is atomic), so a run killed mid-write leaves the previous file whole.
 """
@@ -112,6 +116,18 @@ def save(
     return directory
 
 
+STORED_DTYPES = (torch.float32, torch.float16)  # what `load` accepts in model.safetensors
+
+
+def store_half(directory: str | Path) -> int:
+    """Rewrite a checkpoint's model.safetensors with float16 weights (shipped models);
+    returns the new size in bytes. Loading turns them back into float32."""
+    path = Path(directory) / "model.safetensors"
+    weights = {k: v.to(torch.float16).contiguous() for k, v in load_file(str(path)).items()}
+    _atomic_write(path, lambda tmp: save_file(weights, str(tmp), metadata={"format": FORMAT}))
+    return path.stat().st_size
+
+
 def _read_json(path: Path) -> dict:
     if not path.is_file():
         raise CheckpointError(
@@ -153,6 +169,11 @@ def load(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoin
     for key, tensor in expected.items():
         if key not in weights:
             raise CheckpointError(f"{weights_path}: tensor '{key}' is missing")
+        if weights[key].dtype not in STORED_DTYPES:
+            raise CheckpointError(
+                f"{weights_path}: tensor '{key}' is {weights[key].dtype}, "
+                "expected float32 or float16"
+            )
         if weights[key].shape != tensor.shape:
             raise CheckpointError(
                 f"{weights_path}: tensor '{key}' has shape "
@@ -161,7 +182,7 @@ def load(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoin
             )
     if extra := sorted(set(weights) - set(expected)):
         raise CheckpointError(f"{weights_path}: unexpected tensor '{extra[0]}'")
-    model.load_state_dict(weights)
+    model.load_state_dict(weights)  # copies into float32 parameters (float16 stored: widened)
     model.to(device).eval()
     info = {k: v for k, v in config.items() if k not in ("model", "src_vocab", "tgt_vocab")}
     return Checkpoint(model, src_vocab, tgt_vocab, task, info, directory)

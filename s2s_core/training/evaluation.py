@@ -49,6 +49,7 @@ class Prediction:
     output: str
     argmax: list[int] | None  # argmax_j alpha_ij for each output step i (None: no attention)
     separator: str = ""  # between output tokens: '' (characters) or ' ' (g2p's phonemes)
+    head_argmax: list[list[list[int]]] | None = None  # Transformer: [step i][layer][head]
 
     def tokens(self, text: str) -> list[str]:
         """A text's tokens: its characters, or (g2p) its space-separated phonemes."""
@@ -77,6 +78,23 @@ class Prediction:
         pairs = [(a, span) for a, span in zip(self.argmax, gold) if span is not None]
         return sum(lo <= a < hi for a, (lo, hi) in pairs), len(pairs)
 
+    def head_hits(self) -> tuple[list[list[int]], int] | None:
+        """A Transformer's alignment hits per head: ([layer][head] steps whose argmax of
+        that head lies in the gold span, steps with a gold span); None without heads."""
+        gold = self.example.alignment
+        if gold is None or self.head_argmax is None or not self.head_argmax:
+            return None
+        L, H = len(self.head_argmax[0]), len(self.head_argmax[0][0])
+        hits = [[0] * H for _ in range(L)]
+        if self.reference != self.example.target:
+            return hits, 0
+        pairs = [(a, span) for a, span in zip(self.head_argmax, gold) if span is not None]
+        for step, (lo, hi) in pairs:
+            for layer in range(L):
+                for h in range(H):
+                    hits[layer][h] += lo <= step[layer][h] < hi
+        return hits, len(pairs)
+
 
 def predict(
     ckpt: Checkpoint, examples: list[Example], batch_size: int = 256, max_steps: int | None = None
@@ -91,8 +109,9 @@ def predict(
     for k in range(0, len(examples), batch_size):
         chunk = examples[k : k + batch_size]
         src, src_len = encode_padded([e.source for e in chunk], ckpt.src_vocab)
-        ids, alpha = greedy_batch(model, src.to(device), src_len.to(device), max_steps)
+        ids, alpha, heads = greedy_batch(model, src.to(device), src_len.to(device), max_steps)
         argmax = None if alpha is None else alpha.argmax(2).tolist()
+        head_argmax = None if heads is None else heads.argmax(4).tolist()  # (B, n, L, H)
         for row, e in enumerate(chunk):
             out.append(
                 Prediction(
@@ -100,6 +119,7 @@ def predict(
                     ckpt.tgt_vocab.decode(ids[row].tolist()),
                     None if argmax is None else argmax[row],
                     ckpt.tgt_vocab.separator,
+                    None if head_argmax is None else head_argmax[row],
                 )
             )
     model.train(was_training)
@@ -114,6 +134,7 @@ class Scores:
     alignment: float | None  # None where the task has no gold alignment or the model no attention
     wer: float | None = None  # word error rate, 1 - exact_match (tasks that report error rates)
     per: float | None = None  # phoneme (token) error rate: edits / reference tokens
+    heads: list[list[float]] | None = None  # Transformer: alignment agreement [layer][head]
 
 
 def summarize(preds: list[Prediction], with_error_rates: bool = False) -> Scores:
@@ -131,12 +152,29 @@ def summarize(preds: list[Prediction], with_error_rates: bool = False) -> Scores
     )
     if with_error_rates:
         scores.wer, scores.per = word_and_token_error_rates(preds)
+    scores.heads = head_agreement(preds)
     return scores
 
 
+def head_agreement(preds: list[Prediction]) -> list[list[float]] | None:
+    """A Transformer's alignment agreement of each head alone, [layer][head]: the share of
+    gold-aligned steps whose argmax of that head hits the gold span."""
+    per_example = [h for p in preds if (h := p.head_hits()) is not None]
+    total = sum(n for _, n in per_example)
+    if not total:
+        return None
+    L, H = len(per_example[0][0]), len(per_example[0][0][0])
+    return [
+        [sum(hits[layer][h] for hits, _ in per_example) / total for h in range(H)]
+        for layer in range(L)
+    ]
+
+
 def scores_dict(scores: Scores) -> dict:
-    """Scores as metrics.json writes them: WER and PER only where they were measured."""
-    return {k: v for k, v in asdict(scores).items() if v is not None or k not in ("wer", "per")}
+    """Scores as metrics.json writes them: WER, PER and per-head agreement only where they
+    were measured."""
+    optional = ("wer", "per", "heads")  # only where measured
+    return {k: v for k, v in asdict(scores).items() if v is not None or k not in optional}
 
 
 def word_and_token_error_rates(preds: list[Prediction]) -> tuple[float, float]:

@@ -138,7 +138,15 @@ def ranks(tmp_path_factory) -> tuple[dict, dict, str]:
     return r0, r1, folder
 
 
-def test_torchrun_two_processes_write_one_checkpoint(tmp_path):
+@pytest.mark.parametrize(
+    "model",
+    [
+        ["--hidden", "16", "--embedding", "8"],
+        ["--attention", "transformer", "--hidden", "16", "--layers", "1", "--heads", "2"],
+    ],
+    ids=["rnn", "transformer"],
+)
+def test_torchrun_two_processes_write_one_checkpoint(tmp_path, model):
     out = tmp_path / "reverse-ddp"
     cmd = [
         sys.executable,
@@ -151,10 +159,7 @@ def test_torchrun_two_processes_write_one_checkpoint(tmp_path):
         "s2s_core.cli.train",
         "--task",
         "reverse",
-        "--hidden",
-        "16",
-        "--embedding",
-        "8",
+        *model,
         "--batch-size",
         "16",
         "--max-steps",

@@ -77,7 +77,7 @@ def test_rerun_button_scores_fresh_samples(page):
     live = page.session_state["bn_live"]["reverse"]
     assert (live.seed, live.scored) == (1, 40)
     fresh = next(d for t, d in charts(page).items() if t.endswith("fresh sample (seed 1)"))
-    assert len(chart_models(fresh)) == 4
+    assert len(chart_models(fresh)) == len(shipped.shipped_names("reverse"))  # with the Transformer
     assert any("Seed 1: 40 sources scored by every model" in c.value for c in page.caption)
     page.button(key="bn_rerun").click().run()
     assert page.session_state["bn_live"]["reverse"].seed == 2  # a new sample each press

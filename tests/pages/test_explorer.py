@@ -24,9 +24,12 @@ def test_explorer_shows_every_model_with_its_full_heatmap(task):
     kinds = shipped_kinds(task)
     expected = [trace_of(f"{task}-{k}", source) for k in kinds if k != "none"]
     maps = heatmaps(at)
-    assert len(maps) == len(expected) + 3 + 1  # the models, 3 beam hypotheses, the full one
+    grids = int("transformer" in kinds)  # a Transformer's grid of every layer x head
+    # the models, the grid, 3 beam hypotheses, the full one
+    assert len(maps) == len(expected) + grids + 3 + 1
     for z, trace in zip(maps, expected):
-        assert z.shape == (len(trace.steps), len(source))  # rows: steps i; columns: positions j
+        # rows: steps i; columns: positions j (a Transformer's: + its end marker <eos>)
+        assert z.shape == (len(trace.steps), len(trace.source_tokens))
         assert np.allclose(z, trace.attention_matrix(), atol=1e-6)
     assert sum("no attention" in i.value for i in at.info) == 1  # the none model's note
     outputs = [c.value for c in at.code]
@@ -74,7 +77,9 @@ def test_beam_hypotheses_number_the_width_and_are_sorted_by_score():
     ckpt = shipped("reverse-additive")
     hyps = beam_search(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "attention", 5, 41)
     assert list(table["output"]) == [h.output for h in hyps]
-    maps = heatmaps(at)[3:]  # after the three attention models: one per hypothesis + full
+    # after the 4 attention models (3 RNNs, a Transformer) and its grid of heads: one per
+    # hypothesis + full
+    maps = heatmaps(at)[5:]
     assert [z.shape[0] for z in maps[:5]] == [len(h.steps) for h in hyps]
     at.radio(key="explorer_beam_pick").set_value(3).run()
     assert heatmaps(at)[-1].shape == (len(hyps[3].steps), 9)  # the one inspected, full size
@@ -87,7 +92,7 @@ def test_beam_search_of_the_fixed_context_model_has_no_heatmaps():
     at.selectbox(key="model").set_value("reverse-none").run()  # the sidebar's model
     assert not at.exception
     assert len(at.dataframe[0].value) == 3
-    assert len(heatmaps(at)) == 3  # the three attention models' cards only
+    assert len(heatmaps(at)) == 5  # the 4 attention models' cards and the Transformer's heads
     assert any("no α_ij to show" in i.value for i in at.info)
 
 
@@ -98,7 +103,7 @@ def test_a_model_trained_in_this_session_gets_its_own_card():
     at.run()
     assert not at.exception
     assert any("mine \\(trained here\\)" in m.value for m in at.markdown)
-    assert heatmaps(at)[3].shape == (41, 9)  # the untrained tiny model runs to the cap
+    assert heatmaps(at)[4].shape == (41, 9)  # the untrained tiny model runs to the cap
 
 
 def test_classroom_mode_draws_large_figures():

@@ -69,9 +69,11 @@ def test_theory_links_to_the_pages_that_exist():
 def test_theory_limitations_table_has_the_measurements():
     at = app(THEORY)
     at.run()
-    (table,) = at.table
-    frame = table.value
+    limitations, architectures = at.table  # the seed's table; RNN against Transformer
+    frame = limitations.value
     assert list(frame["Limitation"]) == [lim.name for lim in theory.LIMITATIONS]
     assert list(frame["Numbers"]) == theory.limitation_numbers(
         trace_of("reverse-additive", "attention")
     )
+    rows = theory.architecture_rows(9, 10, 3)  # "attention", its 10 steps, L = 3
+    assert architectures.value.to_dict("records") == rows

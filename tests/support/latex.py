@@ -6,16 +6,21 @@ import re
 
 KATEX_COMMANDS = {
     "alpha",
+    "bar",
+    "begin",
+    "cdot",
     "cdots",
     "cos",
+    "ell",
+    "end",
     "exp",
     "frac",
     "hat",
     "in",
     "infty",
     "langle",
-    "left",
     "ldots",
+    "left",
     "log",
     "longmapsto",
     "lVert",
@@ -39,9 +44,11 @@ KATEX_COMMANDS = {
     "tanh",
     "text",
     "textbackslash",
+    "textstyle",
     "times",
     "to",
     "top",
+    "xrightarrow",
 }
 
 

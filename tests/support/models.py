@@ -47,6 +47,6 @@ def trace_of(name: str, source: str) -> Trace:
 def shipped_kinds(task: str) -> list[str]:
     return [
         k
-        for k in ("none", "additive", "dot", "general")
+        for k in ("none", "additive", "dot", "general", "transformer")
         if (CHECKPOINT_DIR / f"{task}-{k}").is_dir()
     ]

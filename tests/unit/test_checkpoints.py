@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from safetensors.torch import load_file, save_file
 
 from s2s_core.model.decoding import greedy_trace
-from s2s_core.training.checkpoints import CheckpointError, load, save
+from s2s_core.training.checkpoints import CheckpointError, load, save, store_half
 from tests.support.models import tiny_checkpoint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,3 +104,30 @@ def test_no_code_path_unpickles():
         for line in text.splitlines():
             if torch_load in line:
                 assert "weights_only=True" in line, f"{py}: {line}"
+
+
+def test_float16_storage_halves_the_file_and_loads_as_float32(saved):
+    """Shipped checkpoints store float16 (recipes.measure): the loaded model computes in
+    float32, its weights within float16's rounding of the originals, the same trace."""
+    ckpt, path = saved
+    before = (path / "model.safetensors").stat().st_size
+    after = store_half(path)
+    assert after < 0.55 * before
+    stored = load_file(str(path / "model.safetensors"))
+    assert {t.dtype for t in stored.values()} == {torch.float16}
+    again = load(path)
+    for name, p in again.model.state_dict().items():
+        assert p.dtype == torch.float32
+        torch.testing.assert_close(p, ckpt.model.state_dict()[name], rtol=1e-3, atol=1e-4)
+    a = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "attention", 12)
+    b = greedy_trace(again.model, again.src_vocab, again.tgt_vocab, "attention", 12)
+    assert a.output == b.output
+    assert [s.prob for s in a.steps] == pytest.approx([s.prob for s in b.steps], abs=1e-3)
+
+
+def test_weights_of_another_dtype_are_refused(saved):
+    _, path = saved
+    weights = {k: v.to(torch.int32) for k, v in load_file(str(path / "model.safetensors")).items()}
+    save_file(weights, str(path / "model.safetensors"))
+    with pytest.raises(CheckpointError, match=r"is torch\.int32, expected float32 or float16"):
+        load(path)

@@ -22,8 +22,10 @@ def trace(ckpt, source, **kw):
 
 def test_every_step_carries_what_the_app_shows(any_kind):
     t = trace(any_kind, "attention")
-    assert t.source_tokens == list("attention")  # 9 positions: repeated letters stay apart
-    assert len(t.encoder_norms) == 9 and t.fixed_context_norm > 0
+    # 9 positions: repeated letters stay apart; a Transformer reads its end marker after them
+    T = 10 if any_kind.model.cfg.is_transformer else 9
+    assert t.source_tokens == list("attention") + ["<eos>"] * (T - 9)
+    assert len(t.encoder_norms) == T and t.fixed_context_norm > 0
     for i, s in enumerate(t.steps, 1):
         assert s.index == i
         assert 0 < s.prob <= 1 and s.topk[0][1] >= s.prob - 1e-6
@@ -36,7 +38,7 @@ def test_every_step_carries_what_the_app_shows(any_kind):
             assert s.context_norm == pytest.approx(t.fixed_context_norm, rel=1e-5)  # c_i = c
         elif any_kind.model.cfg.is_transformer:  # every layer and head; their mean shown
             heads = torch.tensor(s.heads)  # (L, H, T)
-            assert heads.shape == (2, 4, 9) and s.scores is None
+            assert heads.shape == (2, 4, T) and s.scores is None
             torch.testing.assert_close(heads.sum(-1), torch.ones(2, 4))
             torch.testing.assert_close(heads.mean((0, 1)), torch.tensor(s.attention))
             assert torch.tensor(s.self_attention).shape == (2, 4, i)  # over y_1..y_i
@@ -78,7 +80,8 @@ def test_beam_hypotheses_are_ranked_and_carry_their_own_attention(attentive):
     assert len({h.output for h in hyps}) == 3
     for h in hyps:
         assert h.score == pytest.approx(sum(math.log(s.prob) for s in h.steps), abs=1e-4)
-        assert all(len(s.attention) == 4 for s in h.steps)
+        columns = 5 if attentive.model.cfg.is_transformer else 4  # a b c d (<eos>)
+        assert all(len(s.attention) == columns for s in h.steps)
 
 
 def test_forced_decoding_follows_the_target(any_kind):
@@ -107,7 +110,7 @@ def test_forcing_an_unknown_symbol_is_refused(attentive):
 def test_step_trace_matches_the_batched_decoder(attentive):
     t = trace(attentive, "attention")
     src = torch.tensor([attentive.src_vocab.encode("attention")])
-    ids, alpha = greedy_batch(attentive.model, src, torch.tensor([9]), 12)
+    ids, alpha, _ = greedy_batch(attentive.model, src, torch.tensor([9]), 12)
     assert attentive.tgt_vocab.decode(ids[0].tolist()) == t.output
     torch.testing.assert_close(alpha[0, : len(t.steps)], torch.tensor(t.attention_matrix()))
 

@@ -229,6 +229,17 @@ def check_positions() -> None:
             assert pe[pos, 2 * k + 1].item() == pytest.approx(math.cos(angle), abs=1e-6)
 
 
+def check_transformer_readout() -> None:
+    model = transformer.TransformerSeq2Seq(ModelConfig(E, V, "transformer", hidden=d, heads=2))
+    with torch.no_grad():
+        model.ln_dec.weight.uniform_(0.5, 1.5)
+        model.ln_dec.bias.uniform_(-0.5, 0.5)
+    z = torch.randn(B, d)
+    mean, var = z.mean(-1, keepdim=True), z.var(-1, unbiased=False, keepdim=True)
+    ln = (z - mean) / torch.sqrt(var + 1e-5) * model.ln_dec.weight + model.ln_dec.bias
+    assert close(model.readout(z), ln @ model.W_o.weight.T + model.W_o.bias)
+
+
 LITERAL = {
     "sequence": check_sequence,
     "encoder_step": check_encoder_step,
@@ -248,6 +259,7 @@ LITERAL = {
     "scaled_dot_product": check_scaled_dot_product,
     "multi_head": check_multi_head,
     "positions": check_positions,
+    "transformer_readout": check_transformer_readout,
 }
 
 

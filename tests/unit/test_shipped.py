@@ -89,7 +89,19 @@ def test_every_task_ships_none_and_additive_and_reverse_all_kinds():
         "reverse-additive",
         "reverse-dot",
         "reverse-general",
+        "reverse-transformer",
     ]
+
+
+def test_the_reverse_transformer_meets_the_rnn_target_and_a_head_tracks_the_reversal():
+    """#13: >= 99% exact on reverse 3-30 like the RNN models; metrics.json scores every head
+    against the gold alignment, and at least one head follows it on >= 90% of steps."""
+    metrics = json.loads((CHECKPOINT_DIR / "reverse-transformer" / "metrics.json").read_text())
+    scores = metrics["in_training_range"]
+    assert scores["exact_match"] >= 0.99
+    heads = scores["heads"]  # [layer][head]
+    assert len(heads) == 3 and all(len(layer) == 4 for layer in heads)
+    assert max(max(layer) for layer in heads) >= 0.9
 
 
 def test_missing_metrics_name_the_file(tmp_path):

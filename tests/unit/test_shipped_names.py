@@ -40,6 +40,7 @@ def test_shipped_names_in_the_order_of_the_kinds():
         "reverse-additive",
         "reverse-dot",
         "reverse-general",
+        "reverse-transformer",
     ]
     assert shipped_names("no-such-task") == []
 

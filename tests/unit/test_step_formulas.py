@@ -7,6 +7,7 @@ from presentation import text
 from presentation.step_formulas import step_formulas
 from presentation.text import latex_token
 from s2s_core.model.decoding import greedy_trace
+from tests.support.latex import assert_wellformed_latex
 from tests.support.models import tiny_checkpoint
 
 
@@ -59,3 +60,39 @@ def test_tokens_are_escaped_for_latex():
 def test_numbers_never_read_minus_zero():
     assert text.number(-0.001) == "0.00" and text.number(-0.0004, 3) == "0.000"
     assert text.number(-1.234) == "-1.23" and text.number(0.5, 3) == "0.500"
+
+
+def test_transformer_formulas_show_the_head_on_screen_or_the_mean():
+    from presentation.heads import with_head
+
+    t = trace_of("transformer")
+    step = t.steps[1]
+    formulas = step_formulas(t, 2)
+    assert [f.name for f in formulas][:4] == [
+        "scaled dot-product attention (Transformer)",
+        "multi-head attention (Transformer)",
+        "context vector",
+        "sinusoidal positional encoding (Transformer)",
+    ]
+    mean = formulas[0].live
+    top = max(range(10), key=lambda j: step.attention[j])
+    assert r"\frac{1}{2 \cdot 4}" in mean  # L = 2 layers, H = 4 heads
+    assert rf"\bar\alpha_{{2,{top + 1}}} = {step.attention[top]:.2f}" in mean
+    shown = with_head(t, (1, 3))  # layer 2, head 4: its own row, its own softmax
+    one = step_formulas(shown, 2, head=(1, 3))[0].live
+    row = step.heads[1][3]
+    top = max(range(10), key=lambda j: row[j])
+    assert r"\text{layer 2, head 4: }" in one and r"\sqrt{4}" in one  # d_k = 16 / 4
+    assert rf"\alpha_{{2,{top + 1}}} = {row[top]:.2f}" in one
+    split = formulas[1].live  # every head of the last layer at the mean's top position
+    top = max(range(10), key=lambda j: step.attention[j])
+    assert all(
+        rf"\mathrm{{head}}_{{{h + 1}}}\ {step.heads[1][h][top]:.2f}" in split for h in range(4)
+    )
+    assert r"\sin 1 = 0.84" in formulas[3].live  # y_1 sits at position 1
+    for f in formulas + step_formulas(shown, 2, head=(1, 3)):
+        assert_wellformed_latex(f.general)
+        assert_wellformed_latex(f.live)
+    readout = formulas[4]
+    assert readout.name == "the output distribution (Transformer)"
+    assert f"= {step.prob:.3f}" in readout.live

@@ -21,7 +21,7 @@ from s2s_core.tasks import get_task
 from tests.support.latex import assert_wellformed_latex
 from tests.support.models import trace_of
 
-SEED_SECTIONS = [1, 2, 4, 5, 6, 7, 9, 10]
+SEED_SECTIONS = [1, 2, 4, 5, 6, 7, 8, 9, 10]  # §3 (the overview) has no section of its own
 
 
 def section_latex(s: theory.Section) -> list[str]:
@@ -37,6 +37,7 @@ def test_sections_cover_the_seed_and_point_to_pages():
     pages = {theory.HOME, theory.EXPLORER, theory.BOTTLENECK, theory.TRAIN}
     for s in theory.SECTIONS:
         assert s.title and len(s.text) > 100 and section_latex(s) and s.shown_on
+        assert s.text.isprintable(), s.number  # e.g. no "\a" from an unescaped "\alpha"
         assert all(key in FORMULAS for key in s.formulas)
         assert all(p.page in pages and p.label for p in s.shown_on)
     assert theory.section(7).title == "Attention"

@@ -15,9 +15,12 @@ from s2s_core.model.transformer import (
     causal_mask,
     scaled_dot_product_attention,
     sinusoidal_positions,
+    with_end_marker,
 )
-from s2s_core.model.vocab import SOS_ID
+from s2s_core.model.vocab import EOS_ID, PAD_ID, SOS_ID
+from s2s_core.tasks import get_task
 from s2s_core.training.checkpoints import load
+from s2s_core.training.evaluation import Prediction, scores_dict, summarize
 from tests.support.models import tiny_checkpoint
 
 
@@ -40,6 +43,17 @@ def test_positions_are_sines_and_cosines():
     assert pe[0, 0::2].abs().max() == 0 and torch.all(pe[0, 1::2] == 1)  # sin 0, cos 0
     assert pe[7, 2] == pytest.approx(math.sin(7 / 10000 ** (2 / 16)), abs=1e-6)
     torch.testing.assert_close(sinusoidal_positions(3, 16, start=7), pe[7:10])
+
+
+def test_every_source_gets_an_end_marker_after_its_last_token():
+    src = torch.tensor([[4, 5, 6], [7, 8, 0]])  # the second is padded
+    marked, lengths = with_end_marker(src, torch.tensor([3, 2]))
+    assert marked.tolist() == [[4, 5, 6, EOS_ID], [7, 8, EOS_ID, PAD_ID]]
+    assert lengths.tolist() == [4, 3]
+    ckpt = tiny_checkpoint("transformer")
+    trace = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "abc", 3)
+    assert trace.source_tokens == ["a", "b", "c", "<eos>"] and len(trace.encoder_norms) == 4
+    assert all(len(s.attention) == 4 for s in trace.steps)
 
 
 def test_the_causal_mask_hides_the_future():
@@ -68,9 +82,10 @@ def test_decoding_with_the_cache_gives_the_teacher_forced_logits(model):
         cache, out = model.advance(tgt_in[:, i], cache, enc)
         torch.testing.assert_close(out.logits, full[:, i], atol=1e-5, rtol=1e-4)
         assert cache.position == i + 1 and cache.layers[0].self_K.size(2) == i + 1
-        assert out.heads.shape == (2, 2, 4, 5) and out.self_attention.shape == (2, 2, 4, i + 1)
+        # 5 + 1 columns: the source's end marker <eos> is read after its last position
+        assert out.heads.shape == (2, 2, 4, 6) and out.self_attention.shape == (2, 2, 4, i + 1)
         torch.testing.assert_close(out.heads.sum(-1), torch.ones(2, 2, 4))
-        assert torch.all(out.heads[1, ..., 3:] == 0)  # the second source has 3 positions
+        assert torch.all(out.heads[1, ..., 4:] == 0)  # the second source: 3 letters and <eos>
         torch.testing.assert_close(out.self_attention.sum(-1), torch.ones(2, 2, 4))
         torch.testing.assert_close(out.alpha, out.heads.mean(dim=(1, 2)))  # the shown mean
 
@@ -122,7 +137,7 @@ def test_train_and_decode_a_transformer_from_the_command_line(tmp_path, capsys):
     assert trace["attention_kind"] == "transformer"
     for step in trace["steps"]:
         heads = torch.tensor(step["heads"])  # [layer][head][source position]
-        assert heads.shape == (2, 2, 9)
+        assert heads.shape == (2, 2, 10)  # a t t e n t i o n <eos>
         torch.testing.assert_close(heads.sum(-1), torch.ones(2, 2))
         assert len(step["self_attention"][0][0]) == step["index"]
 
@@ -143,3 +158,17 @@ def test_a_trace_is_shown_one_head_at_a_time_or_as_their_mean():
     rnn = tiny_checkpoint("additive")
     plain = greedy_trace(rnn.model, rnn.src_vocab, rnn.tgt_vocab, "attention", 4)
     assert head_choices(plain) == [None] and with_head(plain, (0, 0)) is plain
+
+
+def test_each_head_is_scored_against_the_gold_alignment_on_its_own():
+    """metrics.json of a Transformer says, per layer and head, how often that head's largest
+    weight hits the gold position: hand-made argmaxes on reverse ("abc" -> "cba": gold 2, 1, 0)."""
+    example = get_task("reverse").example("abc")
+    on_gold = [[[2, 0]], [[1, 1]], [[0, 2]]]  # [step][layer][head]: head 1 follows the gold
+    right = Prediction(example, "cba", [2, 1, 0], head_argmax=on_gold)
+    hits, steps = right.head_hits()
+    assert hits == [[3, 1]] and steps == 3
+    wrong = Prediction(example, "cbb", [2, 1, 1], head_argmax=on_gold)  # not scored: wrong
+    assert summarize([right, wrong]).heads == [[1.0, 1 / 3]]
+    assert summarize([Prediction(example, "cba", [2, 1, 0])]).heads is None  # an RNN
+    assert "heads" not in scores_dict(summarize([Prediction(example, "cba", [2, 1, 0])]))

@@ -1,0 +1,126 @@
+"""The Transformer (#13) against the RNN, side by side in one run:
+
+    transformer_vs_rnn_tokens_per_s   training throughput at equal parameter count (the shipped
+                                      reverse Transformer's sizes and a matching additive RNN),
+                                      our trainer, alternated, median of `runs`
+    seconds_to_99_transformer         wall seconds to 99% held-out exact match on reverse 3-30
+                                      (median of the seeds), beside the RNN's in the same run
+    transformer_step_ms               one cached decoder step, batch 1, at position 10, beside
+                                      the same step recomputing the whole prefix (no cache)
+
+On a GPU (`device` status lends one) `gpu_throughput` compares both at batch >= 512.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import replace
+
+import torch
+
+from s2s_core.model.config import ModelConfig
+from s2s_core.model.transformer import TransformerSeq2Seq
+from s2s_core.model.vocab import SOS_ID, Vocab
+from s2s_core.tasks import get_task
+from s2s_core.training import throughput
+from s2s_core.training.checkpoints import Checkpoint
+from s2s_core.training.loop import TrainConfig, train
+from s2s_core.training.recipes import TRANSFORMER_SETTINGS
+
+from .core import quiet
+
+RECIPE = TrainConfig(task="reverse", attention="transformer", **TRANSFORMER_SETTINGS["reverse"])
+
+
+def model_config(cfg: TrainConfig) -> ModelConfig:
+    """The ModelConfig `train` builds for `cfg` (the task's vocabularies, its sizes)."""
+    task = get_task(cfg.task)
+    return ModelConfig(
+        len(Vocab(list(task.source_alphabet))),
+        len(Vocab(task.target_symbols())),
+        cfg.attention,
+        cfg.hidden,
+        cfg.embedding,
+        layers=cfg.layers,
+        heads=cfg.heads,
+    )
+
+
+def rnn_partner(cfg: TrainConfig) -> TrainConfig:
+    """The additive RNN with the Transformer's parameter count, same batch and task."""
+    model = throughput.matching_rnn(model_config(cfg))
+    return replace(cfg, attention="additive", hidden=model.hidden, embedding=model.embedding)
+
+
+def tokens_per_s(cfg: TrainConfig, steps: int, seed: int) -> float:
+    quick = replace(cfg, max_steps=steps, eval_every=10**9, eval_size=1, seed=seed)
+    return train(quick, log=quiet).history[-1].tokens_per_s
+
+
+def equal_size_throughput(runs: int = 3, steps: int = 60) -> dict:
+    rnn_cfg = rnn_partner(RECIPE)
+    tf, rnn = [], []
+    for seed in range(runs):
+        tf.append(tokens_per_s(RECIPE, steps, seed))
+        rnn.append(tokens_per_s(rnn_cfg, steps, seed))
+    return {
+        "transformer_tokens_per_s": statistics.median(tf),
+        "rnn_equal_size_tokens_per_s": statistics.median(rnn),
+        "transformer_vs_rnn_tokens_per_s": statistics.median(tf) / statistics.median(rnn),
+        "rnn_equal_size_hidden": rnn_cfg.hidden,
+        "runs": {"transformer_tokens_per_s": tf, "rnn_equal_size_tokens_per_s": rnn},
+    }
+
+
+def seconds_to_99(seeds: tuple[int, ...] = (0, 1, 2)) -> tuple[dict, Checkpoint]:
+    """The shipped recipe until 99% held-out exact match (checked every 500 steps)."""
+    times, steps, last = [], [], None
+    for seed in seeds:
+        result = train(
+            replace(RECIPE, seed=seed, eval_every=500, eval_size=500, target_exact=0.99), log=quiet
+        )
+        reached = result.stopped_by == "target_exact"
+        times.append(result.history[-1].seconds if reached else float("inf"))
+        steps.append(result.history[-1].step)
+        last = result.checkpoint
+    assert last is not None
+    return {
+        "seconds_to_99_transformer": statistics.median(times),
+        "runs": {"transformer_seconds_to_99": times, "transformer_steps_to_99": steps},
+    }, last
+
+
+@torch.inference_mode()
+def cached_step(ckpt: Checkpoint, position: int = 10, repeats: int = 500) -> dict:
+    """One decoder step at `position` with the K/V cache, and the same logits recomputed
+    from the whole prefix (what a step would cost without the cache)."""
+    model = ckpt.model.eval()
+    assert isinstance(model, TransformerSeq2Seq)
+    src = torch.tensor([ckpt.src_vocab.encode("abcdefghijklmnopqrs")])
+    src_len = torch.tensor([src.size(1)])
+    enc = model.encode(src, src_len)
+    cache = model.begin(enc)
+    prefix = torch.tensor([[SOS_ID] + [4] * position])
+    for k in range(position):
+        cache, _ = model.advance(prefix[:, k], cache, enc)
+    y_prev = prefix[:, position]
+    cached, full = [], []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        model.advance(y_prev, cache, enc)
+        cached.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        model(src, src_len, prefix)  # encoder again, and every position of the prefix
+        full.append(time.perf_counter() - t)
+    return {
+        "transformer_step_ms": 1000 * statistics.median(cached),
+        "transformer_uncached_step_ms": 1000 * statistics.median(full),
+    }
+
+
+def run(seeds: tuple[int, ...] = (0, 1, 2)) -> dict:
+    results = equal_size_throughput()
+    to99, ckpt = seconds_to_99(seeds)
+    results |= to99 | {"runs": results["runs"] | to99["runs"]}
+    return results | cached_step(ckpt)

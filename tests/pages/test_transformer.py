@@ -1,0 +1,87 @@
+"""The Transformer on the pages (#13): Home's layer/head picker and its live formulas, the
+§8 diagram that moves with the step, the explorer's grid of every layer x head, and Theory's
+three pictures on one input."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from presentation.figures import diagrams
+from presentation.heads import with_head
+from presentation.step_formulas import step_formulas
+from tests.support.apptest import (
+    EXPLORER,
+    THEORY,
+    app,
+    array,
+    heatmaps,
+    latex_bodies,
+    plotly_figures,
+)
+from tests.support.models import trace_of
+
+NAME = "reverse-transformer"
+
+
+def graphviz(at) -> list[str]:
+    """The DOT text of every st.graphviz_chart on the page."""
+    return [el.proto.spec for el in at.get("graphviz_chart")]
+
+
+def test_home_shows_one_head_or_their_mean_and_its_live_formulas():
+    at = app(task="reverse", model=NAME, input="attention", step="4")
+    at.run()
+    assert not at.exception
+    picker = at.selectbox(key="head")
+    assert len(picker.options) == 1 + 3 * 4  # the mean, then 3 layers x 4 heads
+    trace = trace_of(NAME, "attention")
+    mean = np.array([s.attention for s in trace.steps[:4]])
+    np.testing.assert_allclose(heatmaps(at)[0], mean, atol=1e-6)
+    picker.set_value((1, 2)).run()  # layer 2, head 3
+    assert not at.exception
+    head = np.array([s.heads[1][2] for s in trace.steps[:4]])
+    np.testing.assert_allclose(heatmaps(at)[0], head, atol=1e-6)
+    bodies = latex_bodies(at)
+    for f in step_formulas(with_head(trace, (1, 2)), 4, head=(1, 2)):
+        assert f.live in " ".join(bodies)
+
+
+def test_the_diagram_tab_draws_this_step_and_moves_with_it():
+    at = app(task="reverse", model=NAME, input="attention", step="3")
+    at.run()
+    at.session_state["detail_tab"] = "The model as a diagram"
+    at.run()
+    assert not at.exception
+    trace = trace_of(NAME, "attention")
+    assert graphviz(at) == [diagrams.diagram(trace, 3)]
+    at.button(key="next").click().run()
+    assert graphviz(at) == [diagrams.diagram(trace, 4)]
+
+
+def test_the_explorer_shows_every_head_of_the_transformer():
+    at = app(EXPLORER, task="reverse", input="attention")
+    at.run()
+    assert not at.exception
+    grids = [f for f in plotly_figures(at) if len(f["data"]) == 12]
+    assert len(grids) == 1  # one figure, 3 layers x 4 heads
+    trace = trace_of(NAME, "attention")
+    np.testing.assert_allclose(
+        array(grids[0]["data"][6]["z"]),  # layer 2, head 3
+        np.array([s.heads[1][2] for s in trace.steps]),
+        atol=1e-6,
+    )
+    titles = [a["text"] for a in grids[0]["layout"]["annotations"]]
+    assert titles[0].startswith("layer 1, head 1 · ") and titles[0].endswith("% on gold")
+
+
+def test_theory_draws_the_three_pictures_and_keeps_section_7_on_the_rnn():
+    at = app(THEORY, task="reverse", input="attention", model=NAME)
+    at.run()
+    assert not at.exception
+    dots = graphviz(at)
+    assert len(dots) == 3
+    assert "one c for every step" in dots[0] and "additive attention" in dots[1]
+    assert "Transformer" in dots[2]
+    assert dots[2] == diagrams.diagram(trace_of(NAME, "attention"), 1)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Attention model: **additive attention**" in captions  # §7: the RNN's alpha
