@@ -106,6 +106,14 @@ st.caption(
     + "Outputs of 4 or 10 symbols (numbers, dates) fit in one c, and so does what sort needs "
     "(how many of each letter: 26 counts); 30 letters in their order (reverse) do not."
 )
+shipped_kinds = {p.attention for n in names if (p := ModelName.parse(n)) is not None}
+if train_max and "transformer" in shipped_kinds:
+    st.caption(
+        "The Transformer has no bottleneck and no recurrence: within the training lengths it "
+        "matches the attention RNNs. Beyond them it knows nothing: it finds positions by their "
+        "sinusoidal codes PE(pos), and it never learned what the codes of positions past "
+        f"{train_max} mean, while a recurrence simply takes one more step (seed §9)."
+    )
 
 # --- 2. the same on fresh samples (live, bounded) ------------------------------------------
 

@@ -4,6 +4,7 @@ s2s_core.shipped reads of them (their names, their metrics.json)."""
 import json
 
 import pytest
+from safetensors import safe_open
 
 from s2s_core import shipped, tasks
 from s2s_core.shipped import CHECKPOINT_DIR
@@ -21,6 +22,9 @@ def test_every_recipe_is_shipped_and_all_fit_the_budget():
     size = sum(f.stat().st_size for f in CHECKPOINT_DIR.rglob("*") if f.is_file())
     assert size <= 25 * 2**20, f"checkpoints/ holds {size / 2**20:.1f} MB"
     assert not list(CHECKPOINT_DIR.rglob("optimizer.safetensors"))
+    for name in NAMES:  # float16 on disk (recipes.measure); float32 once loaded
+        with safe_open(str(CHECKPOINT_DIR / name / "model.safetensors"), "pt") as f:
+            assert {f.get_slice(k).get_dtype() for k in f.keys()} == {"F16"}, name
 
 
 def test_each_task_has_a_fixed_context_and_an_attention_model_of_the_same_size():
