@@ -110,9 +110,10 @@ shipped_kinds = {p.attention for n in names if (p := ModelName.parse(n)) is not 
 if train_max and "transformer" in shipped_kinds:
     st.caption(
         "The Transformer has no bottleneck and no recurrence: within the training lengths it "
-        "matches the attention RNNs. Beyond them it knows nothing: it finds positions by their "
-        "sinusoidal codes PE(pos), and it never learned what the codes of positions past "
-        f"{train_max} mean, while a recurrence simply takes one more step (seed §9)."
+        "matches the attention RNNs (the curves above). Past them it fails sooner than they "
+        "do: it finds positions by their sinusoidal codes PE(pos), and no training input "
+        f"was longer than {train_max}, so the codes beyond were never used, in the encoder "
+        "nor in the decoder. The attention RNNs degrade too, but more gently."
     )
 
 # --- 2. the same on fresh samples (live, bounded) ------------------------------------------

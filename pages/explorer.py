@@ -48,7 +48,14 @@ def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) 
         st.info(NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f}).")
     else:
         views.plotly(
-            figures.grid_heatmap(trace, per_row, large, title=f"{trace.attention_kind}: α_ij"),
+            figures.grid_heatmap(
+                trace,
+                per_row,
+                large,
+                title="Transformer: ᾱ_ij, the mean of its heads"
+                if trace.attention_kind == "transformer"
+                else f"{trace.attention_kind}: α_ij",
+            ),
             key=f"explorer-{name}",
             fmt=fmt,
         )

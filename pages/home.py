@@ -150,7 +150,7 @@ def details(trace: Trace, step: int, head: Head) -> None:
             views.formulas_view(trace, step, ckpt.model.cfg.rnn, head)
     if diagram_tab.open:
         with diagram_tab:
-            views.diagram_view(trace, step, large)
+            views.diagram_view(trace, step, large, head)
     if context_tab.open:
         with context_tab:
             views.context_view(
@@ -169,8 +169,6 @@ def stepper(playing: bool) -> None:
             st.rerun()
     step = ss.step
     controls(step, playing)
-    head = views.head_picker(trace, "head")
-    shown = with_head(trace, head)  # a Transformer: one layer's head, or all heads' mean
     left, right = (st.container(), st.container()) if large else st.columns([3, 2])
     with left:
         views.attention_view(shown, step, large, fmt, "main")
@@ -185,6 +183,10 @@ def stepper(playing: bool) -> None:
     session.write_url()
 
 
+# A Transformer: one layer's head, or all heads' mean (outside the fragment: the export
+# below follows the choice too)
+head = views.head_picker(trace, "head")
+shown = with_head(trace, head)
 st.fragment(stepper, run_every=ss.speed if ss.playing else None)(ss.playing)
 
 # --- the whole output, against the answer and the fixed-context model ------------------------
@@ -227,8 +229,10 @@ with st.expander("Export and share"):
     if trace.has_attention:
         st.download_button(
             "Download the attention matrix (CSV)",
-            heatmap.attention_frame(trace).to_csv(index=False),
-            file_name=f"attention-{choice.model}.csv",
+            heatmap.attention_frame(shown).to_csv(index=False),
+            file_name=f"attention-{choice.model}"
+            + ("" if head is None else f"-layer{head[0] + 1}-head{head[1] + 1}")
+            + ".csv",
             mime="text/csv",
         )
     st.markdown(

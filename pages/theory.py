@@ -208,17 +208,13 @@ def measure_speed(cfg_t) -> None:
         f"Measured on this server: the Transformer ({throughput.parameter_count(cfg_t):,} "
         f"parameters) beside an additive-attention RNN of the same size (d = {rnn_cfg.hidden}, "
         f"{throughput.parameter_count(rnn_cfg):,} parameters), both freshly initialised, on "
-        f"random sources of each length T (about {MEASURE_SECONDS} s)."
+        f"random strings of letters of each length T (about {MEASURE_SECONDS} s)."
     )
     key = f"throughput-{task.name}"
     if st.button("Measure on this machine", key="theory_measure"):
         with st.spinner("Timing both models at each length…"):
             ss[key] = throughput.compare(
-                cfg_t,
-                models.get_model(str(ModelName(task.name, "transformer"))).src_vocab,
-                MEASURE_LENGTHS,
-                models.device(),
-                seconds=MEASURE_SECONDS,
+                cfg_t, MEASURE_LENGTHS, models.device(), seconds=MEASURE_SECONDS
             )
     if key in ss:
         st.dataframe(theory.throughput_rows(ss[key]), hide_index=True)

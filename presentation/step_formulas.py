@@ -86,12 +86,18 @@ def attention_formulas(trace: Trace, i: int, step: Step) -> list[LiveFormula]:
 
 
 def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[LiveFormula]:
-    """Step i of a Transformer (seed §9): the shown head's cross-attention row (or the mean
-    of all heads), how the heads of the last layer split over the most attended position,
-    the context the mean row makes, the position code of y_{i-1} and the output."""
+    """Step i of a Transformer (seed §9): the cross-attention row of `head` (None: the mean of
+    all heads), taken from step.heads whatever row the trace shows, how the heads of the last
+    layer split over its most attended position, the context the mean row makes (for the
+    pages only), and the position code of y_{i-1}."""
     assert step.heads is not None and step.attention is not None
     L, H, d = len(step.heads), len(step.heads[0]), len(step.context)
-    tokens, top = trace.source_tokens, top_positions(step.attention)
+    mean = [
+        sum(h[j] for layer in step.heads for h in layer) / (L * H)
+        for j in range(len(step.heads[0][0]))
+    ]
+    shown = mean if head is None else step.heads[head[0]][head[1]]  # whatever the trace shows
+    tokens, top = trace.source_tokens, top_positions(shown)
     etc = r", \ldots" if len(tokens) > len(top) else ""
     if head is None:
         row = r"\bar\alpha"
@@ -107,11 +113,10 @@ def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[L
         )
     values = (
         ", ".join(
-            rf"{row}_{{{i},{j + 1}}} = {step.attention[j]:.2f}\ ({latex_token(tokens[j])})"
-            for j in top
+            rf"{row}_{{{i},{j + 1}}} = {shown[j]:.2f}\ ({latex_token(tokens[j])})" for j in top
         )
         + etc
-        + rf", \quad \sum_j {row}_{{{i}j}} = {sum(step.attention):.2f}"
+        + rf", \quad \sum_j {row}_{{{i}j}} = {sum(shown):.2f}"
     )
     weights = rf"\begin{{gathered}}{definition} \\ {values}\end{{gathered}}"
     j = top[0]  # where the shown row looks most: how each head of the last layer weighs it
@@ -119,9 +124,10 @@ def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[L
         rf"\mathrm{{head}}_{{{h + 1}}}\ {step.heads[L - 1][h][j]:.2f}" for h in range(H)
     )
     context = (
-        rf"c_{{{i}}} = \textstyle\sum_j \bar\alpha_{{{i}j}}\, m_j"
-        r" \text{ (the encoder's output } m_j \text{, weighted by the mean row)},"
-        rf" \quad \lVert c_{{{i}}} \rVert = {step.context_norm:.2f}"
+        rf"\text{{shown as }} c_{{{i}}} = \textstyle\sum_j \bar\alpha_{{{i}j}}\, m_j,"
+        rf" \ \lVert c_{{{i}}} \rVert = {step.context_norm:.2f}"
+        r"\text{: a summary for the pages; the model itself mixes each head's own values "
+        r"} m_j W_h^V \text{, then } W^O"
     )
     pos = i - 1  # y_{i-1} sits at position i - 1 (y_0 = <sos> at 0)
     positions = (
@@ -132,7 +138,9 @@ def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[L
     return [
         _live("scaled_dot_product", weights),
         _live("multi_head", split),
-        LiveFormula(FORMULAS["context"].name, FORMULAS["context"].latex, context),
+        LiveFormula(
+            "context vector (the Transformer's: for display)", FORMULAS["context"].latex, context
+        ),
         _live("positions", positions),
     ]
 

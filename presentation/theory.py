@@ -435,12 +435,15 @@ def architectures(T: int, T_out: int, layers: int) -> list[Architecture]:
     """The RNN encoder-decoder and an L-layer Transformer on a source of T tokens and an
     output of T' steps. The RNN's encoder is T steps deep whatever the hardware; the
     Transformer's is L layers, each over all positions at once. Both decoders still write
-    one token at a time when decoding: only training runs every target position at once.
+    one token at a time when decoding (the Transformer's each through its L layers): only
+    training runs every target position at once.
     T counts the source as the RNN reads it (the Transformer adds an end marker, in parallel).
     """
     return [
         Architecture("RNN (bidirectional GRU + attention)", T, T + T_out, T + T_out, T - 1),
-        Architecture(f"Transformer ({layers} layers)", layers, 2 * layers, layers + T_out, 1),
+        Architecture(
+            f"Transformer ({layers} layers)", layers, 2 * layers, layers + layers * T_out, 1
+        ),
     ]
 
 
@@ -461,7 +464,7 @@ def architecture_rows(T: int, T_out: int, layers: int) -> list[dict[str, object]
         {
             "": "sequential operations, decoding",
             rnn.name: f"{rnn.decoding_sequential}  (O(T + T'))",
-            tf.name: f"{tf.decoding_sequential}  (O(L + T'))",
+            tf.name: f"{tf.decoding_sequential}  (O(L·T'))",
         },
         {
             "": "longest path between two source tokens",

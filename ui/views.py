@@ -28,7 +28,8 @@ DIAGRAM_CAPTIONS = {
     "arrow as wide as α_ij at this step; their weighted sum c_i feeds s_i, then y_i. Step "
     "on and watch the arrows move.",
     "transformer": "Seed §9–10, the Transformer: no recurrent chain. Blue arrows: "
-    "cross-attention from every encoder output m_j (mean of the heads); red dashed: the "
+    "cross-attention from every encoder output m_j (the head picked above, or the mean of "
+    "all heads); red dashed: the "
     "decoder's masked self-attention over its own inputs y_0 … y_{i−1}. Every position is "
     "one attention step from every other.",
 }
@@ -65,9 +66,10 @@ def attention_view(trace: Trace, step: int, large: bool, fmt: str, key: str) -> 
     )
 
 
-def diagram_view(trace: Trace, step: int, large: bool) -> None:
-    """The seed's §8 picture of this model at this step: edges as wide as the weights."""
-    st.graphviz_chart(diagrams.diagram(trace, step, large), width="stretch")
+def diagram_view(trace: Trace, step: int, large: bool, head: Head = None) -> None:
+    """The seed's §8 picture of this model at this step: edges as wide as the weights (a
+    Transformer's: of `head`, or the mean of all heads)."""
+    st.graphviz_chart(diagrams.diagram(trace, step, large, head), width="stretch")
     st.caption(DIAGRAM_CAPTIONS[diagrams.kind(trace)])
 
 

@@ -111,9 +111,8 @@ def _decoder(trace: Trace, step: int, context: str, every_step: bool) -> list[st
     return lines + [_row(ss), _row(ys)]
 
 
-def _attention_edges(now: Step, shown: list[int]) -> list[str]:
+def _attention_edges(alpha: list[float], shown: list[int]) -> list[str]:
     """h_j -> the attention node, as wide as alpha_ij of this step (labelled when >= 0.1)."""
-    alpha = now.attention or []
     return [
         f'  h{j} -> att [penwidth={width(alpha[j])}, color="{BLUE}", '
         f'label={_quote(f"{alpha[j]:.2f}" if alpha[j] >= 0.1 else "")}, fontcolor="{BLUE}"];'
@@ -149,7 +148,7 @@ def attention_diagram(trace: Trace, step: int, large: bool = False) -> str:
     if step:
         now = trace.steps[step - 1]
         lines.append(f'  att [label="attention α{step}·", shape=ellipse, fillcolor="#e8f0fe"];')
-        lines += _attention_edges(now, shown)
+        lines += _attention_edges(now.attention or [], shown)
         lines.append(
             f"  c{step} [label={_quote(f'c{step}  ‖{now.context_norm:.2f}‖')}, "
             'fillcolor="#fff4d6", penwidth=2];'
@@ -160,10 +159,12 @@ def attention_diagram(trace: Trace, step: int, large: bool = False) -> str:
     return "\n".join(lines)
 
 
-def transformer_diagram(trace: Trace, step: int, large: bool = False) -> str:
+def transformer_diagram(
+    trace: Trace, step: int, large: bool = False, head: tuple[int, int] | None = None
+) -> str:
     """Seed §9: no recurrence. The encoder stack turns x_j into m_j in L layers at once;
-    at step i the decoder reads every m_j through cross-attention (edges: the mean of the
-    heads' alpha_ij) and every earlier y_k through masked self-attention."""
+    at step i the decoder reads every m_j through cross-attention (edges: one head's
+    alpha_ij, or the mean of all heads) and every earlier y_k through masked self-attention."""
     L = len(trace.steps[0].heads or []) if trace.steps else 0
     lines = _head(
         large,
@@ -175,11 +176,16 @@ def transformer_diagram(trace: Trace, step: int, large: bool = False) -> str:
     if step:
         now = trace.steps[step - 1]
         H = len(now.heads[0]) if now.heads else 0
+        if head is None or not now.heads:
+            alpha, which = now.attention or [], f"ᾱ{step}· (mean of {L}×{H} heads)"
+        else:
+            alpha = now.heads[head[0]][head[1]]
+            which = f"α{step}· of layer {head[0] + 1}, head {head[1] + 1}"
         lines.append(
-            f'  att [label="cross-attention ᾱ{step}· (mean of {L}×{H} heads)", '
+            f"  att [label={_quote('cross-attention ' + which)}, "
             'shape=ellipse, fillcolor="#e8f0fe"];'
         )
-        lines += _attention_edges(now, shown)
+        lines += _attention_edges(alpha, shown)
         label = f"decoder ×{L} at i = {step}  ‖LN(z{step})‖ {now.state_norm:.1f}"
         lines.append(f'  dec [label={_quote(label)}, fillcolor="#fde8e7", penwidth=2];')
         lines.append("  att -> dec;")
@@ -229,11 +235,12 @@ def kind(trace: Trace) -> Kind:
     return "attention" if trace.has_attention else "fixed"
 
 
-def diagram(trace: Trace, step: int, large: bool = False) -> str:
-    """The picture of this trace's kind of model at `step` (0: before the first step)."""
-    draw = {
-        "fixed": fixed_context_diagram,
-        "attention": attention_diagram,
-        "transformer": transformer_diagram,
-    }[kind(trace)]
+def diagram(
+    trace: Trace, step: int, large: bool = False, head: tuple[int, int] | None = None
+) -> str:
+    """The picture of this trace's kind of model at `step` (0: before the first step);
+    `head`: a Transformer's (layer, head) whose cross-attention is drawn (None: the mean)."""
+    if kind(trace) == "transformer":
+        return transformer_diagram(trace, step, large, head)
+    draw = attention_diagram if kind(trace) == "attention" else fixed_context_diagram
     return draw(trace, step, large)

@@ -46,9 +46,9 @@ class Step:
     context_norm: float  # ||c_i||
     state_norm: float  # ||s_i||
     forced: bool = False  # True when y_i was imposed rather than chosen by the model
-    # Transformer only: the cross-attention row of every layer and head over the source,
-    # [layer][head][j] (`attention` is their mean), and the decoder's self-attention over the
-    # output so far, [layer][head][k] for k = 1..i
+    # Transformer only: the cross-attention row of every layer and head over the source and
+    # its end marker, [layer][head][j] (`attention` is their mean), and the decoder's
+    # self-attention over its inputs so far, [layer][head][k] for y_0 = <sos>, y_1 .. y_{i-1}
     heads: list[list[list[float]]] | None = None
     self_attention: list[list[list[float]]] | None = None
 
@@ -78,7 +78,7 @@ class Trace(Written):
     source_tokens: list[str]  # one per position j (repeated symbols stay distinct positions)
     attention_kind: AttentionKind
     steps: list[Step] = field(default_factory=list)
-    encoder_norms: list[float] = field(default_factory=list)  # ||h_j|| for j = 1..T
+    encoder_norms: list[float] = field(default_factory=list)  # ||h_j||, one per source_tokens
     fixed_context_norm: float = 0.0  # ||c||, the encoder's final state
     separator: str = ""  # the target vocabulary's (Vocab.separator)
 
@@ -311,7 +311,8 @@ class BatchDecoding(NamedTuple):
 
     ids: Tensor  # (B, n), n <= max_steps; rows end with <eos>, then <pad>
     alpha: Tensor | None  # (B, n, T) the attention weights (None: a model without attention)
-    heads: Tensor | None  # (B, n, L, H, T) a Transformer's every layer and head (else None)
+    heads: Tensor | None  # (B, n, L, H, T+1) a Transformer's every layer and head (else None)
+    # (a Transformer's alpha and heads have T+1 columns: the source's end marker is the last)
 
 
 @torch.inference_mode()

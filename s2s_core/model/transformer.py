@@ -131,7 +131,7 @@ class LayerCache:
 
     self_K: Tensor  # (B, H, i, d_k) grows by one position a step
     self_V: Tensor
-    cross_K: Tensor  # (B, H, T, d_k) computed once per source
+    cross_K: Tensor  # (B, H, T+1, d_k) computed once per source (its end marker included)
     cross_V: Tensor
 
 
@@ -169,7 +169,7 @@ class DecoderLayer(nn.Module):
         cross_KV: tuple[Tensor, Tensor],
         src_mask: Tensor | None,
     ) -> tuple[Tensor, Tensor, Tensor]:
-        """y (B, n, d) -> (B, n, d), self-attention (B, H, n, i), cross (B, H, n, T)."""
+        """y (B, n, d) -> (B, n, d), self-attention (B, H, n, i), cross (B, H, n, T+1)."""
         a, self_w = self.self_attn(self.ln1(y), *self_KV, self_mask)
         y = y + self.drop(a)
         a, cross_w = self.cross_attn(self.ln2(y), *cross_KV, src_mask)
@@ -241,8 +241,9 @@ class TransformerSeq2Seq(nn.Module):
         return self.ln_enc(x), mask, weights
 
     def encode(self, src: Tensor, src_len: Tensor) -> Encoded:
-        """The source, once: memory (B, T+1, d); as "c", the mean of its real positions (a
-        Transformer has no fixed context: this is only what the pages compare ||c_i|| to)."""
+        """The source, once: memory (B, T+1, d); as "c", the mean of its real positions and
+        the end marker (a Transformer has no fixed context: this is only what the pages
+        compare ||c_i|| to)."""
         memory, mask, _ = self.encoder_stack(src, src_len)
         real = mask[:, 0].unsqueeze(2).float()  # (B, T+1, 1)
         context = (memory * real).sum(1) / real.sum(1)
@@ -252,8 +253,13 @@ class TransformerSeq2Seq(nn.Module):
     def forward(self, src: Tensor, src_len: Tensor, tgt_in: Tensor) -> Tensor:
         """Teacher forcing, all positions at once: logits (B, T', V) for <sos> y_1..y_{T'-1}."""
         memory, src_mask, _ = self.encoder_stack(src, src_len)
+        return self.decode_all(memory, src_mask, tgt_in)
+
+    def decode_all(self, memory: Tensor, src_mask: Tensor | None, tgt_in: Tensor) -> Tensor:
+        """The decoder stack over a whole prefix at once, causal mask, no cache: memory
+        (B, T+1, d), tgt_in (B, T') -> logits (B, T', V)."""
         y = self.embed(self.tgt_embed, tgt_in)
-        self_mask = causal_mask(tgt_in.size(1), src.device).unsqueeze(0)  # (1, T', T')
+        self_mask = causal_mask(tgt_in.size(1), tgt_in.device).unsqueeze(0)  # (1, T', T')
         for layer in self.decoder_layers():
             h = layer.ln1(y)
             y, _, _ = layer(
@@ -286,7 +292,7 @@ class TransformerSeq2Seq(nn.Module):
     ) -> tuple[DecoderCache, StepTensors]:
         """One position: y_{i-1} (B,) ids -> the grown cache and the step's tensors. Costs one
         position, not the whole prefix: the earlier positions' K, V are in the cache."""
-        src_mask = None if enc.mask is None else enc.mask.unsqueeze(1)  # (B, 1, T)
+        src_mask = None if enc.mask is None else enc.mask.unsqueeze(1)  # (B, 1, T+1)
         y = self.embed(self.tgt_embed, y_prev.unsqueeze(1), start=cache.position)  # (B, 1, d)
         new_layers, cross, self_ = [], [], []
         for layer, c in zip(self.decoder_layers(), cache.layers):

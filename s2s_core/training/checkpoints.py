@@ -123,7 +123,12 @@ def store_half(directory: str | Path) -> int:
     """Rewrite a checkpoint's model.safetensors with float16 weights (shipped models);
     returns the new size in bytes. Loading turns them back into float32."""
     path = Path(directory) / "model.safetensors"
-    weights = {k: v.to(torch.float16).contiguous() for k, v in load_file(str(path)).items()}
+    weights = load_file(str(path))
+    for key, w in weights.items():
+        if w.is_floating_point():
+            weights[key] = w.to(torch.float16).contiguous()
+            if not bool(torch.isfinite(weights[key]).all()):  # beyond float16's 65,504
+                raise CheckpointError(f"{path}: tensor '{key}' does not fit float16")
     _atomic_write(path, lambda tmp: save_file(weights, str(tmp), metadata={"format": FORMAT}))
     return path.stat().st_size
 

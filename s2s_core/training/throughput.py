@@ -32,8 +32,10 @@ from s2s_core.training.objective import token_nll
 
 
 def parameter_count(cfg: ModelConfig) -> int:
-    """How many numbers the model of `cfg` learns."""
-    return sum(p.numel() for p in build_model(cfg).parameters())
+    """How many numbers the model of `cfg` learns (built on the "meta" device: shapes only,
+    no memory, no random numbers drawn)."""
+    with torch.device("meta"):
+        return sum(p.numel() for p in build_model(cfg).parameters())
 
 
 def matching_rnn(cfg: ModelConfig, attention: str = "additive") -> ModelConfig:
@@ -53,26 +55,43 @@ def matching_rnn(cfg: ModelConfig, attention: str = "additive") -> ModelConfig:
 
 
 def random_batch(vocab: Vocab, length: int, batch: int, seed: int = 0) -> Batch:
-    """`batch` random reverse sources of exactly `length` letters, with their targets."""
+    """`batch` random sources of exactly `length` letters (the reverse task's: speed depends
+    on lengths and sizes, not on the task), with their targets; one letter vocabulary."""
     task, rng = get_task("reverse"), random.Random(seed)
     examples = [task.sample(rng, length) for _ in range(batch)]
     return make_batch([e.source for e in examples], [e.target for e in examples], vocab, vocab)
 
 
-def _timed(fn, repeats: int) -> float:
-    """The median seconds of fn() over `repeats` calls, after one call to warm up."""
+def letters_vocab() -> Vocab:
+    """The reverse task's vocabulary: what `compare` feeds both models."""
+    return Vocab(list(get_task("reverse").source_alphabet))
+
+
+def _timed(fn, repeats: int, device: torch.device) -> float:
+    """The median seconds of fn() over `repeats` calls, after one call to warm up. On CUDA
+    the clock waits for the GPU to finish (kernels run asynchronously)."""
+
+    def wait() -> None:
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
     fn()
     times = []
     for _ in range(repeats):
+        wait()
         start = time.perf_counter()
         fn()
+        wait()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
 def fresh(cfg: ModelConfig, device: torch.device | str = "cpu") -> Model:
-    torch.manual_seed(0)
-    return build_model(cfg).to(device).eval()
+    """A newly initialised model of `cfg` (seeded, without touching the process's random
+    state: other sessions may be training)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        return build_model(cfg).to(device).eval()
 
 
 @torch.inference_mode()
@@ -80,7 +99,7 @@ def encoder_ms(model: Model, vocab: Vocab, length: int, repeats: int = 15) -> fl
     """Milliseconds to encode one source of `length` symbols (batch 1)."""
     b = random_batch(vocab, length, 1)
     src, src_len = b.src.to(model.device), b.src_len.to(model.device)
-    return 1000 * _timed(lambda: model.encode(src, src_len), repeats)
+    return 1000 * _timed(lambda: model.encode(src, src_len), repeats, model.device)
 
 
 def train_tokens_per_s(
@@ -100,7 +119,7 @@ def train_tokens_per_s(
         loss.backward()
         optimizer.step()
 
-    seconds = _timed(step, repeats)
+    seconds = _timed(step, repeats, model.device)
     model.eval()
     return int((tgt_out != 0).sum()) / seconds
 
@@ -118,16 +137,18 @@ class Measured:
 
 def compare(
     transformer: ModelConfig,
-    vocab: Vocab,
     lengths: list[int],
     device: torch.device | str = "cpu",
     seconds: float | None = None,
     batch: int = 64,
 ) -> list[Measured]:
-    """The Transformer of `transformer` against its equal-size RNN (matching_rnn), length by
+    """The Transformer of `transformer`'s sizes against its equal-size RNN (matching_rnn),
+    both on letters (any task's Transformer: its sizes, the letters' vocabulary), length by
     length, shortest first; stops early (with the lengths measured so far) after `seconds`."""
     started = time.perf_counter()
-    models = fresh(matching_rnn(transformer), device), fresh(transformer, device)
+    vocab = letters_vocab()
+    sizes = replace(transformer, src_vocab_size=len(vocab), tgt_vocab_size=len(vocab))
+    models = fresh(matching_rnn(sizes), device), fresh(sizes, device)
     for m in models:  # the first calls of a fresh model pay for allocations: not measured
         encoder_ms(m, vocab, lengths[0], repeats=3)
         train_tokens_per_s(m, vocab, lengths[0], batch, repeats=1)

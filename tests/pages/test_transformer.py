@@ -85,3 +85,18 @@ def test_theory_draws_the_three_pictures_and_keeps_section_7_on_the_rnn():
     assert dots[2] == diagrams.diagram(trace_of(NAME, "attention"), 1)
     captions = " ".join(c.value for c in at.caption)
     assert "Attention model: **additive attention**" in captions  # §7: the RNN's alpha
+
+
+def test_beam_what_if_and_export_work_with_the_transformer():
+    at = app(task="reverse", model=NAME, input="attention", step="2")
+    at.run()
+    pills = at.button_group(key="what-if")
+    pills.set_value(pills.options[0]).run()  # force another y_2, decode greedily on
+    assert not at.exception
+    assert at.session_state["force"] == {2: pills.options[0]}
+    assert heatmaps(at)[0].shape == (2, 10)  # the forced trace keeps every head's rows
+    at.radio(key="decoding").set_value("beam").run()
+    assert not at.exception
+    assert len(at.selectbox(key="head").options) == 13  # a hypothesis has its heads too
+    csv = [b for b in at.get("download_button") if "attention" in b.proto.label]
+    assert csv, "the attention matrix downloads as CSV"

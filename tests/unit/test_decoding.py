@@ -41,7 +41,7 @@ def test_every_step_carries_what_the_app_shows(any_kind):
             assert heads.shape == (2, 4, T) and s.scores is None
             torch.testing.assert_close(heads.sum(-1), torch.ones(2, 4))
             torch.testing.assert_close(heads.mean((0, 1)), torch.tensor(s.attention))
-            assert torch.tensor(s.self_attention).shape == (2, 4, i)  # over y_1..y_i
+            assert torch.tensor(s.self_attention).shape == (2, 4, i)  # over y_0..y_{i-1}
         else:
             assert len(s.attention) == len(s.scores) == 9 and s.heads is None
             assert sum(s.attention) == pytest.approx(1, abs=1e-5)

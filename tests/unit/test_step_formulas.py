@@ -71,7 +71,7 @@ def test_transformer_formulas_show_the_head_on_screen_or_the_mean():
     assert [f.name for f in formulas][:4] == [
         "scaled dot-product attention (Transformer)",
         "multi-head attention (Transformer)",
-        "context vector",
+        "context vector (the Transformer's: for display)",
         "sinusoidal positional encoding (Transformer)",
     ]
     mean = formulas[0].live
@@ -80,6 +80,7 @@ def test_transformer_formulas_show_the_head_on_screen_or_the_mean():
     assert rf"\bar\alpha_{{2,{top + 1}}} = {step.attention[top]:.2f}" in mean
     shown = with_head(t, (1, 3))  # layer 2, head 4: its own row, its own softmax
     one = step_formulas(shown, 2, head=(1, 3))[0].live
+    assert step_formulas(t, 2, head=(1, 3))[0].live == one  # from the heads, shown or not
     row = step.heads[1][3]
     top = max(range(10), key=lambda j: row[j])
     assert r"\text{layer 2, head 4: }" in one and r"\sqrt{4}" in one  # d_k = 16 / 4

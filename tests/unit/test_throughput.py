@@ -2,6 +2,7 @@
 the RNN's depth grows with T, the Transformer's does not; the speed comparison is fair."""
 
 import pytest
+import torch
 
 from presentation import theory
 from s2s_core.model.config import ModelConfig
@@ -16,11 +17,11 @@ def test_the_rnn_is_as_deep_as_the_input_the_transformer_as_its_layers():
     rnn, tf = theory.architectures(T=9, T_out=10, layers=3)
     assert (rnn.encoder_sequential, tf.encoder_sequential) == (9, 3)
     assert (rnn.training_sequential, tf.training_sequential) == (19, 6)
-    assert (rnn.decoding_sequential, tf.decoding_sequential) == (19, 13)  # both write 1 by 1
+    assert (rnn.decoding_sequential, tf.decoding_sequential) == (19, 33)  # both write 1 by 1
     assert (rnn.longest_path, tf.longest_path) == (8, 1)
     longer, _ = theory.architectures(T=30, T_out=31, layers=3)
     assert longer.encoder_sequential == 30 and theory.architectures(30, 31, 3)[1] == tf.__class__(
-        tf.name, 3, 6, 34, 1
+        tf.name, 3, 6, 3 + 3 * 31, 1
     )
     rows = theory.architecture_rows(9, 10, 3)
     assert rows[-1][tf.name] == "1  (O(1))" and rows[0][rnn.name] == "9  (O(T))"
@@ -36,12 +37,16 @@ def test_the_rnn_partner_has_the_transformers_parameter_count():
 def test_compare_times_fresh_models_and_stops_on_time():
     ckpt = tiny_checkpoint("transformer")
     before = {k: v.clone() for k, v in ckpt.model.state_dict().items()}
-    rows = throughput.compare(TRANSFORMER, ckpt.src_vocab, [4, 8], batch=4)
+    state = torch.random.get_rng_state()
+    rows = throughput.compare(TRANSFORMER, [4, 8], batch=4)
+    assert torch.equal(torch.random.get_rng_state(), state)  # the server's random state kept
     assert [r.length for r in rows] == [4, 8]
     for r in rows:
         assert r.rnn_encoder_ms > 0 and r.transformer_encoder_ms > 0
         assert r.rnn_tokens_per_s > 0 and r.transformer_tokens_per_s > 0
-    assert len(throughput.compare(TRANSFORMER, ckpt.src_vocab, [4, 8], seconds=0, batch=4)) == 1
+    assert len(throughput.compare(TRANSFORMER, [4, 8], seconds=0, batch=4)) == 1
+    dates_sized = ModelConfig(60, 15, "transformer", hidden=32, embedding=32, heads=4)
+    assert len(throughput.compare(dates_sized, [4], batch=4)) == 1  # any task's sizes
     for k, v in ckpt.model.state_dict().items():  # nothing shared was trained
         assert v.equal(before[k])
     batch = throughput.random_batch(ckpt.src_vocab, 7, 3)
