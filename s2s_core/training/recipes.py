@@ -51,7 +51,18 @@ TRANSFORMER_SETTINGS: dict[str, dict] = {
         "lr": 3e-3,
         "max_steps": 12000,
         "eval_every": 1000,
-    }
+    },
+    # dates: d_model 64, L 2, lr 2e-3, 3,000 steps: 94.8% (273 s); this one 99.5% (998 s)
+    "dates": {
+        "hidden": 64,
+        "embedding": 64,
+        "layers": 3,
+        "heads": 4,
+        "batch_size": 128,
+        "lr": 3e-3,
+        "max_steps": 6000,
+        "eval_every": 500,
+    },
 }
 CAPACITY_SIZES = (32, 128, 256)  # extra fixed-context reverse models: accuracy against d
 
