@@ -18,7 +18,13 @@ GRID_COLOR = "#e5e5e5"
 SUCCESS_COLOR = "#2ca02c"  # held-out exact match on the training curves
 SHADE_COLOR = "#eeeeee"  # a region of a chart: lengths beyond training
 BAND_COLOR, BAND_TEXT_COLOR = "#f2c14e", "#8a6d00"  # the extrapolation band and its label
-KIND_COLORS = {"none": FIXED_COLOR, "additive": OTHER_COLOR, "dot": "#f58518", "general": "#54a24b"}
+KIND_COLORS = {
+    "none": FIXED_COLOR,
+    "additive": OTHER_COLOR,
+    "dot": "#f58518",
+    "general": "#54a24b",
+    "transformer": "#7b4fb5",  # a colour of its own: not one a browser-trained model gets
+}
 EXTRA_COLORS = ("#b279a2", "#e45756", "#72b7b2", "#9d755d")  # models trained in the browser
 SERIES_COLORS = (
     FIXED_COLOR,

@@ -103,7 +103,7 @@ def test_accuracy_chart_has_one_line_per_model_and_marks_extrapolation(reverse_m
     assert label.label.tolist() == [figs.EXTRAPOLATION_LABEL]
     assert list(dict.fromkeys(lines.model)) == list(reverse_metrics)  # one line per model
     assert (band.low <= band.value).all() and (band.value <= band.high).all()
-    assert points.groupby("model").size().tolist() == [8, 8, 8, 8]  # one point per bucket
+    assert points.groupby("model").size().tolist() == [8] * len(reverse_metrics)  # per bucket
     for _, rows in lines.groupby("model"):
         beyond = rows[rows.segment == figs.BEYOND]
         assert beyond.lo.tolist() == [26, 31, 36]  # dashed from the last trained bucket on
@@ -127,7 +127,8 @@ def test_accuracy_chart_without_a_training_length_has_no_extrapolation_region():
 
 def test_models_are_coloured_by_attention_kind(reverse_metrics):
     scale = figs.model_colors(bn.accuracy_frame(reverse_metrics))
-    assert scale.range == [style.KIND_COLORS[k] for k in ("none", "additive", "dot", "general")]
+    kinds = ("none", "additive", "dot", "general", "transformer")
+    assert scale.range == [style.KIND_COLORS[k] for k in kinds]
     twice = bn.accuracy_frame(
         {"a": reverse_metrics["reverse-additive"], "b": reverse_metrics["reverse-additive"]}
     )
