@@ -1,13 +1,14 @@
 """This browser session's decoding state, its trace cache, and the shareable link.
 
 State lives in st.session_state (one per browser tab, never shared). The link's query
-parameters mirror task, model, input, step and decoding, so a copied link reopens the
-same view: `init_from_url` reads them once per session (ui/frame.py calls it), and
+parameters mirror task, model, input, step, decoding and a Transformer's head, so a copied
+link reopens the same view: `init_from_url` reads them once per session (ui/frame.py calls it), and
 `write_url` keeps them current.
 """
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Final, TypeVar
@@ -62,6 +63,9 @@ def init_from_url() -> list[str]:
     ss["beam_width"] = int(beam) if beam.isdigit() and int(beam) in BEAM_WIDTHS else 3
     step = qp.get("step", "0")
     ss["step"] = int(step) if step.isdigit() and len(step) < 4 else 0
+    if re.fullmatch(r"[1-9]\d?\.[1-9]\d?", head := qp.get("head", "")):  # "3.2": layer 3, head 2
+        layer, h = (int(x) - 1 for x in head.split("."))
+        ss["head"] = (layer, h)  # Home's picker keeps it only if the model has that head
     return notes
 
 
@@ -76,6 +80,8 @@ def write_url() -> None:
     }
     if ss.get("decoding") == "beam":
         params |= {"decoding": "beam", "beam": str(ss.get("beam_width", 3))}
+    if isinstance(head := ss.get("head"), tuple):  # a Transformer's head on Home: "layer.head"
+        params["head"] = f"{head[0] + 1}.{head[1] + 1}"
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

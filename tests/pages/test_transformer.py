@@ -100,3 +100,20 @@ def test_beam_what_if_and_export_work_with_the_transformer():
     assert len(at.selectbox(key="head").options) == 13  # a hypothesis has its heads too
     csv = [b for b in at.get("download_button") if "attention" in b.proto.label]
     assert csv, "the attention matrix downloads as CSV"
+
+
+def test_the_head_is_in_the_link_and_a_bad_one_falls_back_to_the_mean():
+    at = app(task="reverse", model=NAME, input="attention", step="2", head="3.2")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="head").value == (2, 1)  # layer 3, head 2
+    assert "3.2" in at.query_params["head"]  # written back to the link
+    trace = trace_of(NAME, "attention")
+    np.testing.assert_allclose(
+        heatmaps(at)[0], np.array([s.heads[2][1] for s in trace.steps[:2]]), atol=1e-6
+    )
+    for bad in ("9.9", "0.1", "x", "1.2.3", "../1"):
+        at = app(task="reverse", model=NAME, input="attention", head=bad)
+        at.run()
+        assert not at.exception, bad
+        assert at.selectbox(key="head").value is None, bad  # the mean
