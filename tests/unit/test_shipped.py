@@ -50,7 +50,9 @@ def test_shipped_model_meets_its_recorded_accuracy(name):
         # g2p (#12): CMUdict's 5,925 held-out words. The issue asks WER <= 30% and PER <= 8%;
         # the shipped d = 384 model has 30.3% (18 words short of 30%) and 7.3%, the best of
         # the recipes tried (recipes.py): hold it there
-        assert metrics["overall"]["wer"] <= 0.304 and metrics["overall"]["per"] <= 0.08, name
+        # The Transformer (#13): WER 36.9%, PER 9.9% after 8,000 steps (recipes.py): held there
+        wer, per = (0.37, 0.10) if ckpt.model.cfg.is_transformer else (0.304, 0.08)
+        assert metrics["overall"]["wer"] <= wer and metrics["overall"]["per"] <= per, name
     elif ckpt.model.cfg.attention != "none" and "classes" in metrics:
         # past: a held-out irregular verb cannot be known from the rule (#12: regular >= 97%,
         # irregular recorded whatever it is). The Transformer (#13) reaches 95.1%, short of the
