@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print a table, write benchmarks/latest.json.
 
-    python -m benchmarks.run [--only core|browser|load|first_load]
+    python -m benchmarks.run [--only core|browser|load|first_load|transformer|attribution]
 
 Every ratio is measured side by side in this one run; compare ratios across days,
 never absolute times.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from . import browser, core, first_load, load, transformer
+from . import attribution, browser, core, first_load, load, transformer
 
 LATEST = Path(__file__).with_name("latest.json")
 
@@ -35,8 +35,9 @@ TARGETS = {  # name: (comparison, bound) from the issues
     "first_load_vs_baseline_s": ("<=", 0.5),  # #12; a link straight to g2p is reported only
     "transformer_vs_rnn_tokens_per_s": (">=", 1.0),  # #13: reported beside the RNN
     "transformer_to_99_vs_rnn": ("<=", 0.5),  # #13: "aim at half the RNN's"
+    "attribution_trace20_ms": ("<=", 250.0),  # #14: a 20-step trace's integrated gradients
 }
-GROUPS = ("core", "browser", "load", "first_load", "transformer")
+GROUPS = ("core", "browser", "load", "first_load", "transformer", "attribution")
 
 
 def machine() -> dict:
@@ -63,6 +64,7 @@ RUNNERS = {
     "load": load.run,
     "first_load": first_load.run,
     "transformer": transformer.run,
+    "attribution": attribution.run,
 }
 
 
@@ -108,6 +110,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{out['seconds_to_99_transformer']} s; a cached step "
             f"{out['transformer_step_ms']:.2f} ms, uncached "
             f"{out['transformer_uncached_step_ms']:.2f} ms)"
+        )
+    if "attribution_trace20_ms" in out:
+        print(
+            f"(attribution, 20 steps, 2 threads: integrated gradients "
+            f"{out['attribution_trace20_ms']:.0f} ms ({out['attribution_slowest_model']}, "
+            f"{out['attribution_vs_trace']:.0f}x its greedy trace), input x gradient "
+            f"{out['attribution_ixg_trace20_ms']:.0f} ms)"
         )
     if "bare_rerun_ms" in out:
         print(

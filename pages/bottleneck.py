@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from presentation import bottleneck as bn
+from presentation import truth
 from presentation.figures import bottleneck as figs
 from s2s_core import tasks
 from s2s_core.shipped import ModelName, capacity_names, shipped_names
@@ -281,5 +282,45 @@ else:
     st.caption(
         f"Times one greedy decoding of {TIMING_LENGTHS} inputs of different lengths "
         "with the fixed-context and the additive model (a few seconds)."
+    )
+
+# --- 6. is the heatmap telling the truth? attention against attribution (metrics.json) --------
+
+st.header("6. Does the heatmap show what the model used?")
+shipped = {labels[n]: m for n, m in models.shipped_metrics(tuple(names)).items()}
+rows = truth.agreements(shipped)
+if not task.has_alignment:
+    st.caption(
+        f"{task.title} has no gold alignment to check attention or attribution against: see "
+        "reverse, dates, past tense or pronunciation."
+    )
+elif not rows:
+    st.caption("No shipped model of this task has measured its attribution yet.")
+else:
+    st.markdown(
+        f"For each step of a sample of right held-out outputs: does the **largest attention "
+        f"weight** fall on the {task.alignment_label.lower()}, and does the **largest "
+        "attribution** (how much each x_j moved log P(y_i), from the model's own gradients)? "
+        "Shares of the same steps, in %:"
+    )
+    st.dataframe(
+        truth.agreement_frame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            col: st.column_config.NumberColumn(format="%.1f")
+            for col in ("attention α", "integrated gradients", "input × gradient")
+        },
+    )
+    for row in rows:
+        st.markdown("- " + truth.verdict(row, task.alignment_label.lower()))
+    st.caption(
+        "Attention weighs the encoder states h_j, not the letters: a bidirectional h_{j+1} "
+        "has just read x_j, so a decoder can look one position past the letter it writes "
+        "and still write it right. Integrated gradients follows the letters themselves. "
+        "Attribution has its own blind spots: input × gradient is near 0 where P(y_i) is "
+        "already near 1 (the Transformer's), and integrated gradients starts from an "
+        "all-‹pad› input, where large contributions of opposite signs can cancel. Home's "
+        "Heatmap switch (attention / attribution / both) shows it step by step."
     )
 session.write_url()  # the link holds the task

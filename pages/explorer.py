@@ -1,8 +1,10 @@
 """Attention explorer: one input through every model of a task, side by side, and beam search.
 
 For each model its whole attention matrix alpha_ij (row i: output step, column j: source
-position; seed §7), its output and whether it is right; the model without attention uses
-one fixed c instead (seed §6). Below, beam search with the sidebar's model: the k best
+position; seed §7), below it the attribution a_ij of each step's log-probability to each
+source position (s2s_core/attribution.py), its output and whether it is right; the model
+without attention uses one fixed c instead (seed §6), its attribution still shows what it
+used. Below, beam search with the sidebar's model: the k best
 outputs by log P(Y | X), each with its own alignment. The page is thin: the numbers come
 from s2s_core, the figures from presentation/.
 """
@@ -15,7 +17,13 @@ from presentation.figures import explorer as figures
 from presentation.figures.heatmap import NO_ATTENTION
 from presentation.heads import head_agreement
 from presentation.text import escape_markdown, number, sentence, token_text
-from presentation.verdicts import OVER_REGULARISED, alignment_agreement, over_regularised
+from presentation.verdicts import (
+    OVER_REGULARISED,
+    alignment_agreement,
+    attribution_agreement,
+    over_regularised,
+)
+from s2s_core.attribution import METHODS
 from s2s_core.model.decoding import Trace
 from s2s_core.tasks import Example
 from ui import frame, models, session, sidebar, views
@@ -42,7 +50,8 @@ expected = task.solve(source)
 
 
 def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) -> None:
-    """One model: its heatmap (or the fixed-context note), then its output card."""
+    """One model: its heatmap (or the fixed-context note), its attribution heatmap on the
+    same columns, then its output card."""
     st.markdown(f"#### {escape_markdown(models.label(name))}")
     if not trace.has_attention:
         st.info(NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f}).")
@@ -59,6 +68,8 @@ def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) 
             key=f"explorer-{name}",
             fmt=fmt,
         )
+    if ss.explorer_attribution:
+        attribution_card(name, trace, expected, per_row)
     right_elsewhere = None
     agreement = alignment_agreement(trace, expected)
     if (
@@ -82,7 +93,47 @@ def model_card(name: str, trace: Trace, expected: Example | None, per_row: int) 
     )
 
 
+def attribution_card(name: str, trace: Trace, expected: Example | None, per_row: int) -> None:
+    """The model's attribution a_ij on its attention's rows and columns, and how often each
+    one's largest value falls on the gold position, on this input."""
+    method = ss.explorer_attribution_method
+    attribution = session.attribution(name, models.get_model(name), trace, method)
+    views.plotly(
+        figures.grid_attribution(
+            trace, attribution.rows, per_row, large, title=f"{METHODS[method]}: a_ij"
+        ),
+        key=f"explorer-attribution-{name}",
+        fmt=fmt,
+    )
+    att = alignment_agreement(trace, expected)
+    attr = attribution_agreement(trace, attribution.argmax(), expected)
+    if attr is not None:
+        looks = "" if att is None else f"α's largest weight {att[0]} of {att[1]} steps, "
+        st.caption(
+            f"On the {task.alignment_label.lower()}, this input: {looks}the largest "
+            f"attribution {attr[0]} of {attr[1]}."
+        )
+
+
 st.subheader("Every model of this task on this input")
+ss.setdefault("explorer_attribution", True)
+ss.setdefault("explorer_attribution_method", "ig")
+with sidebar.page_section():
+    st.toggle(
+        "Attribution under each heatmap",
+        key="explorer_attribution",
+        help="Below each model's α_ij, how much each x_j moved log P(y_i) (from the model's "
+        "gradients): where the two disagree, the heatmap does not show what the model used.",
+        persist_state=session.KEEP,
+    )
+    st.radio(
+        "Attribution method",
+        list(METHODS),
+        key="explorer_attribution_method",
+        format_func=METHODS.__getitem__,
+        disabled=not ss.explorer_attribution,
+        persist_state=session.KEEP,
+    )
 if expected is not None:
     st.markdown(
         f"The task's answer: `{expected.target}`"
@@ -114,7 +165,7 @@ for name in names:
         "Its heatmap above is the mean of these "
         f"{ckpt_t.model.cfg.layers} × {ckpt_t.model.cfg.heads} cross-attention heads. Each "
         "head has its own queries and keys, so each can look somewhere else: some follow the "
-        "alignment, others spread out or rest on the end marker ‹eos›."
+        "alignment, others spread out or rest on one fixed letter."
         + (
             f" {task.alignment_label}: each title says how often that head's largest weight "
             "falls on it, for this input."

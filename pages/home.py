@@ -1,5 +1,9 @@
 """Home: type an input, step through decoding, watch attention and the context vectors.
 
+Beside attention, attribution: how much each source symbol moved the log-probability of
+the token written (s2s_core/attribution.py), on the same rows and columns, so a student
+can see where the heatmap tells the truth and where it does not.
+
 The page is thin: widgets, state and calls. The trace (the whole decoding, recorded step
 by step) comes from s2s_core, the figures and formulas from presentation/, the shared
 pieces from ui/. Task, model and input are the sidebar's (app.py draws it).
@@ -13,6 +17,7 @@ from presentation.figures import heatmap
 from presentation.heads import Head, with_head
 from presentation.text import escape_markdown, token_text
 from presentation.verdicts import OVER_REGULARISED, over_regularised
+from s2s_core.attribution import METHODS
 from s2s_core.model.decoding import Step, Trace
 from s2s_core.shipped import ModelName
 from ui import frame, models, session, sidebar, views
@@ -23,6 +28,8 @@ ss = st.session_state
 ss.setdefault("force", {})
 ss.setdefault("playing", False)
 ss.setdefault("speed", 0.8)
+ss.setdefault("heat_view", "attention")
+ss.setdefault("attribution_method", "ig")
 choice = sidebar.choices()
 task, large, fmt = choice.task, choice.large, choice.fig_format
 
@@ -49,6 +56,16 @@ with sidebar.page_section():
             on_change=session.restart,
             persist_state=session.KEEP,
         )
+    st.radio(
+        "Attribution method",
+        list(METHODS),
+        key="attribution_method",
+        format_func=METHODS.__getitem__,
+        help="How the attribution heatmap measures what each source symbol contributed to "
+        "log P(y_i): integrated gradients (complete: a row adds up to the change from an "
+        "all-‹pad› source) or input × gradient (one backward pass).",
+        persist_state=session.KEEP,
+    )
 
 st.title("Seq2Seq Attention Lab")
 st.caption(f"**{task.title}.** {task.description}")
@@ -158,6 +175,36 @@ def details(trace: Trace, step: int, head: Head) -> None:
             )
 
 
+def output_so_far(step: int, topk: bool = True) -> None:
+    """y_1 .. y_step against the answer, this step's top-k (unless `topk` is False) and its
+    what-if buttons."""
+    st.markdown("**Output so far:** " + views.output_tokens(trace, step, expected))
+    if step:
+        if topk:
+            views.topk_view(trace.steps[step - 1], large)
+        if ss.decoding == "greedy":
+            what_if(trace.steps[step - 1])
+
+
+def heatmaps(view: str, step: int) -> None:
+    """Attention, attribution or both (two heatmaps on the same rows and columns)."""
+    if view == "attention":
+        views.attention_view(shown, step, large, fmt, "main")
+        return
+    attribution = session.attribution(choice.model, ckpt, trace, ss.attribution_method)
+    if view == "attribution":
+        views.attribution_view(shown, attribution, step, large, fmt, "main")
+        return
+    a, b = (st.container(), st.container()) if large else st.columns(2)
+    with a:
+        views.attention_view(shown, step, large, fmt, "main", title="attention α_ij")
+    with b:
+        views.attribution_view(
+            shown, attribution, step, large, fmt, "main", title="attribution a_ij", formula=False
+        )
+    views.attribution_formula_view(shown, attribution, step)  # across the page: it is wide
+
+
 def stepper(playing: bool) -> None:
     if ss.playing != playing:  # Play/Pause changes the timer: rebuild the whole page
         st.rerun()
@@ -169,16 +216,30 @@ def stepper(playing: bool) -> None:
             st.rerun()
     step = ss.step
     controls(step, playing)
-    left, right = (st.container(), st.container()) if large else st.columns([3, 2])
-    with left:
-        views.attention_view(shown, step, large, fmt, "main")
-    with right:
-        st.markdown("**Output so far:** " + views.output_tokens(trace, step, expected))
-        if step:
-            current = trace.steps[step - 1]
-            views.topk_view(current, large)
-            if ss.decoding == "greedy":
-                what_if(current)
+    view = st.radio(
+        "Heatmap",
+        list(views.HEAT_VIEWS),
+        key="heat_view",
+        format_func=views.HEAT_VIEWS.__getitem__,
+        horizontal=True,
+        help="Attention α: where the decoder looks. Attribution: how much each x_j moved "
+        "log P(y_i), from the model's gradients. Both: side by side, same rows and columns.",
+        persist_state=session.KEEP,
+    )
+    if large or view == "both":  # the heatmaps across the page, the step's output below
+        heatmaps(view, step)
+        left, right = (st.container(), st.container()) if large else st.columns(2)
+        with left:
+            output_so_far(step, topk=False)
+        with right:
+            if step:
+                views.topk_view(trace.steps[step - 1], large)
+    else:
+        left, right = st.columns([3, 2])
+        with left:
+            heatmaps(view, step)
+        with right:
+            output_so_far(step)
     details(shown, step, head)
     session.write_url()
 

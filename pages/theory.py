@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from presentation import theory
+from presentation import theory, truth
 from presentation.figures import explorer as figures_explorer
 from presentation.figures import heatmap as figures
 from presentation.formulas import FORMULAS
@@ -154,6 +154,19 @@ def live_7() -> None:
             f"Over the whole output the largest α_ij falls on the right source position "
             f"at **{agreement[0]}/{agreement[1]}** steps."
         )
+    rows = truth.agreements(
+        {
+            models.label(n): m
+            for n, m in models.shipped_metrics(tuple(models.model_names(task.name))).items()
+        }
+    )
+    if rows:
+        st.markdown(
+            "**Attention against attribution**, on held-out steps (each shipped model of "
+            "this task):"
+        )
+        for row in rows:
+            st.markdown("- " + truth.verdict(row, task.alignment_label.lower()))
 
 
 def live_8() -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from s2s_core import attribution
 from s2s_core.model import attention, decoding, rnn, transformer
 from s2s_core.training import objective
 
@@ -175,6 +176,17 @@ _ALL: tuple[Formula, ...] = (
         attention.context_vector,
     ),
     Formula(
+        "keep_symbol",
+        7,
+        "memory that keeps its symbol (the -hx models)",
+        r"m_j = h_j + W_x E x_j, \quad c_i = \sum_{j=1}^{T} \alpha_{ij} m_j",
+        rnn.keep_symbol,
+        "Not in the seed: an answer to attention's one-position shift. A bidirectional "
+        "h_{j+1} has just read x_j, so dot attention over h alone looks one position past the "
+        "letter it writes; with E x_j added, position j holds x_j itself and the largest "
+        "alpha lands on it (reverse-dot-hx).",
+    ),
+    Formula(
         "scaled_dot_product",
         9,
         "scaled dot-product attention (Transformer)",
@@ -212,13 +224,28 @@ _ALL: tuple[Formula, ...] = (
         "unnormalised, so one LayerNorm comes before W_o.",
     ),
     Formula(
+        "attribution",
+        7,
+        "attribution (integrated gradients)",
+        r"\begin{gathered}a_{ij} = (e_j - b_j)^{\top}\! \int_0^1 \nabla_{e_j} \log P\big(y_i"
+        r" \mid y_{<i}, b + t\,(e - b)\big)\, dt \\ \sum_j a_{ij} = \log P(y_i \mid X) - "
+        r"\log P(y_i \mid b)\end{gathered}",
+        attribution.attribute_rows,
+        "Not in the seed: attention says where the decoder looked, attribution how much each "
+        "source symbol moved the chosen token's log-probability (Sundararajan et al. 2017). "
+        "e_j is x_j's embedding, the baseline b all <pad> (a zero embedding); the integral "
+        "runs on 32 Gauss-Legendre points, 4x more for a row whose sum misses its change by "
+        "over 5%. Input x gradient, the one-pass alternative: a_ij = e_j . grad f_i.",
+    ),
+    Formula(
         "loss",
         5,
         "training loss (teacher forcing)",
         r"L = -\frac{1}{N}\sum_{i} \log P(y_i \mid y_{<i}, X)",
         objective.token_nll,
         "N counts the real target symbols of the batch (padding excluded); the decoder "
-        "is fed the true y_{i-1} (teacher forcing).",
+        "is fed the true y_{i-1} (teacher forcing). Some recipes smooth the labels: "
+        "(1 - eps) of the weight on y_i, eps spread evenly over the vocabulary.",
     ),
 )
 FORMULAS: dict[str, Formula] = {f.key: f for f in _ALL}

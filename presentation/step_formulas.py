@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from presentation.formulas import FORMULAS
 from presentation.heads import Head
 from presentation.text import latex_token, number
+from s2s_core.attribution import METHODS, Attribution
 from s2s_core.model.decoding import Step, Trace, sequence_log_probability
 
 
@@ -80,9 +81,25 @@ def attention_formulas(trace: Trace, i: int, step: Step) -> list[LiveFormula]:
         step.context_norm,
         top_positions(step.attention),
     )
-    return [
+    out = [
         _live(key, line) for key, line in zip((trace.attention_kind, "softmax", "context"), lines)
     ]
+    if trace.memory == "h+x":  # what h_j stood for above is m_j = h_j + W_x E x_j
+        top = top_positions(step.attention)
+        out.append(
+            _live(
+                "keep_symbol",
+                ", ".join(
+                    rf"\lVert m_{{{j + 1}}} \rVert = {trace.encoder_norms[j]:.2f}\ "
+                    rf"({latex_token(trace.source_tokens[j])})"
+                    for j in top
+                )
+                + rf", \quad c_{{{i}}} = "
+                + " + ".join(rf"{step.attention[j]:.2f}\,m_{{{j + 1}}}" for j in top)
+                + (r" + \ldots" if len(trace.source_tokens) > len(top) else ""),
+            )
+        )
+    return out
 
 
 def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[LiveFormula]:
@@ -182,6 +199,36 @@ def step_formulas(trace: Trace, i: int, rnn: str = "gru", head: Head = None) -> 
     )
     out.append(sequence_formula(trace, i))
     return out
+
+
+def attribution_formula(trace: Trace, attribution: Attribution, i: int) -> LiveFormula:
+    """a_i. at step i, its three largest written out; for integrated gradients also the
+    completeness check, sum_j a_ij against log P(y_i | X) - log P(y_i | b)."""
+    row = attribution.rows[i - 1]
+    top = top_positions(row)
+    etc = r", \ldots" if len(row) > len(top) else ""
+    written = (
+        ", ".join(
+            rf"a_{{{i},{j + 1}}} = {row[j]:+.2f}\ ({latex_token(trace.source_tokens[j])})"
+            for j in top
+        )
+        + etc
+    )
+    name = f"attribution at step {i} ({METHODS[attribution.method]})"
+    if attribution.changes is None:  # input x gradient: no promise about the sum
+        return LiveFormula(name, FORMULAS["attribution"].latex, written)
+    change, total = attribution.changes[i - 1], sum(row)
+    steps = attribution.ig_steps[i - 1] if attribution.ig_steps else None
+    check = (
+        rf"\sum_j a_{{{i}j}} = {total:.2f} \approx \log P(y_{{{i}}} \mid X) - "
+        rf"\log P(y_{{{i}}} \mid b) = {change:.2f}"
+        + ("" if steps is None else rf"\ \text{{({steps} points)}}")
+    )
+    return LiveFormula(
+        name,
+        FORMULAS["attribution"].latex,
+        rf"\begin{{gathered}}{written} \\ {check}\end{{gathered}}",
+    )
 
 
 def sequence_formula(trace: Trace, i: int) -> LiveFormula:

@@ -136,8 +136,22 @@ SECTIONS: tuple[Section, ...] = (
         "to 1 (a softmax over $j$), and takes the weighted sum: a context vector $c_i$ of its own "
         "for each step $i$. Three score functions are common: additive (Bahdanau) and dot and "
         "general (Luong). Luong et al. score the current state $s_i$; this app, like Bahdanau "
-        "et al., scores the state before the step, $s_{i-1}$, for all three.",
-        ("score", "mask", "softmax", "context", "decoder_step", "additive", "dot", "general"),
+        "et al., scores the state before the step, $s_{i-1}$, for all three. The weights say "
+        "where the decoder looked, not what it used: attribution asks the model itself how "
+        "much each $x_j$ moved the chosen token's log-probability, and the two can disagree "
+        "(Jain & Wallace 2019; Wiegreffe & Pinter 2019).",
+        (
+            "score",
+            "mask",
+            "softmax",
+            "context",
+            "decoder_step",
+            "additive",
+            "dot",
+            "general",
+            "keep_symbol",
+            "attribution",
+        ),
         (),
         (
             Pointer(HOME, "Home: the heatmap of α_ij grows a row per step"),

@@ -71,6 +71,18 @@ def alignment_agreement(trace: Trace, expected: Example | None) -> tuple[int, in
     return (hits, total) if total else None
 
 
+def attribution_agreement(
+    trace: Trace, argmax: list[int], expected: Example | None
+) -> tuple[int, int] | None:
+    """alignment_agreement for attribution: (steps whose largest a_ij lies in the gold span,
+    steps with a gold span), `argmax` one position per step; None where it cannot be
+    measured (no known answer, no gold alignment, an output other than the answer)."""
+    if expected is None or expected.alignment is None:
+        return None
+    hits, total = Prediction(expected, trace.output, argmax).alignment_hits()
+    return (hits, total) if total else None
+
+
 def over_regularised(task: Task, expected: Example | None, output: str) -> bool:
     """An irregular verb's past tense written by a regular rule: sing -> singed, go -> goed
     (the over-regularisation children show too; Rumelhart & McClelland 1986)."""

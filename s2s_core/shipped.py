@@ -4,9 +4,11 @@ A small module on purpose: a page that only reads a shipped model's metrics.json
 this and never the training code.
 
     CHECKPOINT_DIR            the folder of the shipped models
-    ModelName                 "reverse-additive", "reverse-none-d32", and a model trained in
-                              the browser, "reverse-additive-d64 (trained 14:03)"
-    shipped_names(task)       the task's main models, in the order none, additive, dot, general
+    ModelName                 "reverse-additive", "reverse-none-d32", "reverse-dot-hx" (its
+                              attention reads h_j + W_x E x_j), and a model trained in the
+                              browser, "reverse-additive-d64 (trained 14:03)"
+    shipped_names(task)       the task's main models, in the order none, additive, dot, general,
+                              transformer, then the "-hx" ones
     capacity_names(task)      its fixed-context models of every size d, smallest d first
     read_metrics(name)        checkpoints/<name>/metrics.json (written by the evaluation)
 """
@@ -20,11 +22,12 @@ from pathlib import Path
 from typing import Literal, cast, overload
 
 from s2s_core.model.attention import ATTENTION_KINDS, AttentionKind
+from s2s_core.model.config import MemoryKind
 
 CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "checkpoints"
 
 _NAME = re.compile(
-    r"(?P<task>[a-z0-9]+)-(?P<attention>[a-z]+)(?:-d(?P<hidden>[0-9]+))?"
+    r"(?P<task>[a-z0-9]+)-(?P<attention>[a-z]+)(?P<hx>-hx)?(?:-d(?P<hidden>[0-9]+))?"
     r"(?: \(trained (?P<trained>[^()]+)\)(?: #(?P<copy>[0-9]+))?)?"
 )
 
@@ -32,7 +35,8 @@ _NAME = re.compile(
 @dataclass(frozen=True)
 class ModelName:
     """A model's name: '<task>-<attention>' for a task's main shipped model,
-    '<task>-<attention>-d<hidden>' for one that differs from it only in its size d, and
+    '<task>-<attention>-d<hidden>' for one that differs from it only in its size d,
+    '<task>-<attention>-hx' for one whose attention reads h_j + W_x E x_j (memory "h+x"), and
     '<task>-<attention>-d<hidden> (trained <when>)' for one trained in the browser (' #2', ' #3'
     after it for more trained at the same minute)."""
 
@@ -41,13 +45,16 @@ class ModelName:
     hidden: int | None = None
     trained: str | None = None  # trained in the browser: when ("14:03")
     copy: int | None = None  # the second, third... trained at the same minute
+    memory: MemoryKind = "h"  # "h+x": its attention reads h_j + W_x E x_j ("-hx")
 
     @property
     def has_attention(self) -> bool:
         return self.attention != "none"
 
     def __str__(self) -> str:
-        size = "" if self.hidden is None else f"-d{self.hidden}"
+        size = ("-hx" if self.memory == "h+x" else "") + (
+            "" if self.hidden is None else f"-d{self.hidden}"
+        )
         trained = "" if self.trained is None else f" (trained {self.trained})"
         copy = "" if self.copy is None else f" #{self.copy}"
         return f"{self.task}-{self.attention}{size}{trained}{copy}"
@@ -62,7 +69,8 @@ class ModelName:
         hidden = None if match["hidden"] is None else int(match["hidden"])
         attention = cast(AttentionKind, match["attention"])
         copy = None if match["copy"] is None else int(match["copy"])
-        return cls(match["task"], attention, hidden, match["trained"], copy)
+        memory: MemoryKind = "h+x" if match["hx"] else "h"
+        return cls(match["task"], attention, hidden, match["trained"], copy, memory)
 
 
 @overload
@@ -92,7 +100,9 @@ def shipped_names(
 ) -> list[str]:
     """The task's shipped main models, in the order none, additive, dot, general: those with a
     checkpoint (config.json), or with_metrics=True those whose metrics.json is there too."""
-    names = [str(ModelName(task, kind)) for kind in ATTENTION_KINDS]
+    names = [str(ModelName(task, kind)) for kind in ATTENTION_KINDS] + [
+        str(ModelName(task, kind, memory="h+x")) for kind in ATTENTION_KINDS
+    ]
     needed = ("config.json", "metrics.json") if with_metrics else ("config.json",)
     return [n for n in names if all((Path(directory) / n / f).is_file() for f in needed)]
 

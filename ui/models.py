@@ -74,4 +74,6 @@ def label(name: str) -> str:
         return f"{name} (trained here)"
     if parsed.attention == "transformer":
         return "Transformer (attention only)"
-    return "none (fixed context c)" if not parsed.has_attention else f"{parsed.attention} attention"
+    if not parsed.has_attention:
+        return "none (fixed context c)"
+    return f"{parsed.attention} attention" + (", reads h_j + x_j" if parsed.memory == "h+x" else "")

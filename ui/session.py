@@ -1,7 +1,8 @@
 """This browser session's decoding state, its trace cache, and the shareable link.
 
 State lives in st.session_state (one per browser tab, never shared). The link's query
-parameters mirror task, model, input, step, decoding and a Transformer's head, so a copied
+parameters mirror task, model, input, step, decoding, a Transformer's head and Home's
+heatmap (attention, attribution or both, and the attribution method), so a copied
 link reopens the same view: `init_from_url` reads them once per session (ui/frame.py calls it), and
 `write_url` keeps them current.
 """
@@ -16,6 +17,7 @@ from typing import Final, TypeVar
 import streamlit as st
 
 from s2s_core import tasks
+from s2s_core.attribution import METHODS, Attribution, AttributionMethod, attribute
 from s2s_core.model.decoding import (
     Hypothesis,
     Trace,
@@ -31,6 +33,7 @@ from .models import default_model, model_names
 
 MAX_CACHED_TRACES = 32
 BEAM_WIDTHS = range(2, 9)
+HEAT_VIEWS = ("attention", "attribution", "both")  # Home's heatmap: alpha, a_ij or both
 KEEP: Final = "session"  # persist_state: a page's widget keeps its value while another page shows
 T = TypeVar("T")
 
@@ -66,6 +69,10 @@ def init_from_url() -> list[str]:
     if re.fullmatch(r"[1-9]\d?\.[1-9]\d?", head := qp.get("head", "")):  # "3.2": layer 3, head 2
         layer, h = (int(x) - 1 for x in head.split("."))
         ss["head"] = (layer, h)  # Home's picker keeps it only if the model has that head
+    if (view := qp.get("view")) in HEAT_VIEWS:
+        ss["heat_view"] = view
+    if (method := qp.get("attribution")) in METHODS:
+        ss["attribution_method"] = method
     return notes
 
 
@@ -82,6 +89,9 @@ def write_url() -> None:
         params |= {"decoding": "beam", "beam": str(ss.get("beam_width", 3))}
     if isinstance(head := ss.get("head"), tuple):  # a Transformer's head on Home: "layer.head"
         params["head"] = f"{head[0] + 1}.{head[1] + 1}"
+    if (view := ss.get("heat_view", "attention")) != "attention":
+        params["view"] = view
+        params["attribution"] = ss.get("attribution_method", "ig")
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 
@@ -132,6 +142,18 @@ def beam(name: str, ckpt: Checkpoint, source: str, width: int) -> list[Hypothesi
         lambda: beam_search(
             ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, width, max_steps(ckpt.task)
         ),
+    )
+
+
+def attribution(
+    name: str, ckpt: Checkpoint, trace: Trace, method: AttributionMethod
+) -> Attribution:
+    """The attribution of every step of `trace`, computed once per trace and method (only
+    when a view asks for it: integrated gradients costs a few hundred forward passes)."""
+    key = ("attribution", name, id(ckpt), trace.source, tuple(s.token for s in trace.steps), method)
+    return cached(
+        key,
+        lambda: attribute(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, trace.source, trace, method),
     )
 
 

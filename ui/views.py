@@ -13,6 +13,7 @@ from presentation.figures import diagrams, heatmap, step_charts
 from presentation.heads import Head, head_choices, head_label
 from presentation.text import escape_markdown, number, sentence, token_text
 from presentation.verdicts import alignment_agreement, token_marks, verdict
+from s2s_core.attribution import Attribution
 from s2s_core.model.decoding import Hypothesis, Step, Trace, check_source
 from s2s_core.model.vocab import InputError, Vocab
 from s2s_core.tasks import Example, Task
@@ -20,6 +21,8 @@ from s2s_core.tasks import Example, Task
 from . import session
 
 EMPTY_HINT = "press Next ▶: each step adds its row α_i·"  # the heatmap before step 1
+ATTRIBUTION_HINT = "press Next ▶: each step adds its row a_i·"
+HEAT_VIEWS = dict(zip(session.HEAT_VIEWS, ("attention α", "attribution", "both"), strict=True))
 DIAGRAM_CAPTIONS = {
     "fixed": "Seed §8, the standard seq2seq: X → encoder states h_j → one fixed c → decoder "
     "states s_i → Y. The numbers are norms ‖·‖ and P(y_i) at this step: c is the same at "
@@ -52,17 +55,80 @@ def plotly(fig, key: str, fmt: str = "png") -> None:
     st.plotly_chart(fig, key=key, config=config, width="stretch", theme=None)  # styled by us
 
 
-def attention_view(trace: Trace, step: int, large: bool, fmt: str, key: str) -> None:
+def attention_view(
+    trace: Trace, step: int, large: bool, fmt: str, key: str, title: str | None = None
+) -> None:
     """The heatmap of alpha (rows so far, current row marked) over the source strip."""
     if not trace.has_attention:
         st.info(heatmap.NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f}).")
         return
     plotly(
         heatmap.attention_heatmap(
-            trace, upto=step, current=step or None, large=large, strip=True, hint=EMPTY_HINT
+            trace,
+            upto=step,
+            current=step or None,
+            large=large,
+            title=title,
+            strip=True,
+            hint=EMPTY_HINT,
         ),
         key=f"{key}-heatmap",
         fmt=fmt,
+    )
+
+
+def attribution_view(
+    trace: Trace,
+    attribution: Attribution,
+    step: int,
+    large: bool,
+    fmt: str,
+    key: str,
+    title: str | None = None,
+    formula: bool = True,
+) -> None:
+    """The heatmap of the attribution a_ij on alpha's rows and columns, the current row
+    marked, and (`formula`) this step's row as a formula with its numbers."""
+    plotly(
+        heatmap.attribution_heatmap(
+            trace,
+            attribution.rows,
+            upto=step,
+            current=step or None,
+            large=large,
+            title=title,
+            strip=True,
+            hint=ATTRIBUTION_HINT,
+        ),
+        key=f"{key}-attribution",
+        fmt=fmt,
+    )
+    if formula:
+        attribution_formula_view(trace, attribution, step)
+
+
+def attribution_formula_view(trace: Trace, attribution: Attribution, step: int) -> None:
+    """Attribution's formula, then this step's row with its numbers; the caption."""
+    if step:
+        f = step_formulas.attribution_formula(trace, attribution, step)
+        st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}")
+        st.latex(rf"\Rightarrow\quad {f.live}")
+    st.caption(attribution_caption(attribution))
+
+
+def attribution_caption(attribution: Attribution) -> str:
+    """What the attribution heatmap shows, and how complete integrated gradients came out."""
+    colours = (
+        "Blue: x_j raised P(y_i); red: x_j lowered it; each row is scaled by its largest "
+        "|a_ij|. Where a row's darkest blue is not where α looks, the heatmap and the model's "
+        "own gradients disagree."
+    )
+    if attribution.completeness_gap is None:
+        return "Input × gradient, a_ij = e_j · ∇f_i: one backward pass per step. " + colours
+    return (
+        "Integrated gradients from an all-‹pad› source b: each row adds up to "
+        f"log P(y_i | X) − log P(y_i | b), here within {attribution.completeness_gap:.2%} "
+        "over the whole output. " + colours
     )
 
 

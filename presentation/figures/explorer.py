@@ -4,6 +4,7 @@ Pure functions, plain data in, a Plotly figure or a pandas table out (as in heat
 
     grid_columns          how many attention heatmaps fit side by side (small multiples)
     grid_heatmap          heatmap.attention_heatmap, made readable at its size in that grid
+    grid_attribution      heatmap.attribution_heatmap, the same way
     head_grid             a Transformer's cross-attention, every layer (rows) x head (columns)
     beam_frame            the k beam hypotheses: output, log P and P, best first
     encoder_norm_chart    ||h_j|| over the source positions j, with the fixed ||c|| (seed §4)
@@ -21,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from presentation.figures.heatmap import COLORSCALE, attention_heatmap
+from presentation.figures.heatmap import COLORSCALE, attention_heatmap, attribution_heatmap
 from presentation.style import (
     CURRENT_COLOR,
     GRID_COLOR,
@@ -76,10 +77,31 @@ def grid_heatmap(
     The values are written in the cells only if "0.00" fits in a cell at this size, and
     the source symbols stay upright (Plotly would turn crowded tick labels sideways).
     """
-    fig = attention_heatmap(trace, large=large, title=title)
+    return _fit_grid(
+        attention_heatmap(trace, large=large, title=title), trace, per_row, large, page_width
+    )
+
+
+def grid_attribution(
+    trace: Trace,
+    rows: list[list[float]],
+    per_row: int,
+    large: bool = False,
+    title: str | None = None,
+    page_width: int = PAGE_WIDTH,
+) -> go.Figure:
+    """The attribution heatmap a_ij of `trace` (`rows`, one per step) for the same grid."""
+    fig = attribution_heatmap(trace, rows, large=large, title=title)
+    return _fit_grid(fig, trace, per_row, large, page_width)
+
+
+def _fit_grid(
+    fig: go.Figure, trace: Trace, per_row: int, large: bool, page_width: int
+) -> go.Figure:
+    """Values in the cells only if "0.00" fits at this size; source symbols upright."""
     label_px = 2.6 * (font_size(large) - 2)  # "0.00" in the cell font
     if cell_width(len(trace.source_tokens), per_row, large, page_width) < label_px:
-        fig.update_traces(texttemplate=None, text=None)
+        fig.update_traces(texttemplate=None, selector=dict(type="heatmap"))
     fig.update_xaxes(tickangle=0)
     return fig
 

@@ -8,7 +8,12 @@ The symbols follow the paper (Bahdanau et al. 2015):
     alpha_ij = exp(e_ij) / sum_k exp(e_ik)     the attention weights (a row sums to 1)
     c_i     = sum_j alpha_ij h_j               the context vector of step i
 
-Plotly draws the matrices (attention_heatmap, source_strip, context_strip); the small
+Beside alpha, the attribution a_ij of log P(y_i) to x_j (s2s_core/attribution.py) is
+drawn on the same rows and columns (attribution_heatmap): each row scaled by its largest
+|a_ij|, blue where x_j raised P(y_i), red where it lowered it.
+
+Plotly draws the matrices (attention_heatmap, attribution_heatmap, source_strip,
+context_strip); the small
 Altair charts of a step are in step_charts.py. Every axis that shows
 source positions uses numeric positions j = 1..T with the tokens as tick labels, so a
 repeated symbol (the two t's of "attention") stays its own column.
@@ -103,30 +108,36 @@ def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
 
 
 def _strip_trace(
-    tokens: list[str], weights: list[float] | None, large: bool, yaxis: str = "y"
+    tokens: list[str],
+    weights: list[float] | None,
+    large: bool,
+    yaxis: str = "y",
+    attribution: bool = False,
 ) -> dict:
-    """The source x_1..x_T as one row of cells at x = 1..T, coloured by alpha_ij.
+    """The source x_1..x_T as one row of cells at x = 1..T, coloured by alpha_ij (or, with
+    `attribution`, by the scaled a_ij, on the diverging scale).
 
-    weights None (no step yet): every cell 0, i.e. white, and no alpha in the hover.
+    weights None (no step yet): every cell 0, i.e. white, and no value in the hover.
     """
     T = len(tokens)
     w = np.zeros(T) if weights is None else np.asarray(weights, dtype=float)
-    alpha = "" if weights is None else "<br>α_ij = %{z:.3f}"
+    name = "a_ij / max |a_i.|" if attribution else "α_ij"
+    value = "" if weights is None else f"<br>{name} = %{{z:.3f}}"
     return dict(
         type="heatmap",
         z=w.reshape(1, T),
         x=np.arange(1, T + 1),
         y=[0],
         yaxis=yaxis,
-        zmin=0.0,
+        zmin=-1.0 if attribution else 0.0,
         zmax=1.0,
-        colorscale=COLORSCALE,
+        colorscale=DIVERGING if attribution else COLORSCALE,
         showscale=False,
         xgap=2,
         text=[[t.strip("<>") if len(t) > 2 else t for t in tokens]],  # <eos>: "eos" fits a cell
         texttemplate="%{text}",
         textfont=dict(size=font_size(large) + 4),
-        hovertemplate="j = %{x}<br>x_j = %{text}" + alpha + "<extra></extra>",
+        hovertemplate="j = %{x}<br>x_j = %{text}" + value + "<extra></extra>",
     )
 
 
@@ -251,17 +262,20 @@ def _add_strip(
     current: int | None,
     frame: _Frame,
     large: bool,
+    attribution: bool = False,
 ) -> None:
-    """The source below the rows, on the same columns, coloured by alpha_i. of step i."""
-    data.append(_strip_trace(trace.source_tokens, weights, large, yaxis="y2"))
+    """The source below the rows, on the same columns, coloured by alpha_i. of step i (or
+    by its attribution row)."""
+    data.append(_strip_trace(trace.source_tokens, weights, large, "y2", attribution))
     layout["yaxis2"] = dict(domain=[0.0, frame.strip_px / frame.plot_px], visible=False)
+    what = (
+        f"what step i = {current} used: x_j coloured by a_ij"
+        if attribution
+        else f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
+    )
     layout["annotations"].append(
         dict(
-            text=(
-                f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
-                if weights is not None
-                else "the source x_1 … x_T"
-            ),
+            text=what if weights is not None else "the source x_1 … x_T",
             xref="paper",
             yref="paper",
             x=0.0,
@@ -304,6 +318,86 @@ def attention_heatmap(
         weights = steps[now - 1].attention if now else None
         _add_strip(data, layout, trace, weights, current, frame, large)
     if n == 0 and hint:  # no rows yet: say so where they will appear
+        layout["annotations"].append(_hint(hint, frame, large))
+    if now is not None:
+        layout["shapes"] = [_outline(now, len(trace.source_tokens))]
+    return _figure(dict(data=data, layout=layout))
+
+
+ATTRIBUTION_BAR = "a / max|a|"  # the colour bar: each row over its largest |a_ij|
+ATTRIBUTION_TITLE = "attribution a_ij of log P(y_i) to x_j (each row over its largest |a_ij|)"
+
+
+# a_ij / max_k |a_ik|: each row's largest contribution is +1 or -1
+def scaled_rows(rows: list[list[float]]) -> np.ndarray:
+    """Attribution rows (n, T) scaled row by row into [-1, 1] (a row of zeros stays zero):
+    rows of different steps then share one colour scale."""
+    a = np.asarray(rows, dtype=float).reshape(len(rows), -1)
+    largest = np.abs(a).max(axis=1, keepdims=True) if a.size else np.ones((len(rows), 1))
+    return a / np.where(largest > 0, largest, 1.0)
+
+
+def _attribution_trace(
+    trace: Trace, steps: list[Step], rows: list[list[float]], large: bool
+) -> dict:
+    """The heatmap trace of the scaled a_ij at x = j, y = i; the hover gives the raw a_ij
+    (in nats: how much x_j moved log P(y_i)) from customdata."""
+    T, n = len(trace.source_tokens), len(steps)
+    raw = np.asarray(rows[:n], dtype=float).reshape(n, T)
+    heat = dict(
+        type="heatmap",
+        z=scaled_rows(rows[:n]),
+        x=np.arange(1, T + 1),
+        y=np.arange(1, n + 1),
+        zmin=-1.0,
+        zmax=1.0,
+        colorscale=DIVERGING,
+        colorbar=dict(title=dict(text=ATTRIBUTION_BAR)),
+        xgap=1,
+        ygap=1,
+        customdata=raw,
+        text=[[str(j) for j in range(1, T + 1)]] * n,
+        hovertemplate=(
+            "step i · y_i: %{y}<br>source j = %{text} · x_j: %{x}<br>"
+            "a_ij = %{customdata:.3f} (log P(y_i), nats)<br>"
+            "scaled: %{z:.2f}<extra></extra>"
+        ),
+    )
+    if T <= MAX_LABELLED and n <= MAX_LABELLED:
+        heat.update(texttemplate="%{z:.2f}", textfont=dict(size=font_size(large) - 2))
+    return heat
+
+
+def attribution_heatmap(
+    trace: Trace,
+    rows: list[list[float]],
+    upto: int | None = None,
+    current: int | None = None,
+    large: bool = False,
+    title: str | None = None,
+    strip: bool = False,
+    hint: str | None = None,
+) -> go.Figure:
+    """The attribution a_ij of each step's log P(y_i) to each source position x_j, on the
+    attention heatmap's rows and columns: `rows` [step i][position j], one per trace step.
+
+    upto, current, strip, hint: as attention_heatmap (the strip is coloured by step
+    `current`'s row). Works for a model without attention too: its steps still depend on
+    the source, through the one fixed c.
+    """
+    if len(rows) != len(trace.steps):
+        raise ValueError(f"{len(rows)} attribution rows for {len(trace.steps)} steps")
+    n = len(trace.steps) if upto is None else max(0, min(upto, len(trace.steps)))
+    steps = trace.steps[:n]
+    frame = _frame(n, large, strip)
+    layout = _layout(trace, steps, frame, large, title or ATTRIBUTION_TITLE)
+    data = [_attribution_trace(trace, steps, rows, large)]
+    data[0]["colorbar"].update(len=1.0 - frame.top, y=1.0, yanchor="top")
+    now = current if current is not None and 1 <= current <= n else None
+    if strip:
+        weights = scaled_rows([rows[now - 1]])[0].tolist() if now else None
+        _add_strip(data, layout, trace, weights, current, frame, large, attribution=True)
+    if n == 0 and hint:
         layout["annotations"].append(_hint(hint, frame, large))
     if now is not None:
         layout["shapes"] = [_outline(now, len(trace.source_tokens))]

@@ -4,7 +4,9 @@
 
 Writes metrics.json beside the checkpoint (exact match, token accuracy and, for
 reverse, dates, past and g2p, agreement with the gold or derived alignment; for g2p also
-the word and phoneme error rates WER and PER; overall and per length bucket).
+the word and phoneme error rates WER and PER; overall and per length bucket). Where the task
+knows its alignment, "attribution" sets the attention's agreement beside that of
+attribution (integrated gradients, input x gradient) on the same steps of a sample.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from s2s_core.device import pick_device
 from s2s_core.training.checkpoints import CheckpointError, load, write_json
-from s2s_core.training.evaluation import evaluate
+from s2s_core.training.evaluation import ATTRIBUTION_SAMPLE, evaluate
 
 
 def table(metrics: dict) -> str:
@@ -43,6 +45,13 @@ def table(metrics: dict) -> str:
             f"  {name:<18} n={s['n']}: exact {pct(s['exact_match'])}%, tokens "
             f"{pct(s['token_accuracy'])}%, alignment {pct(s['alignment'])}%{errors}"
         )
+    a = metrics.get("attribution")
+    if a is not None:
+        rows.append(
+            f"  argmax on the alignment, the same {a['steps']} steps of {a['examples']} "
+            f"examples: attention {pct(a['attention'])}%, integrated gradients "
+            f"{pct(a['integrated_gradients'])}%, input x gradient {pct(a['input_x_gradient'])}%"
+        )
     return "\n".join(rows)
 
 
@@ -54,11 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--checkpoint", required=True, help="checkpoint directory")
     ap.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ap.add_argument(
+        "--attribution-sample",
+        type=int,
+        default=ATTRIBUTION_SAMPLE,
+        help=f"right held-out examples whose steps are attributed (default {ATTRIBUTION_SAMPLE};"
+        " 0: skip)",
+    )
     ap.add_argument("--device", default="auto", help="auto | cpu | cuda")
     args = ap.parse_args(argv)
     try:
         ckpt = load(args.checkpoint, pick_device(args.device))
-        metrics = evaluate(ckpt)
+        metrics = evaluate(ckpt, attribution_sample=args.attribution_sample)
         write_json(Path(args.checkpoint) / "metrics.json", metrics)
     except (CheckpointError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -16,6 +16,10 @@ from s2s_core.model.attention import ATTENTION_KINDS, AttentionKind
 
 RnnKind = Literal["gru", "lstm"]
 RNN_KINDS: tuple[RnnKind, ...] = get_args(RnnKind)
+# What attention reads at position j: the encoder state h_j (the seed's annotation), or
+# "h+x": h_j + W_x E x_j, the state with its own symbol kept in view (rnn.py: keep_symbol)
+MemoryKind = Literal["h", "h+x"]
+MEMORY_KINDS: tuple[MemoryKind, ...] = get_args(MemoryKind)
 
 
 @dataclass
@@ -29,6 +33,7 @@ class ModelConfig:
     dropout: float = 0.0  # training only: the share of activations zeroed
     layers: int = 2  # Transformer: L encoder and L decoder layers
     heads: int = 4  # Transformer: H attention heads, each of size d_k = d_model / H
+    memory: MemoryKind = "h"  # RNN with attention: what position j offers, h_j or h_j + W_x E x_j
 
     def __post_init__(self) -> None:
         if self.attention not in ATTENTION_KINDS:
@@ -37,6 +42,12 @@ class ModelConfig:
             )
         if self.rnn not in RNN_KINDS:
             raise ValueError(f"unknown rnn '{self.rnn}'; choose from: {', '.join(RNN_KINDS)}")
+        if self.memory not in MEMORY_KINDS:
+            raise ValueError(
+                f"unknown memory '{self.memory}'; choose from: {', '.join(MEMORY_KINDS)}"
+            )
+        if self.memory != "h" and self.attention in ("none", "transformer"):
+            raise ValueError(f"memory '{self.memory}' needs an RNN with attention")
         if self.hidden % 2:
             raise ValueError("hidden must be even: it is split over the two encoder directions")
         if self.is_transformer and self.hidden % self.heads:

@@ -25,8 +25,8 @@ from torch import Tensor
 
 from s2s_core.model.attention import AttentionKind
 from s2s_core.model.build import Model
+from s2s_core.model.config import MemoryKind
 from s2s_core.model.steps import Encoded, StepTensors
-from s2s_core.model.transformer import SOURCE_END
 from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID, SOS, SOS_ID, InputError, Vocab
 
 TOP_K = 5
@@ -46,8 +46,8 @@ class Step:
     context_norm: float  # ||c_i||
     state_norm: float  # ||s_i||
     forced: bool = False  # True when y_i was imposed rather than chosen by the model
-    # Transformer only: the cross-attention row of every layer and head over the source and
-    # its end marker, [layer][head][j] (`attention` is their mean), and the decoder's
+    # Transformer only: the cross-attention row of every layer and head over the source,
+    # [layer][head][j] (`attention` is their mean), and the decoder's
     # self-attention over its inputs so far, [layer][head][k] for y_0 = <sos>, y_1 .. y_{i-1}
     heads: list[list[list[float]]] | None = None
     self_attention: list[list[list[float]]] | None = None
@@ -81,6 +81,7 @@ class Trace(Written):
     encoder_norms: list[float] = field(default_factory=list)  # ||h_j||, one per source_tokens
     fixed_context_norm: float = 0.0  # ||c||, the encoder's final state
     separator: str = ""  # the target vocabulary's (Vocab.separator)
+    memory: MemoryKind = "h"  # what the attention reads: h_j, or "h+x" h_j + W_x E x_j
 
     @property
     def has_attention(self) -> bool:
@@ -218,19 +219,14 @@ def greedy_steps(
             return
 
 
-def source_positions(model: Model, source: str) -> list[str]:
-    """The columns of the attention: the source's symbols, and for a Transformer the end
-    marker it reads after them (transformer.SOURCE_END)."""
-    return list(source) + ([SOURCE_END] if model.cfg.is_transformer else [])
-
-
 def new_trace(model: Model, source: str, enc: Encoded, separator: str = "") -> Trace:
     """An empty trace for `source`, with the encoder's norms filled in; `separator`: the
     target vocabulary's."""
     return Trace(
         source=source,
-        source_tokens=source_positions(model, source),
+        source_tokens=list(source),
         attention_kind=model.cfg.attention,
+        memory=model.cfg.memory,
         encoder_norms=enc.memory[0].norm(dim=1).tolist(),
         fixed_context_norm=float(enc.context[0].norm()),
         separator=separator,
@@ -311,8 +307,7 @@ class BatchDecoding(NamedTuple):
 
     ids: Tensor  # (B, n), n <= max_steps; rows end with <eos>, then <pad>
     alpha: Tensor | None  # (B, n, T) the attention weights (None: a model without attention)
-    heads: Tensor | None  # (B, n, L, H, T+1) a Transformer's every layer and head (else None)
-    # (a Transformer's alpha and heads have T+1 columns: the source's end marker is the last)
+    heads: Tensor | None  # (B, n, L, H, T) a Transformer's every layer and head (else None)
 
 
 @torch.inference_mode()

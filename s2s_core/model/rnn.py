@@ -63,6 +63,15 @@ def annotation(h_forward: Tensor, h_backward: Tensor) -> Tensor:
     return torch.cat([h_forward, h_backward], dim=-1)
 
 
+# m_j = h_j + W_x E x_j
+def keep_symbol(h: Tensor, W_x: nn.Linear, E_x: Tensor) -> Tensor:
+    """The memory of ModelConfig.memory "h+x": each annotation plus its own symbol's
+    embedding, projected, (B, T, d), (B, T, emb) -> (B, T, d). A bidirectional h_{j+1} has
+    just read x_j (its backward half), so attention that reads h alone can look one position
+    past the symbol it needs and still find it; with x_j added, position j holds x_j itself."""
+    return h + W_x(E_x)
+
+
 # c = [->h_T ; <-h_1]
 def fixed_context(h_n: Tensor) -> Tensor:
     """The final state of each direction, (2, B, d/2), as one vector c (B, d): the forward
@@ -102,9 +111,12 @@ class Encoder(nn.Module):
         rnn = nn.GRU if cfg.rnn == "gru" else nn.LSTM
         self.rnn = rnn(cfg.embedding, cfg.hidden // 2, batch_first=True, bidirectional=True)
         self.drop = nn.Dropout(cfg.dropout)  # a no-op in eval mode: traces never see it
+        # memory "h+x" only: W_x projects E x_j into the annotation's space
+        self.W_x = nn.Linear(cfg.embedding, cfg.hidden, bias=False) if cfg.memory == "h+x" else None
 
     def forward(self, src: Tensor, src_len: Tensor) -> tuple[Tensor, Tensor]:
-        """src (B, T) ids, src_len (B,) -> memory (B, T, d), context (B, d). Fused: nn.GRU."""
+        """src (B, T) ids, src_len (B,) -> memory (B, T, d), context (B, d). Fused: nn.GRU.
+        The memory is h_1..h_T, or with memory "h+x" each h_j + W_x E x_j (keep_symbol)."""
         x = self.drop(self.embed(src))
         if bool((src_len == src.size(1)).all()):  # nothing padded: no packing needed
             memory, final = self.rnn(x)
@@ -115,6 +127,8 @@ class Encoder(nn.Module):
                 packed_memory, batch_first=True, total_length=src.size(1)
             )
         h_n = final[0] if isinstance(final, tuple) else final  # LSTM also returns cell states
+        if self.W_x is not None:
+            memory = keep_symbol(memory, self.W_x, x)
         return memory, fixed_context(h_n)
 
     def stepwise(self, src: Tensor) -> tuple[Tensor, Tensor]:
@@ -134,6 +148,8 @@ class Encoder(nn.Module):
                 h_t[t] = h[0] if isinstance(h, tuple) else h
             states.append(torch.cat(h_t))  # (T, d/2) in source order
         memory = annotation(states[0], states[1]).unsqueeze(0)  # (1, T, d)
+        if self.W_x is not None:
+            memory = keep_symbol(memory, self.W_x, x.unsqueeze(0))
         context = annotation(states[0][-1:], states[1][:1])  # [->h_T ; <-h_1]: (1, d)
         return memory, context
 

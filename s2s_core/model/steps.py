@@ -37,7 +37,7 @@ class StepTensors(NamedTuple):
     logits: Tensor  # (B, V)  a softmax gives P(y_i | y_<i, X)
     c: Tensor  # (B, d)       c_i (Transformer: the memory weighted by the mean cross-attention)
     s: Tensor  # (B, d)       s_i (Transformer: the decoder stack's output at position i)
-    alpha: Tensor | None  # (B, T) alpha_i. (Transformer: (B, T+1), the mean of layers, heads)
+    alpha: Tensor | None  # (B, T) alpha_i. (Transformer: the mean of its layers and heads)
     e: Tensor | None  # (B, T)     e_i., the scores before the softmax (RNN attention only)
-    heads: Tensor | None = None  # (B, L, H, T+1) Transformer: each layer's and head's cross row
+    heads: Tensor | None = None  # (B, L, H, T) Transformer: each layer's and head's cross row
     self_attention: Tensor | None = None  # (B, L, H, i) Transformer: over y_0..y_{i-1}

@@ -21,10 +21,12 @@ Cross-attention's K and V are computed once per source.
 Masks put -inf into the scores before the softmax: padding in the source, the future in
 the decoder's self-attention.
 
-The source ends with an end marker, x_{T+1} = <eos>, as in the paper's translation models:
-attention alone has no sense of where a sequence stops (padding is masked away), and a
-task like reverse must start from the last letter. So cross-attention has T + 1 columns,
-the letters and "<eos>" (`SOURCE_END`).
+The encoder reads the source followed by an end marker, x_{T+1} = <eos>, as in the paper's
+translation models: attention alone has no sense of where a sequence stops (padding is
+masked away), and a task like reverse must start from the last letter. The marker is the
+encoder's alone: its self-attention reads it, so every m_j knows where the source ends, but
+the decoder's cross-attention reads only m_1..m_T, the source's own positions. So each
+cross-attention row sums to 1 over the T letters, as the RNN's alpha_i does.
 
 Shapes: B batch, T source length, i positions decoded so far, d = d_model = `hidden`,
 H heads, d_k = d / H, L layers.
@@ -41,9 +43,7 @@ from torch import Tensor, nn
 
 from s2s_core.model.config import ModelConfig
 from s2s_core.model.steps import Encoded, StepTensors
-from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID
-
-SOURCE_END = EOS  # the token the Transformer reads after every source: its last column
+from s2s_core.model.vocab import EOS_ID, PAD_ID
 
 
 # Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V
@@ -131,7 +131,7 @@ class LayerCache:
 
     self_K: Tensor  # (B, H, i, d_k) grows by one position a step
     self_V: Tensor
-    cross_K: Tensor  # (B, H, T+1, d_k) computed once per source (its end marker included)
+    cross_K: Tensor  # (B, H, T, d_k) computed once per source
     cross_V: Tensor
 
 
@@ -169,7 +169,7 @@ class DecoderLayer(nn.Module):
         cross_KV: tuple[Tensor, Tensor],
         src_mask: Tensor | None,
     ) -> tuple[Tensor, Tensor, Tensor]:
-        """y (B, n, d) -> (B, n, d), self-attention (B, H, n, i), cross (B, H, n, T+1)."""
+        """y (B, n, d) -> (B, n, d), self-attention (B, H, n, i), cross (B, H, n, T)."""
         a, self_w = self.self_attn(self.ln1(y), *self_KV, self_mask)
         y = y + self.drop(a)
         a, cross_w = self.cross_attn(self.ln2(y), *cross_KV, src_mask)
@@ -229,23 +229,26 @@ class TransformerSeq2Seq(nn.Module):
         return self.drop(table(ids) * math.sqrt(self.d) + pe)
 
     def encoder_stack(self, src: Tensor, src_len: Tensor) -> tuple[Tensor, Tensor, list[Tensor]]:
-        """src (B, T) -> memory (B, T+1, d) (the end marker's position included), the source
-        mask (B, 1, T+1), and each layer's self-attention (B, H, T+1, T+1)."""
-        src, src_len = with_end_marker(src, src_len)
+        """src (B, T) -> memory m_1..m_T (B, T, d), the source mask (B, 1, T), and each
+        encoder layer's self-attention (B, H, T+1, T+1), the end marker's position included:
+        the encoder reads x_1..x_T <eos>; the decoder is given only the T source positions."""
         T = src.size(1)
-        mask = (torch.arange(T, device=src.device) < src_len.unsqueeze(1)).unsqueeze(1)
-        x, weights = self.embed(self.src_embed, src), []
+        marked, marked_len = with_end_marker(src, src_len)  # (B, T+1), (B,)
+        positions = torch.arange(T + 1, device=src.device)
+        marked_mask = (positions < marked_len.unsqueeze(1)).unsqueeze(1)  # (B, 1, T+1)
+        x, weights = self.embed(self.src_embed, marked), []
         for layer in self.encoder_layers():
-            x, w = layer(x, mask)
+            x, w = layer(x, marked_mask)
             weights.append(w)
-        return self.ln_enc(x), mask, weights
+        memory = self.ln_enc(x)[:, :T]  # (B, T, d): the marker's own position is dropped
+        mask = (positions[:T] < src_len.unsqueeze(1)).unsqueeze(1)  # (B, 1, T)
+        return memory, mask, weights
 
     def encode(self, src: Tensor, src_len: Tensor) -> Encoded:
-        """The source, once: memory (B, T+1, d); as "c", the mean of its real positions and
-        the end marker (a Transformer has no fixed context: this is only what the pages
-        compare ||c_i|| to)."""
+        """The source, once: memory (B, T, d); as "c", the mean of its real positions (a
+        Transformer has no fixed context: this is only what the pages compare ||c_i|| to)."""
         memory, mask, _ = self.encoder_stack(src, src_len)
-        real = mask[:, 0].unsqueeze(2).float()  # (B, T+1, 1)
+        real = mask[:, 0].unsqueeze(2).float()  # (B, T, 1)
         context = (memory * real).sum(1) / real.sum(1)
         padded = bool((src_len < src.size(1)).any())  # some source shorter than the longest
         return Encoded(memory, context, mask[:, 0] if padded else None, None)
@@ -257,7 +260,7 @@ class TransformerSeq2Seq(nn.Module):
 
     def decode_all(self, memory: Tensor, src_mask: Tensor | None, tgt_in: Tensor) -> Tensor:
         """The decoder stack over a whole prefix at once, causal mask, no cache: memory
-        (B, T+1, d), tgt_in (B, T') -> logits (B, T', V)."""
+        (B, T, d), tgt_in (B, T') -> logits (B, T', V)."""
         y = self.embed(self.tgt_embed, tgt_in)
         self_mask = causal_mask(tgt_in.size(1), tgt_in.device).unsqueeze(0)  # (1, T', T')
         for layer in self.decoder_layers():
@@ -292,7 +295,7 @@ class TransformerSeq2Seq(nn.Module):
     ) -> tuple[DecoderCache, StepTensors]:
         """One position: y_{i-1} (B,) ids -> the grown cache and the step's tensors. Costs one
         position, not the whole prefix: the earlier positions' K, V are in the cache."""
-        src_mask = None if enc.mask is None else enc.mask.unsqueeze(1)  # (B, 1, T+1)
+        src_mask = None if enc.mask is None else enc.mask.unsqueeze(1)  # (B, 1, T)
         y = self.embed(self.tgt_embed, y_prev.unsqueeze(1), start=cache.position)  # (B, 1, d)
         new_layers, cross, self_ = [], [], []
         for layer, c in zip(self.decoder_layers(), cache.layers):
@@ -300,12 +303,12 @@ class TransformerSeq2Seq(nn.Module):
             self_K, self_V = torch.cat([c.self_K, K], dim=2), torch.cat([c.self_V, V], dim=2)
             y, self_w, cross_w = layer(y, (self_K, self_V), None, (c.cross_K, c.cross_V), src_mask)
             new_layers.append(LayerCache(self_K, self_V, c.cross_K, c.cross_V))
-            cross.append(cross_w[:, :, 0])  # (B, H, T+1)
+            cross.append(cross_w[:, :, 0])  # (B, H, T)
             self_.append(self_w[:, :, 0])  # (B, H, i)
         z = y[:, 0]  # (B, d) the decoder stack's output at position i
         s = self.ln_dec(z)  # (B, d) what W_o reads: recorded as s_i
-        heads = torch.stack(cross, 1)  # (B, L, H, T+1)
-        alpha = heads.mean(dim=(1, 2))  # (B, T+1): every layer and head, averaged
+        heads = torch.stack(cross, 1)  # (B, L, H, T)
+        alpha = heads.mean(dim=(1, 2))  # (B, T): every layer and head, averaged
         c_i = (alpha.unsqueeze(2) * enc.memory).sum(1)  # (B, d)
         out = StepTensors(self.readout(z), c_i, s, alpha, None, heads, torch.stack(self_, 1))
         return DecoderCache(cache.position + 1, new_layers), out

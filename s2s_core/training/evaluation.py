@@ -7,6 +7,9 @@
                       (only for tasks that know their alignment: reverse, dates, past, g2p)
     WER, PER          (g2p) word error rate = 1 - exact match; phoneme error rate = the
                       edits from output to the closest pronunciation / its length
+    attribution       the same alignment test for the largest attribution a_ij of step i's
+                      log-probability to position j (s2s_core/attribution.py: integrated
+                      gradients, input x gradient), beside the attention's on the same steps
 
 Results are split into source-length buckets: the seed's bottleneck (§6) shows up as
 exact match falling with length for the fixed-context model, and lengths beyond the
@@ -18,14 +21,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+import torch
+from torch import Tensor
+
 from s2s_core import tasks as task_registry
+from s2s_core.attribution import attribute_rows, integrated_gradients
 from s2s_core.model.data import encode_padded
 from s2s_core.model.decoding import greedy_batch
-from s2s_core.model.vocab import split_tokens
+from s2s_core.model.vocab import PAD_ID, SOS_ID, split_tokens
 from s2s_core.tasks import Example, Task
 from s2s_core.training.checkpoints import Checkpoint
 
 HELD_OUT_SIZE = 2000  # the held-out set: tasks.test_examples(task, HELD_OUT_SIZE, seed=0)
+ATTRIBUTION_SAMPLE = 100  # examples whose steps are attributed (integrated gradients is costly)
 BUCKET_WIDTH = 5
 
 
@@ -190,16 +198,110 @@ def bucket_of(length: int) -> tuple[int, int]:
     return lo, lo + BUCKET_WIDTH - 1
 
 
-def evaluate(ckpt: Checkpoint, examples: list[Example] | None = None) -> dict:
-    """Scores overall, within the training lengths, and per source-length bucket."""
+def evaluate(
+    ckpt: Checkpoint,
+    examples: list[Example] | None = None,
+    attribution_sample: int = ATTRIBUTION_SAMPLE,
+) -> dict:
+    """Scores overall, within the training lengths, and per source-length bucket; where the
+    task knows its alignment, attention against attribution on `attribution_sample` right
+    examples within the training lengths (0: not measured)."""
     task = task_registry.get_task(ckpt.task)
     examples = examples if examples is not None else held_out(task)
+    preds = predict(ckpt, examples)
+    in_range = [p for p in preds if in_training_range(task, p.example)]
     return {
         "checkpoint": ckpt.name,
         "task": ckpt.task,
         "attention": ckpt.model.cfg.attention,
         "hidden": ckpt.model.cfg.hidden,
-        **scores_by_length(task, predict(ckpt, examples)),
+        **scores_by_length(task, preds),
+        **(
+            {"attribution": attribution_agreement(ckpt, in_range, attribution_sample)}
+            if task.has_alignment and attribution_sample > 0
+            else {}
+        ),
+    }
+
+
+@dataclass
+class AttributionRow:
+    """One gold-aligned step of a right output: what the decoder is fed, the token it wrote,
+    where the gold says it comes from, and where the attention looked."""
+
+    source: list[int]  # x_1..x_T, ids
+    tgt_in: list[int]  # <sos> y_1 .. y_{i-1}
+    target: int  # y_i
+    span: tuple[int, int]  # the gold positions [start, end)
+    attention: int | None  # argmax_j alpha_ij (None: no attention)
+
+
+def attribution_steps(ckpt: Checkpoint, preds: list[Prediction]) -> list[AttributionRow]:
+    """Every gold-aligned step of these predictions, the shortest prefixes first (so that a
+    batch of neighbours needs little padding)."""
+    rows = []
+    for p in preds:
+        source = ckpt.src_vocab.encode(p.example.source, unknown="unk")
+        target = [ckpt.tgt_vocab.stoi[t] for t in p.tokens(p.example.target)]
+        for i, span in enumerate(p.example.alignment or ()):
+            if span is not None:
+                looked = None if p.argmax is None else p.argmax[i]
+                rows.append(AttributionRow(source, [SOS_ID, *target[:i]], target[i], span, looked))
+    return sorted(rows, key=lambda r: (len(r.tgt_in), len(r.source)))
+
+
+def padded_batch(
+    rows: list[AttributionRow], device: torch.device
+) -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    """(src, src_len, tgt_in, target, step) for attribution.attribute_rows, padded with <pad>."""
+    T, n = max(len(r.source) for r in rows), max(len(r.tgt_in) for r in rows)
+    return (
+        torch.tensor([r.source + [PAD_ID] * (T - len(r.source)) for r in rows], device=device),
+        torch.tensor([len(r.source) for r in rows], device=device),
+        torch.tensor([r.tgt_in + [PAD_ID] * (n - len(r.tgt_in)) for r in rows], device=device),
+        torch.tensor([r.target for r in rows], device=device),
+        torch.tensor([len(r.tgt_in) - 1 for r in rows], device=device),
+    )
+
+
+def attribution_agreement(
+    ckpt: Checkpoint, preds: list[Prediction], n: int = ATTRIBUTION_SAMPLE, rows_per_batch: int = 64
+) -> dict:
+    """Attention and attribution scored against the same gold spans, on the same steps.
+
+    The first `n` predictions that are right and have a gold alignment (the held-out set is
+    drawn at random, so these are a random sample): every step with a gold span is a row, the
+    decoder fed the model's own (right) output. For each row: does the argmax of alpha_i.,
+    of integrated gradients and of input x gradient fall in the span? Returns the shares, the
+    sample's size, and integrated gradients' completeness gap over all its rows."""
+    chosen = [
+        p
+        for p in preds
+        if p.exact and p.reference == p.example.target and p.example.alignment is not None
+    ][:n]
+    rows = attribution_steps(ckpt, chosen)
+    hits = {"attention": 0, "integrated_gradients": 0, "input_x_gradient": 0}
+    gaps = changes = 0.0
+    for k in range(0, len(rows), rows_per_batch):
+        chunk = rows[k : k + rows_per_batch]
+        batch = padded_batch(chunk, ckpt.model.device)
+        ig, change, _ = integrated_gradients(ckpt.model, *batch)
+        ixg, _ = attribute_rows(ckpt.model, *batch, "ixg")
+        gaps += float((ig.sum(1) - change).abs().sum())
+        changes += float(change.abs().sum())
+        for r, a_ig, a_ixg in zip(chunk, ig.argmax(1).tolist(), ixg.argmax(1).tolist()):
+            lo, hi = r.span
+            hits["attention"] += r.attention is not None and lo <= r.attention < hi
+            hits["integrated_gradients"] += lo <= a_ig < hi
+            hits["input_x_gradient"] += lo <= a_ixg < hi
+    shares: dict[str, float | None] = {k: v / max(len(rows), 1) for k, v in hits.items()}
+    if not ckpt.model.cfg.has_attention:
+        shares["attention"] = None
+    return {
+        "examples": len(chosen),
+        "steps": len(rows),
+        **shares,
+        "completeness_gap": gaps / changes if changes else None,
     }
 
 

@@ -36,7 +36,7 @@ from s2s_core import tasks as task_registry
 from s2s_core.device import pick_device
 from s2s_core.model.attention import AttentionKind
 from s2s_core.model.build import build_model
-from s2s_core.model.config import ModelConfig, RnnKind
+from s2s_core.model.config import MemoryKind, ModelConfig, RnnKind
 from s2s_core.model.data import Batch, bucketed_batches, make_batch
 from s2s_core.model.vocab import PAD_ID, Vocab
 from s2s_core.tasks import Example
@@ -60,7 +60,9 @@ class TrainConfig:
     hidden: int = 64  # d
     embedding: int = 16
     rnn: RnnKind = "gru"
+    memory: MemoryKind = "h"  # what attention reads: h_j, or "h+x" h_j + W_x E x_j (rnn.py)
     dropout: float = 0.0  # share of activations zeroed in training (not in decoding)
+    label_smoothing: float = 0.0  # eps of objective.token_nll (0: the plain NLL)
     layers: int = 2  # Transformer: L layers in the encoder and in the decoder
     heads: int = 4  # Transformer: H heads
     batch_size: int = 64
@@ -153,18 +155,22 @@ def new_checkpoint(cfg: TrainConfig) -> Checkpoint:
             cfg.dropout,
             cfg.layers,
             cfg.heads,
+            cfg.memory,
         )
     )
     return Checkpoint(model, src_vocab, tgt_vocab, cfg.task)
 
 
-def loss_and_accuracy(model: nn.Module, batch: Batch) -> tuple[Tensor, Tensor, int]:
-    """Masked cross-entropy over real target tokens; also the teacher-forced token accuracy.
+def loss_and_accuracy(
+    model: nn.Module, batch: Batch, smoothing: float = 0.0
+) -> tuple[Tensor, Tensor, int]:
+    """Masked cross-entropy over real target tokens (label-smoothed by `smoothing`); also the
+    teacher-forced token accuracy.
 
     `model` is a Seq2Seq or TransformerSeq2Seq, or the DistributedDataParallel wrapper.
     """
     logits = model(batch.src, batch.src_len, batch.tgt_in)  # (B, T', V)
-    loss = token_nll(logits, batch.tgt_out)
+    loss = token_nll(logits, batch.tgt_out, smoothing)
     real = batch.tgt_out != PAD_ID
     n_tokens = int(real.sum())
     correct = ((logits.argmax(2) == batch.tgt_out) & real).sum()
@@ -264,8 +270,10 @@ def optimisation_step(
     optimizer: torch.optim.Optimizer,
     ctx: Context | None = None,
     amp: torch.dtype | None = None,
+    smoothing: float = 0.0,
 ) -> tuple[float, float, int]:
-    """One step: loss (under autocast if `amp`), backward, clip to norm 1, optimizer step.
+    """One step: loss (under autocast if `amp`; label-smoothed by `smoothing`), backward,
+    clip to norm 1, optimizer step.
 
     `net` is the model, or its DDP wrapper (backward then averages the gradients of all
     ranks). Returns (loss, teacher-forced token accuracy, real target tokens), all over
@@ -273,7 +281,7 @@ def optimisation_step(
     """
     ctx = ctx or Context()
     with mixed_precision(batch.src.device, amp):
-        loss, acc, n_tokens = loss_and_accuracy(net, batch)
+        loss, acc, n_tokens = loss_and_accuracy(net, batch, smoothing)
     loss, loss_value, acc_value, n_tokens = global_token_mean(loss, acc, n_tokens, ctx)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
@@ -383,7 +391,7 @@ class Run:
         if self.device.type == "cuda":
             batch = pinned(batch)
         loss, acc, n_tokens = optimisation_step(
-            net, batch.to(self.device), self.optimizer, self.ctx, self.amp
+            net, batch.to(self.device), self.optimizer, self.ctx, self.amp, self.cfg.label_smoothing
         )
         self.step += 1
         self.tokens += n_tokens

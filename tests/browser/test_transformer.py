@@ -33,7 +33,7 @@ def test_the_transformer_steps_through_attention_one_head_at_a_time():
             page.wait_for_selector(f"text=step {i} of 10", timeout=30_000)
             page.wait_for_function(ROWS, arg=i, timeout=30_000)
         z = heatmap_z(page)
-        assert [len(row) for row in z] == [10] * 3  # a t t e n t i o n <eos>
+        assert [len(row) for row in z] == [9] * 3  # a t t e n t i o n: rows sum to 1 over them
         for row, step in zip(z, trace.steps):
             assert row == pytest.approx(step.attention, abs=1e-3)  # the mean of the heads
         page.get_by_role("combobox", name="Cross-attention shown").click()

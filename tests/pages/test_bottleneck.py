@@ -52,7 +52,16 @@ def test_page_renders_every_task(task):
     norms = next(d for t, d in drawn.items() if t.startswith("‖c‖"))
     assert chart_models(norms) == {"none (fixed context c): ‖c‖", "additive attention: ‖c_i‖"}
     headers = [h.value for h in at.header]
-    assert headers[0] == "1. Accuracy by input length" and len(headers) == 5
+    assert headers[0] == "1. Accuracy by input length" and len(headers) == 6
+    assert headers[5] == "6. Does the heatmap show what the model used?"
+    truth_table = [d.value for d in at.dataframe if "integrated gradients" in d.value.columns]
+    if tasks.get_task(task).has_alignment:  # every model's attention beside its attribution
+        (table,) = truth_table
+        assert len(table) == len(shipped.shipped_names(task, with_metrics=True))
+    else:
+        assert truth_table == [] and "has no gold alignment" in " ".join(
+            c.value for c in at.caption
+        )
 
 
 def test_page_starts_on_the_task_chosen_last():

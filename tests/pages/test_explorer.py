@@ -10,6 +10,7 @@ import pytest
 
 from presentation.verdicts import alignment_agreement
 from s2s_core.model.decoding import beam_search
+from s2s_core.shipped import shipped_names
 from s2s_core.tasks import TASKS, get_task
 from tests.support.apptest import EXPLORER, app, heatmaps, plotly_figures
 from tests.support.models import shipped, shipped_kinds, tiny_checkpoint, trace_of
@@ -21,20 +22,21 @@ def test_explorer_shows_every_model_with_its_full_heatmap(task):
     at.run()
     assert not at.exception
     source = TASKS[task].default_input
+    names = shipped_names(task)  # none, additive, dot, general, transformer, then "-hx" ones
     kinds = shipped_kinds(task)
-    expected = [trace_of(f"{task}-{k}", source) for k in kinds if k != "none"]
+    expected = [trace_of(n, source) for n in names if not n.endswith("-none")]
     maps = heatmaps(at)
     grids = int("transformer" in kinds)  # a Transformer's grid of every layer x head
     # the models, the grid, 3 beam hypotheses, the full one
     assert len(maps) == len(expected) + grids + 3 + 1
     for z, trace in zip(maps, expected):
-        # rows: steps i; columns: positions j (a Transformer's: + its end marker <eos>)
+        # rows: steps i; columns: source positions j, for every kind
         assert z.shape == (len(trace.steps), len(trace.source_tokens))
         assert np.allclose(z, trace.attention_matrix(), atol=1e-6)
     assert sum("no attention" in i.value for i in at.info) == 1  # the none model's note
     outputs = [c.value for c in at.code]
-    for k in kinds:
-        assert trace_of(f"{task}-{k}", source).output in outputs
+    for name in names:
+        assert trace_of(name, source).output in outputs
     label = TASKS[task].alignment_label  # "Gold alignment", or "Derived alignment" (past, g2p)
     aligned = [c.value for c in at.caption if c.value.startswith(label)]
     assert len(aligned) == (len(expected) if TASKS[task].has_alignment else 0)
@@ -77,9 +79,9 @@ def test_beam_hypotheses_number_the_width_and_are_sorted_by_score():
     ckpt = shipped("reverse-additive")
     hyps = beam_search(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "attention", 5, 41)
     assert list(table["output"]) == [h.output for h in hyps]
-    # after the 4 attention models (3 RNNs, a Transformer) and its grid of heads: one per
-    # hypothesis + full
-    maps = heatmaps(at)[5:]
+    # after the 5 attention models (4 RNNs with dot-hx, a Transformer) and its grid of heads:
+    # one per hypothesis + full
+    maps = heatmaps(at)[6:]
     assert [z.shape[0] for z in maps[:5]] == [len(h.steps) for h in hyps]
     at.radio(key="explorer_beam_pick").set_value(3).run()
     assert heatmaps(at)[-1].shape == (len(hyps[3].steps), 9)  # the one inspected, full size
@@ -92,7 +94,7 @@ def test_beam_search_of_the_fixed_context_model_has_no_heatmaps():
     at.selectbox(key="model").set_value("reverse-none").run()  # the sidebar's model
     assert not at.exception
     assert len(at.dataframe[0].value) == 3
-    assert len(heatmaps(at)) == 5  # the 4 attention models' cards and the Transformer's heads
+    assert len(heatmaps(at)) == 6  # the 5 attention models' cards and the Transformer's heads
     assert any("no α_ij to show" in i.value for i in at.info)
 
 
@@ -103,7 +105,7 @@ def test_a_model_trained_in_this_session_gets_its_own_card():
     at.run()
     assert not at.exception
     assert any("mine \\(trained here\\)" in m.value for m in at.markdown)
-    assert heatmaps(at)[4].shape == (41, 9)  # the untrained tiny model runs to the cap
+    assert heatmaps(at)[5].shape == (41, 9)  # the untrained tiny model runs to the cap
 
 
 def test_classroom_mode_draws_large_figures():

@@ -94,7 +94,7 @@ def test_beam_what_if_and_export_work_with_the_transformer():
     pills.set_value(pills.options[0]).run()  # force another y_2, decode greedily on
     assert not at.exception
     assert at.session_state["force"] == {2: pills.options[0]}
-    assert heatmaps(at)[0].shape == (2, 10)  # the forced trace keeps every head's rows
+    assert heatmaps(at)[0].shape == (2, 9)  # the forced trace keeps every head's rows
     at.radio(key="decoding").set_value("beam").run()
     assert not at.exception
     assert len(at.selectbox(key="head").options) == 13  # a hypothesis has its heads too

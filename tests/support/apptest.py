@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from presentation.figures.heatmap import ATTRIBUTION_BAR
+
 ROOT = Path(__file__).resolve().parents[2]
 HOME = "pages/home.py"
 EXPLORER, BOTTLENECK, TRAIN, THEORY = (
@@ -56,14 +58,35 @@ def array(value) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
-def heatmaps(at: AppTest) -> list[np.ndarray]:
-    """z of every attention heatmap (the heatmaps whose y axis is labelled with the steps)."""
+def _step_maps(at: AppTest, attribution: bool) -> list[dict]:
+    """The heatmap traces whose y axis is labelled with the steps: attention's, or (with
+    `attribution`) attribution's, told apart by the colour bar's title."""
     out = []
     for fig in plotly_figures(at):
         trace = fig["data"][0]
         if trace.get("type") == "heatmap" and "tickvals" in fig["layout"].get("yaxis", {}):
-            out.append(array(trace["z"]) if trace.get("z") is not None else np.zeros((0, 0)))
+            title = trace.get("colorbar", {}).get("title", {}).get("text")
+            if (title == ATTRIBUTION_BAR) == attribution:
+                out.append(trace)
     return out
+
+
+def heatmaps(at: AppTest) -> list[np.ndarray]:
+    """z of every attention heatmap (the heatmaps whose y axis is labelled with the steps)."""
+    return [
+        array(t["z"]) if t.get("z") is not None else np.zeros((0, 0))
+        for t in _step_maps(at, attribution=False)
+    ]
+
+
+def attribution_maps(at: AppTest) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(scaled z, raw a_ij from the hover's customdata) of every attribution heatmap."""
+    return [
+        (array(t["z"]), array(t["customdata"]))
+        if t.get("z") is not None
+        else (np.zeros((0, 0)),) * 2
+        for t in _step_maps(at, attribution=True)
+    ]
 
 
 def step_label(at: AppTest) -> str:

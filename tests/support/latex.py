@@ -6,6 +6,9 @@ import re
 
 KATEX_COMMANDS = {
     "alpha",
+    "big",  # attribution: \big( ... \big)
+    "int",
+    "nabla",
     "bar",
     "begin",
     "cdot",

@@ -128,7 +128,9 @@ def test_accuracy_chart_without_a_training_length_has_no_extrapolation_region():
 def test_models_are_coloured_by_attention_kind(reverse_metrics):
     scale = figs.model_colors(bn.accuracy_frame(reverse_metrics))
     kinds = ("none", "additive", "dot", "general", "transformer")
-    assert scale.range == [style.KIND_COLORS[k] for k in kinds]
+    assert scale.range[:5] == [style.KIND_COLORS[k] for k in kinds]
+    # reverse-dot-hx, a second dot model: a colour of its own
+    assert scale.domain[5] == "reverse-dot-hx" and scale.range[5] not in scale.range[:5]
     twice = bn.accuracy_frame(
         {"a": reverse_metrics["reverse-additive"], "b": reverse_metrics["reverse-additive"]}
     )

@@ -196,8 +196,9 @@ def g2p_copy(tmp_path_factory):
 
 
 def test_evaluate_g2p_reports_wer_per_and_derived_alignment(g2p_copy):
+    args = ["--checkpoint", str(g2p_copy), "--json", "--attribution-sample", "0"]
     r = subprocess.run(
-        [sys.executable, "-m", "s2s_core.evaluate", "--checkpoint", str(g2p_copy), "--json"],
+        [sys.executable, "-m", "s2s_core.evaluate", *args],
         capture_output=True,
         text=True,
         check=True,
@@ -209,6 +210,7 @@ def test_evaluate_g2p_reports_wer_per_and_derived_alignment(g2p_copy):
         assert overall[key] == pytest.approx(shipped["overall"][key], abs=1e-9), key
     assert overall["wer"] == pytest.approx(1 - overall["exact_match"])
     assert (g2p_copy / "metrics.json").is_file()
+    assert "attribution" not in json.loads(r.stdout)  # --attribution-sample 0: not measured
 
 
 def _decode(checkpoint, text: str) -> subprocess.CompletedProcess:
@@ -230,3 +232,44 @@ def test_decode_g2p_prints_phonemes(g2p_copy):
     assert [line.split()[1] for line in lines[4:]] == ["y='N'", "y='AY'", "y='T'", "y='<eos>'"]
     bad = _decode(g2p_copy, "4ever")
     assert bad.returncode == 1 and bad.stderr.startswith("error: unknown symbol '4'")
+
+
+# --- attribution beside attention (#14) -------------------------------------------------------
+
+
+def test_decode_adds_an_attribution_row_per_step(capsys):
+    checkpoint = str(CHECKPOINT_DIR / "reverse-dot")
+    args = ["--checkpoint", checkpoint, "--input", "attention", "--json", "--attribution", "ig"]
+    assert decode.main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["attribution"]["method"] == "ig" and out["attribution"]["completeness_gap"] < 0.05
+    for step, change in zip(out["steps"], out["attribution"]["changes"]):
+        assert len(step["attribution"]) == len(step["attention"]) == 9
+        assert sum(step["attribution"]) == pytest.approx(change, rel=0.05, abs=1e-3)
+    # the classroom example: dot attention looks one position after the letter it writes,
+    # attribution lands on the letter itself (gold: y_i comes from x_{10-i})
+    letters = out["steps"][:9]
+    looks = [max(range(9), key=s["attention"].__getitem__) for s in letters]
+    uses = [max(range(9), key=s["attribution"].__getitem__) for s in letters]
+    gold = [9 - i for i in range(1, 10)]
+    assert sum(a == g for a, g in zip(looks, gold)) <= 2
+    assert sum("attention"[u] == "attention"[g] for u, g in zip(uses, gold)) >= 8
+    assert (
+        decode.main(["--checkpoint", checkpoint, "--input", "attention", "--attribution", "ixg"])
+        == 0
+    )
+    assert "uses j=" in capsys.readouterr().out
+
+
+def test_evaluate_sets_attention_and_attribution_side_by_side(tmp_path, capsys):
+    out = tmp_path / "reverse-dot"
+    shutil.copytree(CHECKPOINT_DIR / "reverse-dot", out)
+    args = ["--checkpoint", str(out), "--json", "--attribution-sample", "15"]
+    assert evaluate.main(args) == 0
+    a = json.loads(capsys.readouterr().out)["attribution"]
+    assert a["examples"] == 15 and a["steps"] > 15 * 3  # every letter of 15 right reversals
+    assert a["attention"] < 0.15  # the one-position shift
+    assert a["integrated_gradients"] > 0.8 and a["input_x_gradient"] > 0.8
+    assert a["completeness_gap"] < 0.05
+    assert evaluate.main(["--checkpoint", str(out), "--attribution-sample", "5"]) == 0
+    assert "argmax on the alignment, the same" in capsys.readouterr().out

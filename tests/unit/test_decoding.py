@@ -22,9 +22,9 @@ def trace(ckpt, source, **kw):
 
 def test_every_step_carries_what_the_app_shows(any_kind):
     t = trace(any_kind, "attention")
-    # 9 positions: repeated letters stay apart; a Transformer reads its end marker after them
-    T = 10 if any_kind.model.cfg.is_transformer else 9
-    assert t.source_tokens == list("attention") + ["<eos>"] * (T - 9)
+    # 9 positions, repeated letters apart (a Transformer's end marker is its encoder's alone)
+    T = 9
+    assert t.source_tokens == list("attention")
     assert len(t.encoder_norms) == T and t.fixed_context_norm > 0
     for i, s in enumerate(t.steps, 1):
         assert s.index == i
@@ -80,8 +80,7 @@ def test_beam_hypotheses_are_ranked_and_carry_their_own_attention(attentive):
     assert len({h.output for h in hyps}) == 3
     for h in hyps:
         assert h.score == pytest.approx(sum(math.log(s.prob) for s in h.steps), abs=1e-4)
-        columns = 5 if attentive.model.cfg.is_transformer else 4  # a b c d (<eos>)
-        assert all(len(s.attention) == columns for s in h.steps)
+        assert all(len(s.attention) == 4 for s in h.steps)  # a b c d, for every kind
 
 
 def test_forced_decoding_follows_the_target(any_kind):

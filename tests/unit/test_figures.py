@@ -7,10 +7,13 @@ import plotly.graph_objects as go
 import pytest
 
 from presentation.figures.heatmap import (
+    ATTRIBUTION_BAR,
     NO_ATTENTION,
     attention_frame,
     attention_heatmap,
+    attribution_heatmap,
     context_strip,
+    scaled_rows,
     source_strip,
 )
 from presentation.figures.step_charts import CHOSEN, context_norm_chart, topk_bar
@@ -265,3 +268,39 @@ def test_the_spec_checks_above_reject_a_wrong_property(trace):
     spec["layer"][0]["mark"] = {"type": "barr"}
     with pytest.raises(Exception, match="barr"):
         valid_vega_lite(spec)
+
+
+# --- attribution beside attention (#14) ------------------------------------------------------
+
+
+def attribution_rows(t: Trace) -> list[list[float]]:
+    """Signed rows of any size: the figure must scale each by its own largest |a_ij|."""
+    return [[(j - 4) * (i + 1) * 0.5 for j in range(len(SOURCE))] for i in range(len(t.steps))]
+
+
+def test_attribution_rows_are_scaled_into_minus_one_to_one():
+    scaled = scaled_rows([[2.0, -4.0, 1.0], [0.0, 0.0, 0.0], [0.5, 0.25, 0.0]])
+    np.testing.assert_allclose(scaled, [[0.5, -1.0, 0.25], [0, 0, 0], [1.0, 0.5, 0.0]])
+
+
+def test_attribution_heatmap_shares_the_attention_heatmaps_rows_and_columns(trace):
+    rows = attribution_rows(trace)
+    fig = valid_plotly(attribution_heatmap(trace, rows, upto=4, current=3, strip=True))
+    att = valid_plotly(attention_heatmap(trace, upto=4, current=3, strip=True))
+    heat, strip = fig.data
+    assert list(heat.x) == list(att.data[0].x) and list(heat.y) == list(att.data[0].y)
+    assert fig.layout.yaxis.ticktext == att.layout.yaxis.ticktext  # i · y_i, the same steps
+    assert fig.layout.xaxis.ticktext == att.layout.xaxis.ticktext  # x_j, repeated letters apart
+    np.testing.assert_allclose(np.asarray(heat.customdata), rows[:4])  # raw a_ij in the hover
+    np.testing.assert_allclose(np.asarray(heat.z), scaled_rows(rows[:4]))
+    assert (heat.zmin, heat.zmax) == (-1.0, 1.0) and heat.colorbar.title.text == ATTRIBUTION_BAR
+    np.testing.assert_allclose(np.asarray(strip.z)[0], scaled_rows([rows[2]])[0])  # step 3
+    assert any("what step i = 3 used" in a.text for a in fig.layout.annotations)
+    assert fig.layout.shapes[0].y0 == 2.5  # row 3 outlined, as on the attention heatmap
+
+
+def test_attribution_heatmap_works_without_attention_and_checks_its_rows(plain):
+    fig = valid_plotly(attribution_heatmap(plain, attribution_rows(plain)))
+    assert np.asarray(fig.data[0].z).shape == (len(plain.steps), len(SOURCE))
+    with pytest.raises(ValueError, match="attribution rows for"):
+        attribution_heatmap(plain, attribution_rows(plain)[:-1])

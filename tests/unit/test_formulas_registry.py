@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from presentation.formulas import FORMULAS
+from s2s_core import attribution
 from s2s_core.model import attention, decoding, rnn, transformer
 from s2s_core.model.config import ModelConfig
 from s2s_core.model.rnn import Seq2Seq
@@ -190,6 +191,17 @@ def check_loss() -> None:
     assert token_nll(logits, targets).item() == pytest.approx(
         -sum(picked).item() / len(picked), rel=1e-5
     )
+    # label smoothing eps: (1 - eps) (-log P(y_i)) + eps (1/V) sum_v (-log P(v)), per symbol
+    eps = 0.1
+    smoothed = [
+        (1 - eps) * -log_p[b, i, targets[b, i]] + eps * -log_p[b, i].mean()
+        for b in range(B)
+        for i in range(T)
+        if targets[b, i]
+    ]
+    assert token_nll(logits, targets, eps).item() == pytest.approx(
+        sum(smoothed).item() / len(smoothed), rel=1e-5
+    )
 
 
 def check_scaled_dot_product() -> None:
@@ -240,6 +252,53 @@ def check_transformer_readout() -> None:
     assert close(model.readout(z), ln @ model.W_o.weight.T + model.W_o.bias)
 
 
+def check_keep_symbol() -> None:
+    """m_j = h_j + W_x E x_j, and the "h+x" encoder's memory is exactly that."""
+    W_x = torch.nn.Linear(E, d, bias=False)
+    h, E_x = torch.randn(B, T, d), torch.randn(B, T, E)
+    literal = torch.stack(
+        [torch.stack([h[b, j] + W_x.weight @ E_x[b, j] for j in range(T)]) for b in range(B)]
+    )
+    assert close(rnn.keep_symbol(h, W_x, E_x), literal)
+    enc = Seq2Seq(ModelConfig(V, V, "dot", hidden=d, embedding=E, memory="h+x")).encoder
+    plain = Seq2Seq(ModelConfig(V, V, "dot", hidden=d, embedding=E)).encoder
+    plain.load_state_dict({k: v for k, v in enc.state_dict().items() if k != "W_x.weight"})
+    src = torch.randint(4, V, (B, T))
+    memory, c = enc(src, torch.tensor([T, T]))
+    h_only, c_plain = plain(src, torch.tensor([T, T]))
+    assert enc.W_x is not None and close(memory, rnn.keep_symbol(h_only, enc.W_x, enc.embed(src)))
+    assert close(c, c_plain)  # the fixed context c is the final states, unchanged
+
+
+def check_attribution() -> None:
+    """Integrated gradients as its integral, by a plain midpoint sum of 400 gradients along
+    the straight path from the all-<pad> embedding b = 0 to e; input x gradient as e . grad."""
+    model = Seq2Seq(ModelConfig(V + 4, V + 4, "additive", hidden=d, embedding=E)).eval()
+    src, src_len = torch.randint(4, V + 4, (1, T)), torch.tensor([T])
+    tgt_in, target, step = torch.tensor([[1, 5, 6]]), torch.tensor([7]), torch.tensor([2])
+    e = model.encoder.embed(src).detach()  # (1, T, E)
+    scale: list[torch.Tensor] = []
+    model.encoder.embed.register_forward_hook(lambda _m, _i, _o: scale[0])
+
+    def grad_at(point: torch.Tensor) -> torch.Tensor:
+        point = point.clone().requires_grad_(True)
+        scale[:] = [point]
+        f = attribution.chosen_log_probability(model, src, src_len, tgt_in, target, step)
+        (g,) = torch.autograd.grad(f.sum(), point)
+        return g
+
+    m = 400
+    mean_grad = sum(grad_at((k + 0.5) / m * e) for k in range(m)) / m
+    literal_ig = (e * mean_grad).sum(-1)  # (1, T)
+    literal_ixg = (e * grad_at(e)).sum(-1)
+    model.encoder.embed._forward_hooks.clear()
+    ig, change = attribution.attribute_rows(model, src, src_len, tgt_in, target, step, "ig")
+    ixg, _ = attribution.attribute_rows(model, src, src_len, tgt_in, target, step, "ixg")
+    assert torch.allclose(ig, literal_ig, atol=1e-4, rtol=1e-3)
+    assert torch.allclose(ixg, literal_ixg, atol=1e-5, rtol=1e-4)
+    assert change is not None and ig.sum().item() == pytest.approx(change.item(), abs=1e-4)
+
+
 LITERAL = {
     "sequence": check_sequence,
     "encoder_step": check_encoder_step,
@@ -260,6 +319,8 @@ LITERAL = {
     "multi_head": check_multi_head,
     "positions": check_positions,
     "transformer_readout": check_transformer_readout,
+    "attribution": check_attribution,
+    "keep_symbol": check_keep_symbol,
 }
 
 
@@ -272,9 +333,11 @@ def test_the_implementation_is_the_formula(key):
 # --- the fused paths against the step-by-step reference ------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["gru", "lstm"])
-def test_fused_encoder_equals_the_loop_of_f(kind):
-    enc = Seq2Seq(ModelConfig(V, V, "additive", hidden=d, embedding=E, rnn=kind)).encoder
+@pytest.mark.parametrize("kind,memory", [("gru", "h"), ("lstm", "h"), ("gru", "h+x")])
+def test_fused_encoder_equals_the_loop_of_f(kind, memory):
+    enc = Seq2Seq(
+        ModelConfig(V, V, "additive", hidden=d, embedding=E, rnn=kind, memory=memory)
+    ).encoder
     src = torch.randint(4, V, (1, T))
     memory, c = enc(src, torch.tensor([T]))
     step_memory, step_c = enc.stepwise(src)

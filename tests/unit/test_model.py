@@ -20,12 +20,11 @@ def batch_of(ckpt, sources):
 def test_attention_rows_sum_to_one_and_are_zero_on_padding(attentive):
     b = batch_of(attentive, ["attention", "ab", "sequence"])
     _, alpha, _ = greedy_batch(attentive.model, b.src, b.src_len, max_steps=12)
-    end = int(attentive.model.cfg.is_transformer)  # a Transformer: + its end marker <eos>
-    assert alpha.shape[0] == 3 and alpha.shape[2] == 9 + end  # (B, steps, T)
+    assert alpha.shape[0] == 3 and alpha.shape[2] == 9  # (B, steps, T), every kind
     torch.testing.assert_close(alpha.sum(2), torch.ones(alpha.shape[:2]))
-    assert torch.all(alpha[1, :, 2 + end :] == 0)  # "ab" has 2 real positions
-    assert torch.all(alpha[2, :, 8 + end :] == 0)  # "sequence" has 8
-    assert torch.all(alpha[1, :, : 2 + end] > 0)
+    assert torch.all(alpha[1, :, 2:] == 0)  # "ab" has 2 real positions
+    assert torch.all(alpha[2, :, 8:] == 0)  # "sequence" has 8
+    assert torch.all(alpha[1, :, :2] > 0)
 
 
 def test_logits_have_one_row_per_target_step(any_kind):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from s2s_core.shipped import ModelName, capacity_names, read_metrics, shipped_names
@@ -13,10 +15,23 @@ def test_names_round_trip():
         parsed = ModelName.parse(name)
         assert parsed is not None and str(parsed) == name
     assert ModelName.parse("reverse-none-d32") == ModelName("reverse", "none", 32)
+    hx = ModelName.parse("reverse-dot-hx")  # #14: attention that reads h_j + W_x E x_j
+    assert hx == ModelName("reverse", "dot", memory="h+x") and str(hx) == "reverse-dot-hx"
+    assert recipes()["reverse-dot-hx"].memory == "h+x"
+    assert recipes()["reverse-dot-hx"] == replace(recipes()["reverse-dot"], memory="h+x")
 
 
 @pytest.mark.parametrize(
-    "name", ["reverse", "reverse-luong", "../reverse-none", "Reverse-dot", "", "reverse-none-dx"]
+    "name",
+    [
+        "reverse",
+        "reverse-luong",
+        "../reverse-none",
+        "Reverse-dot",
+        "",
+        "reverse-none-dx",
+        "reverse-hx",
+    ],
 )
 def test_anything_else_is_not_a_shipped_name(name):
     assert ModelName.parse(name) is None
@@ -41,6 +56,7 @@ def test_shipped_names_in_the_order_of_the_kinds():
         "reverse-dot",
         "reverse-general",
         "reverse-transformer",
+        "reverse-dot-hx",
     ]
     assert shipped_names("no-such-task") == []
 
@@ -63,3 +79,14 @@ def test_a_path_is_never_read_as_a_name(name):
     assert read_metrics(name, missing_ok=True) is None
     with pytest.raises(FileNotFoundError):
         read_metrics(name)
+
+
+def test_a_memory_that_keeps_its_symbol_needs_an_rnn_with_attention():
+    from s2s_core.model.config import ModelConfig
+
+    assert ModelConfig(10, 10, "dot", memory="h+x").memory == "h+x"
+    for kind in ("none", "transformer"):
+        with pytest.raises(ValueError, match="needs an RNN with attention"):
+            ModelConfig(10, 10, kind, hidden=64, memory="h+x")
+    with pytest.raises(ValueError, match="unknown memory"):
+        ModelConfig(10, 10, "dot", memory="x")  # type: ignore[arg-type]

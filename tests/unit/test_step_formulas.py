@@ -75,18 +75,18 @@ def test_transformer_formulas_show_the_head_on_screen_or_the_mean():
         "sinusoidal positional encoding (Transformer)",
     ]
     mean = formulas[0].live
-    top = max(range(10), key=lambda j: step.attention[j])
+    top = max(range(9), key=lambda j: step.attention[j])
     assert r"\frac{1}{2 \cdot 4}" in mean  # L = 2 layers, H = 4 heads
     assert rf"\bar\alpha_{{2,{top + 1}}} = {step.attention[top]:.2f}" in mean
     shown = with_head(t, (1, 3))  # layer 2, head 4: its own row, its own softmax
     one = step_formulas(shown, 2, head=(1, 3))[0].live
     assert step_formulas(t, 2, head=(1, 3))[0].live == one  # from the heads, shown or not
     row = step.heads[1][3]
-    top = max(range(10), key=lambda j: row[j])
+    top = max(range(9), key=lambda j: row[j])
     assert r"\text{layer 2, head 4: }" in one and r"\sqrt{4}" in one  # d_k = 16 / 4
     assert rf"\alpha_{{2,{top + 1}}} = {row[top]:.2f}" in one
     split = formulas[1].live  # every head of the last layer at the mean's top position
-    top = max(range(10), key=lambda j: step.attention[j])
+    top = max(range(9), key=lambda j: step.attention[j])
     assert all(
         rf"\mathrm{{head}}_{{{h + 1}}}\ {step.heads[1][h][top]:.2f}" in split for h in range(4)
     )

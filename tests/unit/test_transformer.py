@@ -50,10 +50,30 @@ def test_every_source_gets_an_end_marker_after_its_last_token():
     marked, lengths = with_end_marker(src, torch.tensor([3, 2]))
     assert marked.tolist() == [[4, 5, 6, EOS_ID], [7, 8, EOS_ID, PAD_ID]]
     assert lengths.tolist() == [4, 3]
+
+
+def test_the_encoder_reads_the_end_marker_and_the_decoder_only_the_letters():
+    torch.manual_seed(0)
+    model = TransformerSeq2Seq(ModelConfig(12, 10, "transformer", hidden=32, heads=4)).eval()
+    src, src_len = torch.tensor([[4, 5, 6], [7, 8, 0]]), torch.tensor([3, 2])
+    memory, mask, self_attention = model.encoder_stack(src, src_len)
+    assert memory.shape == (2, 3, 32) and mask.tolist() == [[[True] * 3], [[True, True, False]]]
+    w = self_attention[0]  # (B, H, T+1, T+1): x_1..x_T and <eos>
+    assert w.shape == (2, 4, 4, 4)
+    assert torch.all(w[0, :, :, 3] > 0)  # every letter reads the marker...
+    assert torch.all(w[1, :, :3, 2] > 0) and torch.all(w[1, :, :, 3] == 0)  # ...not padding
+    # so the letters' memory depends on where the source ends: the same three letters with
+    # a fourth after them are encoded differently
+    longer, _, _ = model.encoder_stack(torch.tensor([[4, 5, 6, 7]]), torch.tensor([4]))
+    assert not torch.allclose(longer[0, :3], memory[0], atol=1e-3)
     ckpt = tiny_checkpoint("transformer")
     trace = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "abc", 3)
-    assert trace.source_tokens == ["a", "b", "c", "<eos>"] and len(trace.encoder_norms) == 4
-    assert all(len(s.attention) == 4 for s in trace.steps)
+    assert trace.source_tokens == ["a", "b", "c"] and len(trace.encoder_norms) == 3
+    for step in trace.steps:  # every cross-attention row sums to 1 over the 3 letters
+        assert len(step.attention) == 3 and sum(step.attention) == pytest.approx(1, abs=1e-6)
+        assert step.heads is not None and all(
+            len(row) == 3 for layer in step.heads for row in layer
+        )
 
 
 def test_the_causal_mask_hides_the_future():
@@ -82,10 +102,10 @@ def test_decoding_with_the_cache_gives_the_teacher_forced_logits(model):
         cache, out = model.advance(tgt_in[:, i], cache, enc)
         torch.testing.assert_close(out.logits, full[:, i], atol=1e-5, rtol=1e-4)
         assert cache.position == i + 1 and cache.layers[0].self_K.size(2) == i + 1
-        # 5 + 1 columns: the source's end marker <eos> is read after its last position
-        assert out.heads.shape == (2, 2, 4, 6) and out.self_attention.shape == (2, 2, 4, i + 1)
+        # 5 columns, the padded source's: the end marker is the encoder's alone
+        assert out.heads.shape == (2, 2, 4, 5) and out.self_attention.shape == (2, 2, 4, i + 1)
         torch.testing.assert_close(out.heads.sum(-1), torch.ones(2, 2, 4))
-        assert torch.all(out.heads[1, ..., 4:] == 0)  # the second source: 3 letters and <eos>
+        assert torch.all(out.heads[1, ..., 3:] == 0)  # the second source: 3 letters
         torch.testing.assert_close(out.self_attention.sum(-1), torch.ones(2, 2, 4))
         torch.testing.assert_close(out.alpha, out.heads.mean(dim=(1, 2)))  # the shown mean
 
@@ -137,7 +157,7 @@ def test_train_and_decode_a_transformer_from_the_command_line(tmp_path, capsys):
     assert trace["attention_kind"] == "transformer"
     for step in trace["steps"]:
         heads = torch.tensor(step["heads"])  # [layer][head][source position]
-        assert heads.shape == (2, 2, 10)  # a t t e n t i o n <eos>
+        assert heads.shape == (2, 2, 9)  # a t t e n t i o n
         torch.testing.assert_close(heads.sum(-1), torch.ones(2, 2))
         assert len(step["self_attention"][0][0]) == step["index"]
 
