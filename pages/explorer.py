@@ -97,7 +97,8 @@ def attribution_card(name: str, trace: Trace, expected: Example | None, per_row:
     """The model's attribution a_ij on its attention's rows and columns, and how often each
     one's largest value falls on the gold position, on this input."""
     method = ss.explorer_attribution_method
-    attribution = session.attribution(name, models.get_model(name), trace, method)
+    complete = bool(ss.get("attribution_complete", False))  # Home's switch, if set there
+    attribution = session.attribution(name, models.get_model(name), trace, method, complete)
     views.plotly(
         figures.grid_attribution(
             trace, attribution.rows, per_row, large, title=f"{METHODS[method]}: a_ij"

@@ -30,6 +30,7 @@ embedding size, m the integration steps.
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -48,6 +49,7 @@ METHODS: dict[AttributionMethod, str] = {"ig": "integrated gradients", "ixg": "i
 IG_STEPS = 32  # Gauss-Legendre points of the first pass
 MAX_IG_STEPS = 512  # rows whose completeness gap stays above the tolerance get 4x more, to this
 GAP_TOLERANCE = 0.05  # a row is done when |sum_j a_ij - (f_i(X) - f_i(b))| <= 5% of the change
+QUICK_S = 0.25  # the app's first answer: refinement only while it fits in this many seconds
 
 
 @dataclass
@@ -154,6 +156,7 @@ def attribute(
     method: AttributionMethod = "ig",
     ig_steps: int = IG_STEPS,
     tolerance: float = GAP_TOLERANCE,
+    budget_s: float | None = None,
 ) -> Attribution:
     """The attribution of every step of a trace (or beam hypothesis) of `source`: the decoder
     is fed the steps' own tokens, so each row explains the step as it was shown.
@@ -161,7 +164,8 @@ def attribute(
     Integrated gradients runs `ig_steps` points for every row first; a row whose completeness
     gap is above `tolerance` (a share of its change) runs again with 4x the points, up to
     MAX_IG_STEPS. A long decoding's late steps can wiggle along the path (each attention
-    switch is a sharp turn) and need the extra points; most rows do not."""
+    switch is a sharp turn) and need the extra points; most rows do not. `budget_s` caps the
+    refinement's time (see integrated_gradients): the app's first answer stays quick."""
     tokens = [tgt_vocab.stoi[s.token] for s in written.steps]
     n = len(tokens)
     if n == 0:
@@ -176,7 +180,7 @@ def attribute(
     rows = (src, src_len, tgt_in, target, step)
     if method == "ixg":
         return Attribution(method, attribute_rows(model, *rows, "ixg")[0].tolist())
-    a, change, used = integrated_gradients(model, *rows, ig_steps, tolerance)
+    a, change, used = integrated_gradients(model, *rows, ig_steps, tolerance, budget_s)
     return Attribution(method, a.tolist(), change.tolist(), used.tolist())
 
 
@@ -189,12 +193,19 @@ def integrated_gradients(
     step: Tensor,
     ig_steps: int = IG_STEPS,
     tolerance: float = GAP_TOLERANCE,
+    budget_s: float | None = None,
 ) -> tuple[Tensor, Tensor, Tensor]:
     """attribute_rows' integrated gradients, refined row by row: -> a (R, T), each row's
     f_r(X) - f_r(b) (R,) and the integration steps it took (R,), 4x more each round for the
-    rows whose gap |sum_j a_rj - (f_r(X) - f_r(b))| is above `tolerance` x the change."""
+    rows whose gap |sum_j a_rj - (f_r(X) - f_r(b))| is above `tolerance` x the change.
+
+    `budget_s`: no refinement round that would end after this many seconds (its cost
+    estimated from the first pass); the rows keep the gap they have, and the caller reports
+    it. None: refine until every row is within the tolerance or at MAX_IG_STEPS."""
+    start = time.perf_counter()
     a, change = attribute_rows(model, src, src_len, tgt_in, target, step, "ig", ig_steps)
     assert change is not None  # integrated gradients always measures the change
+    per_point = (time.perf_counter() - start) / (src.size(0) * ig_steps)  # s per row and point
     used = torch.full((src.size(0),), ig_steps, device=src.device)
     while True:
         gap = (a.sum(1) - change).abs() / change.abs().clamp_min(1e-6)  # (R,)
@@ -202,6 +213,9 @@ def integrated_gradients(
         if todo.numel() == 0:
             return a, change, used
         m = min(4 * int(used[todo[0]]), MAX_IG_STEPS)  # every row still to do has the same
+        finish = time.perf_counter() - start + per_point * todo.numel() * m
+        if budget_s is not None and finish > budget_s:
+            return a, change, used
         rows = (src[todo], src_len[todo], tgt_in[todo], target[todo], step[todo])
         a[todo], _ = attribute_rows(model, *rows, "ig", m)
         used[todo] = m

@@ -17,7 +17,7 @@ from typing import Final, TypeVar
 import streamlit as st
 
 from s2s_core import tasks
-from s2s_core.attribution import METHODS, Attribution, AttributionMethod, attribute
+from s2s_core.attribution import METHODS, QUICK_S, Attribution, AttributionMethod, attribute
 from s2s_core.model.decoding import (
     Hypothesis,
     Trace,
@@ -146,14 +146,20 @@ def beam(name: str, ckpt: Checkpoint, source: str, width: int) -> list[Hypothesi
 
 
 def attribution(
-    name: str, ckpt: Checkpoint, trace: Trace, method: AttributionMethod
+    name: str, ckpt: Checkpoint, trace: Trace, method: AttributionMethod, complete: bool = False
 ) -> Attribution:
     """The attribution of every step of `trace`, computed once per trace and method (only
-    when a view asks for it: integrated gradients costs a few hundred forward passes)."""
-    key = ("attribution", name, id(ckpt), trace.source, tuple(s.token for s in trace.steps), method)
+    when a view asks for it: integrated gradients costs a few hundred forward passes).
+    Integrated gradients refines its rows while that fits in QUICK_S seconds, or (`complete`)
+    until each row is within the tolerance, however long that takes."""
+    tokens = tuple(s.token for s in trace.steps)
+    key = ("attribution", name, id(ckpt), trace.source, tokens, method, complete)
+    budget = None if complete else QUICK_S
     return cached(
         key,
-        lambda: attribute(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, trace.source, trace, method),
+        lambda: attribute(
+            ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, trace.source, trace, method, budget_s=budget
+        ),
     )
 
 

@@ -13,7 +13,7 @@ from presentation.figures import diagrams, heatmap, step_charts
 from presentation.heads import Head, head_choices, head_label
 from presentation.text import escape_markdown, number, sentence, token_text
 from presentation.verdicts import alignment_agreement, token_marks, verdict
-from s2s_core.attribution import Attribution
+from s2s_core.attribution import GAP_TOLERANCE, Attribution
 from s2s_core.model.decoding import Hypothesis, Step, Trace, check_source
 from s2s_core.model.vocab import InputError, Vocab
 from s2s_core.tasks import Example, Task
@@ -125,10 +125,17 @@ def attribution_caption(attribution: Attribution) -> str:
     )
     if attribution.completeness_gap is None:
         return "Input × gradient, a_ij = e_j · ∇f_i: one backward pass per step. " + colours
+    gap = attribution.completeness_gap
+    more = (
+        " (long outputs are hard to integrate in a quarter of a second: switch on “Complete "
+        "integration” in the sidebar for a tighter answer)"
+        if gap > GAP_TOLERANCE
+        else ""
+    )
     return (
-        "Integrated gradients from an all-‹pad› source b: each row adds up to "
-        f"log P(y_i | X) − log P(y_i | b), here within {attribution.completeness_gap:.2%} "
-        "over the whole output. " + colours
+        "Integrated gradients from an all-‹pad› source b: each row should add up to "
+        f"log P(y_i | X) − log P(y_i | b); here they miss it by {gap:.2%} over the whole "
+        f"output{more}. " + colours
     )
 
 

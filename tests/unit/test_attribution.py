@@ -165,3 +165,17 @@ def test_attribution_leaves_the_shared_model_untouched(monkeypatch):
     attribute(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "attention", trace)
     assert used and all(m is not ckpt.model for m in used)
     assert not source_embedding(ckpt.model)._forward_hooks and not ckpt.model.training
+
+
+def test_a_time_budget_keeps_the_first_pass_and_says_how_complete_it_is():
+    """The app's quick answer: no refinement round that would overrun the budget; the gap it
+    has is reported. Without a budget every row is refined into the tolerance (or to 512)."""
+    ckpt = shipped("reverse-additive")
+    source = "attentionisallyouneed"[:20]
+    trace = greedy_trace(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, 25)
+    quick = attribute(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, trace, budget_s=0)
+    full = attribute(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, trace)
+    assert quick.ig_steps == [IG_STEPS] * len(trace.steps)  # nothing fits in 0 s: first pass
+    assert full.ig_steps is not None and max(full.ig_steps) > IG_STEPS  # this one needs more
+    assert quick.completeness_gap is not None and full.completeness_gap is not None
+    assert quick.completeness_gap > GAP_TOLERANCE >= full.completeness_gap
