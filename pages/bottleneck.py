@@ -315,12 +315,13 @@ else:
     for row in rows:
         st.markdown("- " + truth.verdict(row, task.alignment_label.lower()))
     st.caption(
-        "Attention weighs the encoder states h_j, not the letters: a bidirectional h_{j+1} "
-        "has just read x_j, so a decoder can look one position past the letter it writes "
-        "and still write it right. Integrated gradients follows the letters themselves. "
-        "Attribution has its own blind spots: input × gradient is near 0 where P(y_i) is "
-        "already near 1 (the Transformer's), and integrated gradients starts from an "
-        "all-‹pad› input, where large contributions of opposite signs can cancel. Home's "
+        "Attention weighs the encoder states h_j, not the letters: the forward half of a "
+        "bidirectional h_{j+1} read x_j one step before, so a decoder can look one position "
+        "past the letter it writes and still write it right (reverse's dot and general "
+        "models, where integrated gradients lands on the letter itself). Attribution has its "
+        "own blind spots: input × gradient is near 0 wherever P(y_i) is already near 1, and "
+        "integrated gradients starts from an all-‹pad› input, where large contributions of "
+        "opposite signs can cancel (reverse's additive and Transformer models). Home's "
         "Heatmap switch (attention / attribution / both) shows it step by step."
     )
 session.write_url()  # the link holds the task

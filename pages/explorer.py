@@ -108,12 +108,16 @@ def attribution_card(name: str, trace: Trace, expected: Example | None, per_row:
     )
     att = alignment_agreement(trace, expected)
     attr = attribution_agreement(trace, attribution.argmax(), expected)
+    gap = attribution.completeness_gap
+    how_complete = "" if gap is None else f" Its rows miss their sums by {gap:.1%}."
     if attr is not None:
         looks = "" if att is None else f"α's largest weight {att[0]} of {att[1]} steps, "
         st.caption(
             f"On the {task.alignment_label.lower()}, this input: {looks}the largest "
-            f"attribution {attr[0]} of {attr[1]}."
+            f"attribution {attr[0]} of {attr[1]}.{how_complete}"
         )
+    elif how_complete:
+        st.caption(how_complete.strip())
 
 
 st.subheader("Every model of this task on this input")

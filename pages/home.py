@@ -309,6 +309,7 @@ with st.expander("Export and share"):
             mime="text/csv",
         )
     st.markdown(
-        "The address bar holds this view (task, model, input, step): copy it to share. "
+        "The address bar holds this view (task, model, input, step, decoding, a "
+        "Transformer's head, the heatmap shown): copy it to share. "
         "Each figure's camera icon downloads it as PNG or SVG (sidebar)."
     )

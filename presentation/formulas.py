@@ -176,13 +176,23 @@ _ALL: tuple[Formula, ...] = (
         attention.context_vector,
     ),
     Formula(
+        "input_x_gradient",
+        7,
+        "attribution (input × gradient)",
+        r"a_{ij} = e_j^{\top} \nabla_{e_j} \log P(y_i \mid y_{<i}, X)",
+        attribution.attribute_rows,
+        "Not in the seed. One backward pass per step; it promises no sum, and where P(y_i) is "
+        "already near 1 its gradient, and so a_ij, is near 0 (saturation).",
+    ),
+    Formula(
         "keep_symbol",
         7,
         "memory that keeps its symbol (the -hx models)",
         r"m_j = h_j + W_x E x_j, \quad c_i = \sum_{j=1}^{T} \alpha_{ij} m_j",
         rnn.keep_symbol,
-        "Not in the seed: an answer to attention's one-position shift. A bidirectional "
-        "h_{j+1} has just read x_j, so dot attention over h alone looks one position past the "
+        "Not in the seed: an answer to attention's one-position shift. The forward half of a "
+        "bidirectional h_{j+1} read x_j one step before, so dot attention over h alone looks "
+        "one position past the "
         "letter it writes; with E x_j added, position j holds x_j itself and the largest "
         "alpha lands on it (reverse-dot-hx).",
     ),

@@ -216,7 +216,7 @@ def attribution_formula(trace: Trace, attribution: Attribution, i: int) -> LiveF
     )
     name = f"attribution at step {i} ({METHODS[attribution.method]})"
     if attribution.changes is None:  # input x gradient: no promise about the sum
-        return LiveFormula(name, FORMULAS["attribution"].latex, written)
+        return LiveFormula(name, FORMULAS["input_x_gradient"].latex, written)
     change, total = attribution.changes[i - 1], sum(row)
     steps = attribution.ig_steps[i - 1] if attribution.ig_steps else None
     check = (

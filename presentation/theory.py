@@ -151,6 +151,7 @@ SECTIONS: tuple[Section, ...] = (
             "general",
             "keep_symbol",
             "attribution",
+            "input_x_gradient",
         ),
         (),
         (

@@ -68,9 +68,14 @@ def verdict(row: Agreement, alignment: str = "gold alignment") -> str:
     """One model's result as a sentence a student can check against the heatmaps."""
     ig = f"integrated gradients' on {row.integrated_gradients:.1%}"
     if row.attention is None:
+        used = (
+            "so it does use the right symbols, through the one fixed c"
+            if row.integrated_gradients >= 0.75
+            else "a weak sign of which symbols it used"
+        )
         return (
             f"{row.label}: no attention to check; its {ig} of {row.steps:,} steps on the "
-            f"{alignment}, so it does use the right letters, through the one fixed c."
+            f"{alignment}: {used}."
         )
     said = (
         f"{row.label}: the largest α on the {alignment} at {row.attention:.1%} of "

@@ -30,6 +30,7 @@ embedding size, m the integration steps.
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ IG_STEPS = 32  # Gauss-Legendre points of the first pass
 MAX_IG_STEPS = 512  # rows whose completeness gap stays above the tolerance get 4x more, to this
 GAP_TOLERANCE = 0.05  # a row is done when |sum_j a_ij - (f_i(X) - f_i(b))| <= 5% of the change
 QUICK_S = 0.25  # the app's first answer: refinement only while it fits in this many seconds
+_CUDNN_SWITCH = threading.Lock()  # see attribute_rows
 
 
 @dataclass
@@ -127,9 +129,12 @@ def attribute_rows(
         return chosen_log_probability(model, src, src_len, tgt_in, target, step)
 
     layer = source_embedding(model)
-    T = src.size(1)  # a Transformer's layer also sees its end marker, column T: dropped below
-    # cuDNN computes an RNN's backward pass only in training mode: use the plain kernels
-    with torch.backends.cudnn.flags(enabled=False):
+    T = src.size(1)  # a Transformer's layer also sees its end marker (column src_len): that
+    # column's input equals the baseline's, so it gets 0; the extra column T is dropped below
+    # cuDNN computes an RNN's backward pass only in training mode: use the plain kernels. The
+    # switch is process-wide, so one attribution at a time flips it (the app runs sessions in
+    # threads: two overlapping ones could restore it in the wrong order)
+    with _CUDNN_SWITCH, torch.backends.cudnn.flags(enabled=False):
         if method == "ixg":
             a = LayerGradientXActivation(f, layer).attribute(src, additional_forward_args=extra)
             return a.sum(-1)[:, :T], None  # (R, T): e_j . grad, summed over E
@@ -140,7 +145,7 @@ def attribute_rows(
             additional_forward_args=extra,
             n_steps=ig_steps,
             method="gausslegendre",
-            internal_batch_size=max(src.size(0), 2048),  # R m rows at most 2048 at a time
+            internal_batch_size=max(src.size(0), 2048),  # 2048 rows a pass (R, if more)
         )  # (R, T(+1), E)
         with torch.no_grad():
             change = f(src, *extra) - f(baseline, *extra)  # (R,) f_r(X) - f_r(b)

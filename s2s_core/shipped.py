@@ -98,8 +98,9 @@ def read_metrics(
 def shipped_names(
     task: str, directory: Path = CHECKPOINT_DIR, with_metrics: bool = False
 ) -> list[str]:
-    """The task's shipped main models, in the order none, additive, dot, general: those with a
-    checkpoint (config.json), or with_metrics=True those whose metrics.json is there too."""
+    """The task's shipped main models, in the order none, additive, dot, general, transformer,
+    then the "-hx" ones: those with a checkpoint (config.json), or with_metrics=True those
+    whose metrics.json is there too."""
     names = [str(ModelName(task, kind)) for kind in ATTENTION_KINDS] + [
         str(ModelName(task, kind, memory="h+x")) for kind in ATTENTION_KINDS
     ]

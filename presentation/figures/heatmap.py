@@ -328,13 +328,18 @@ ATTRIBUTION_BAR = "a / max|a|"  # the colour bar: each row over its largest |a_i
 ATTRIBUTION_TITLE = "attribution a_ij of log P(y_i) to x_j (each row over its largest |a_ij|)"
 
 
-# a_ij / max_k |a_ik|: each row's largest contribution is +1 or -1
-def scaled_rows(rows: list[list[float]]) -> np.ndarray:
-    """Attribution rows (n, T) scaled row by row into [-1, 1] (a row of zeros stays zero):
-    rows of different steps then share one colour scale."""
-    a = np.asarray(rows, dtype=float).reshape(len(rows), -1)
+SIGNAL_FLOOR = 0.01  # nats: a row whose largest |a_ij| is below this is drawn pale, not as +-1
+
+
+# a_ij / max(max_k |a_ik|, floor): each row's largest contribution is +1 or -1
+def scaled_rows(rows: list[list[float]], T: int) -> np.ndarray:
+    """Attribution rows (n, T) scaled row by row into [-1, 1], so that rows of different steps
+    share one colour scale. A row with almost nothing to attribute (P(y_i) near 1 already:
+    every |a_ij| below SIGNAL_FLOOR nats) is divided by the floor instead, so it stays pale
+    rather than showing noise at full colour. No rows: an empty (0, T) array."""
+    a = np.asarray(rows, dtype=float).reshape(len(rows), T)
     largest = np.abs(a).max(axis=1, keepdims=True) if a.size else np.ones((len(rows), 1))
-    return a / np.where(largest > 0, largest, 1.0)
+    return a / np.maximum(largest, SIGNAL_FLOOR)
 
 
 def _attribution_trace(
@@ -346,7 +351,7 @@ def _attribution_trace(
     raw = np.asarray(rows[:n], dtype=float).reshape(n, T)
     heat = dict(
         type="heatmap",
-        z=scaled_rows(rows[:n]),
+        z=scaled_rows(rows[:n], T),
         x=np.arange(1, T + 1),
         y=np.arange(1, n + 1),
         zmin=-1.0,
@@ -395,7 +400,8 @@ def attribution_heatmap(
     data[0]["colorbar"].update(len=1.0 - frame.top, y=1.0, yanchor="top")
     now = current if current is not None and 1 <= current <= n else None
     if strip:
-        weights = scaled_rows([rows[now - 1]])[0].tolist() if now else None
+        T = len(trace.source_tokens)
+        weights = scaled_rows([rows[now - 1]], T)[0].tolist() if now else None
         _add_strip(data, layout, trace, weights, current, frame, large, attribution=True)
     if n == 0 and hint:
         layout["annotations"].append(_hint(hint, frame, large))

@@ -27,8 +27,8 @@ from s2s_core.model.vocab import InputError
 from s2s_core.training.checkpoints import Checkpoint, CheckpointError, load
 
 ATTRIBUTION_HELP = (
-    "add each step's attribution to the source positions: ig (integrated gradients) or ixg "
-    "(input x gradient)"
+    "add to each step of the greedy trace its attribution to the source positions: ig "
+    "(integrated gradients) or ixg (input x gradient)"
 )
 
 
@@ -97,7 +97,10 @@ def readable(trace: dict) -> str:
             line += f"  looks at j={j + 1} {src[j]!r} (alpha={s['attention'][j]:.2f})"
         if "attribution" in s:
             j = max(range(len(src)), key=lambda k: s["attribution"][k])
-            line += f"  uses j={j + 1} {src[j]!r} (a={s['attribution'][j]:+.2f})"
+            if max(abs(a) for a in s["attribution"]) < 0.01:  # P(y_i) ~ 1 whatever x is
+                line += "  uses nothing measurable (every |a| < 0.01)"
+            else:
+                line += f"  uses j={j + 1} {src[j]!r} (a={s['attribution'][j]:+.2f})"
         line += f"  |c_i|={s['context_norm']:.2f} |s_i|={s['state_norm']:.2f}"
         lines.append(line)
     if "attribution" in trace:

@@ -66,9 +66,10 @@ def annotation(h_forward: Tensor, h_backward: Tensor) -> Tensor:
 # m_j = h_j + W_x E x_j
 def keep_symbol(h: Tensor, W_x: nn.Linear, E_x: Tensor) -> Tensor:
     """The memory of ModelConfig.memory "h+x": each annotation plus its own symbol's
-    embedding, projected, (B, T, d), (B, T, emb) -> (B, T, d). A bidirectional h_{j+1} has
-    just read x_j (its backward half), so attention that reads h alone can look one position
-    past the symbol it needs and still find it; with x_j added, position j holds x_j itself."""
+    embedding, projected, (B, T, d), (B, T, emb) -> (B, T, d). The forward half of a
+    bidirectional h_{j+1} read x_j one step before, so attention that reads h alone can look
+    one position past the symbol it needs and still find it; with x_j added, position j holds
+    x_j itself."""
     return h + W_x(E_x)
 
 

@@ -289,6 +289,9 @@ def attribution_agreement(
         ixg, _ = attribute_rows(ckpt.model, *batch, "ixg")
         gaps += float((ig.sum(1) - change).abs().sum())
         changes += float(change.abs().sum())
+        src_len = batch[1]
+        padding = torch.arange(ig.size(1), device=ig.device) >= src_len.unsqueeze(1)  # (R, T)
+        ig, ixg = ig.masked_fill(padding, -torch.inf), ixg.masked_fill(padding, -torch.inf)
         for r, a_ig, a_ixg in zip(chunk, ig.argmax(1).tolist(), ixg.argmax(1).tolist()):
             lo, hi = r.span
             hits["attention"] += r.attention is not None and lo <= r.attention < hi

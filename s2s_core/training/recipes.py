@@ -91,7 +91,7 @@ TRANSFORMER_SETTINGS: dict[str, dict] = {
 }
 CAPACITY_SIZES = (32, 128, 256)  # extra fixed-context reverse models: accuracy against d
 # #14, attention is not explanation: reverse-dot puts its largest alpha on the gold letter on
-# 6% of steps (one position after it: the bidirectional h_{j+1} has just read x_j), its
+# 6% of steps (one position after it: the forward half of h_{j+1} read x_j a step before), its
 # attribution on 88%. Trained the same way, without any supervision of the attention (held-out
 # exact match / largest alpha on the gold letter): a forward-only encoder 94.0% / 8.0%; the
 # query s_i after reading y_{i-1} (Luong's order) 96.1% / 99.3%; memory h_j + W_x E x_j (this

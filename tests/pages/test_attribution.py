@@ -42,7 +42,7 @@ def test_home_shows_attention_attribution_or_both_on_the_same_rows():
     assert alpha.shape == z.shape == (5, 9)  # the same 5 rows so far, the same 9 columns
     ig = ig_of("reverse-dot", "attention")
     np.testing.assert_allclose(raw, np.array(ig.rows[:5]), atol=1e-5)
-    np.testing.assert_allclose(z, scaled_rows(ig.rows[:5]), atol=1e-6)
+    np.testing.assert_allclose(z, scaled_rows(ig.rows[:5], 9), atol=1e-6)
     # the classroom example, row by row: dot attention looks one past the letter it writes
     # (y_i = x_{10-i}: position 10-i, index 9-i), attribution lands on the letter
     gold = [9 - i for i in range(1, 6)]
@@ -53,6 +53,19 @@ def test_home_shows_attention_attribution_or_both_on_the_same_rows():
     at.radio(key="heat_view").set_value("attribution").run()
     assert heatmaps(at) == [] and len(attribution_maps(at)) == 1
     assert at.query_params["view"] == "attribution" and at.query_params["attribution"] == "ig"
+
+
+@pytest.mark.parametrize("view", ["attribution", "both"])
+@pytest.mark.parametrize("model", ["reverse-dot", "reverse-none", "reverse-transformer"])
+def test_step_zero_shows_the_empty_attribution_heatmap(view, model):
+    """Where Home starts, and where every Reset and new input lands: no rows yet."""
+    at = app(task="reverse", model=model, input="attention", view=view)
+    at.run()
+    assert not at.exception
+    ((z, _raw),) = attribution_maps(at)
+    assert z.size == 0  # no rows yet
+    at.button(key="next").click().run()
+    assert not at.exception and attribution_maps(at)[0][0].shape == (1, 9)
 
 
 def test_a_link_opens_the_attribution_view_and_its_method():

@@ -279,8 +279,12 @@ def attribution_rows(t: Trace) -> list[list[float]]:
 
 
 def test_attribution_rows_are_scaled_into_minus_one_to_one():
-    scaled = scaled_rows([[2.0, -4.0, 1.0], [0.0, 0.0, 0.0], [0.5, 0.25, 0.0]])
+    scaled = scaled_rows([[2.0, -4.0, 1.0], [0.0, 0.0, 0.0], [0.5, 0.25, 0.0]], 3)
     np.testing.assert_allclose(scaled, [[0.5, -1.0, 0.25], [0, 0, 0], [1.0, 0.5, 0.0]])
+    # a row with next to nothing to attribute (P(y_i) ~ 1) stays pale: scaled by the floor
+    faint = scaled_rows([[1e-5, -4e-5, 2e-3]], 3)
+    np.testing.assert_allclose(faint, [[1e-3, -4e-3, 0.2]])
+    assert scaled_rows([], 3).shape == (0, 3)  # step 0: no rows yet
 
 
 def test_attribution_heatmap_shares_the_attention_heatmaps_rows_and_columns(trace):
@@ -292,11 +296,19 @@ def test_attribution_heatmap_shares_the_attention_heatmaps_rows_and_columns(trac
     assert fig.layout.yaxis.ticktext == att.layout.yaxis.ticktext  # i · y_i, the same steps
     assert fig.layout.xaxis.ticktext == att.layout.xaxis.ticktext  # x_j, repeated letters apart
     np.testing.assert_allclose(np.asarray(heat.customdata), rows[:4])  # raw a_ij in the hover
-    np.testing.assert_allclose(np.asarray(heat.z), scaled_rows(rows[:4]))
+    np.testing.assert_allclose(np.asarray(heat.z), scaled_rows(rows[:4], len(SOURCE)))
     assert (heat.zmin, heat.zmax) == (-1.0, 1.0) and heat.colorbar.title.text == ATTRIBUTION_BAR
-    np.testing.assert_allclose(np.asarray(strip.z)[0], scaled_rows([rows[2]])[0])  # step 3
+    np.testing.assert_allclose(np.asarray(strip.z)[0], scaled_rows([rows[2]], len(SOURCE))[0])
     assert any("what step i = 3 used" in a.text for a in fig.layout.annotations)
     assert fig.layout.shapes[0].y0 == 2.5  # row 3 outlined, as on the attention heatmap
+
+
+def test_attribution_heatmap_before_the_first_step(trace):
+    fig = valid_plotly(
+        attribution_heatmap(trace, attribution_rows(trace), upto=0, strip=True, hint="press Next")
+    )
+    assert np.asarray(fig.data[0].z).shape == (0, len(SOURCE))
+    assert any(a.text == "press Next" for a in fig.layout.annotations)
 
 
 def test_attribution_heatmap_works_without_attention_and_checks_its_rows(plain):

@@ -320,6 +320,7 @@ LITERAL = {
     "positions": check_positions,
     "transformer_readout": check_transformer_readout,
     "attribution": check_attribution,
+    "input_x_gradient": check_attribution,  # checks both: the integral and e_j . grad
     "keep_symbol": check_keep_symbol,
 }
 
