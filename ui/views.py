@@ -120,14 +120,15 @@ def attribution_caption(attribution: Attribution) -> str:
     """What the attribution heatmap shows, and how complete integrated gradients came out."""
     colours = (
         "Blue: x_j raised P(y_i); red: x_j lowered it; each row is scaled by its largest "
-        "|a_ij|. Where a row's darkest blue is not where α looks, the heatmap and the model's "
+        "|a_ij| (a row with next to nothing to attribute, P(y_i) ≈ 1 anyway, stays pale). "
+        "Where a row's darkest blue is not where α looks, the heatmap and the model's "
         "own gradients disagree."
     )
     if attribution.completeness_gap is None:
         return "Input × gradient, a_ij = e_j · ∇f_i: one backward pass per step. " + colours
     gap = attribution.completeness_gap
     more = (
-        " (long outputs are hard to integrate in a quarter of a second: switch on “Complete "
+        " (this path is hard to integrate in a quarter of a second: switch on “Complete "
         "integration” in the sidebar for a tighter answer)"
         if gap > GAP_TOLERANCE
         else ""
