@@ -75,36 +75,50 @@ def _heatmap_height(rows: int, large: bool) -> int:
     return int(min(max(per_row * rows, least), most))
 
 
-def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
-    """The heatmap trace: z[i-1][j-1] = alpha_ij at x = j, y = i (the paper's 1-based i, j).
-
-    Hover: %{y} and %{x} show the axes' tick labels ("i · y_i" and x_j); the position j
-    comes from text, alpha_ij from z and the score e_ij from customdata.
-    """
-    T, n = len(trace.source_tokens), len(steps)
-    z = np.array([s.attention for s in steps], dtype=float).reshape(n, T)
-    e = np.array([s.scores or [np.nan] * T for s in steps], dtype=float).reshape(n, T)
+def _matrix_trace(
+    z: np.ndarray,
+    customdata: np.ndarray,
+    zmin: float,
+    colorscale: list,
+    bar: str,
+    values: str,
+    large: bool,
+) -> dict:
+    """A heatmap trace of rows i = 1..n (steps) by columns j = 1..T (source positions), at
+    x = j, y = i (the paper's 1-based i, j). Hover: %{y} and %{x} show the axes' tick labels
+    ("i · y_i" and x_j), the position j comes from text, then `values` (a hover template of
+    z and customdata). The values are written in the cells up to MAX_LABELLED rows and
+    columns."""
+    n, T = z.shape
     heat = dict(
         type="heatmap",
         z=z,
         x=np.arange(1, T + 1),
         y=np.arange(1, n + 1),
-        zmin=0.0,
+        zmin=zmin,
         zmax=1.0,
-        colorscale=COLORSCALE,
-        colorbar=dict(title=dict(text="α")),
+        colorscale=colorscale,
+        colorbar=dict(title=dict(text=bar)),
         xgap=1,
         ygap=1,
-        customdata=e,
+        customdata=customdata,
         text=[[str(j) for j in range(1, T + 1)]] * n,
-        hovertemplate=(
-            "step i · y_i: %{y}<br>source j = %{text} · x_j: %{x}<br>"
-            "α_ij = %{z:.3f}<br>e_ij = %{customdata:.3f}<extra></extra>"
-        ),
+        hovertemplate="step i · y_i: %{y}<br>source j = %{text} · x_j: %{x}<br>"
+        + values
+        + "<extra></extra>",
     )
     if T <= MAX_LABELLED and n <= MAX_LABELLED:
         heat.update(texttemplate="%{z:.2f}", textfont=dict(size=font_size(large) - 2))
     return heat
+
+
+def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
+    """The heatmap trace of alpha_ij (z), the score e_ij in the hover (customdata)."""
+    T, n = len(trace.source_tokens), len(steps)
+    z = np.array([s.attention for s in steps], dtype=float).reshape(n, T)
+    e = np.array([s.scores or [np.nan] * T for s in steps], dtype=float).reshape(n, T)
+    values = "α_ij = %{z:.3f}<br>e_ij = %{customdata:.3f}"
+    return _matrix_trace(z, e, 0.0, COLORSCALE, "α", values, large)
 
 
 def _strip_trace(
@@ -308,15 +322,43 @@ def attention_heatmap(
     Raises ValueError(NO_ATTENTION) for a model without attention.
     """
     steps = _alpha_steps(trace, upto)
+    return _rows_figure(
+        trace,
+        steps,
+        _alpha_trace(trace, steps, large),
+        [s.attention or [] for s in steps],
+        current,
+        large,
+        title,
+        strip,
+        hint,
+    )
+
+
+def _rows_figure(
+    trace: Trace,
+    steps: list[Step],
+    heat: dict,
+    strip_rows: list[list[float]],
+    current: int | None,
+    large: bool,
+    title: str | None,
+    strip: bool,
+    hint: str | None,
+    attribution: bool = False,
+) -> go.Figure:
+    """The rows of `heat` (steps 1..n) under their header, with the current row outlined and
+    (`strip`) the source below, coloured by `strip_rows` of step `current`: what
+    attention_heatmap and attribution_heatmap share."""
     n = len(steps)
     frame = _frame(n, large, strip)
     layout = _layout(trace, steps, frame, large, title)
-    data = [_alpha_trace(trace, steps, large)]
-    data[0]["colorbar"].update(len=1.0 - frame.top, y=1.0, yanchor="top")
+    heat["colorbar"].update(len=1.0 - frame.top, y=1.0, yanchor="top")
+    data = [heat]
     now = current if current is not None and 1 <= current <= n else None
     if strip:
-        weights = steps[now - 1].attention if now else None
-        _add_strip(data, layout, trace, weights, current, frame, large)
+        weights = strip_rows[now - 1] if now else None
+        _add_strip(data, layout, trace, weights, current, frame, large, attribution)
     if n == 0 and hint:  # no rows yet: say so where they will appear
         layout["annotations"].append(_hint(hint, frame, large))
     if now is not None:
@@ -345,32 +387,14 @@ def scaled_rows(rows: list[list[float]], T: int) -> np.ndarray:
 def _attribution_trace(
     trace: Trace, steps: list[Step], rows: list[list[float]], large: bool
 ) -> dict:
-    """The heatmap trace of the scaled a_ij at x = j, y = i; the hover gives the raw a_ij
-    (in nats: how much x_j moved log P(y_i)) from customdata."""
+    """The heatmap trace of the scaled a_ij (z); the hover gives the raw a_ij (customdata, in
+    nats: how much x_j moved log P(y_i))."""
     T, n = len(trace.source_tokens), len(steps)
     raw = np.asarray(rows[:n], dtype=float).reshape(n, T)
-    heat = dict(
-        type="heatmap",
-        z=scaled_rows(rows[:n], T),
-        x=np.arange(1, T + 1),
-        y=np.arange(1, n + 1),
-        zmin=-1.0,
-        zmax=1.0,
-        colorscale=DIVERGING,
-        colorbar=dict(title=dict(text=ATTRIBUTION_BAR)),
-        xgap=1,
-        ygap=1,
-        customdata=raw,
-        text=[[str(j) for j in range(1, T + 1)]] * n,
-        hovertemplate=(
-            "step i · y_i: %{y}<br>source j = %{text} · x_j: %{x}<br>"
-            "a_ij = %{customdata:.3f} (log P(y_i), nats)<br>"
-            "scaled: %{z:.2f}<extra></extra>"
-        ),
+    values = "a_ij = %{customdata:.3f} (log P(y_i), nats)<br>scaled: %{z:.2f}"
+    return _matrix_trace(
+        scaled_rows(rows[:n], T), raw, -1.0, DIVERGING, ATTRIBUTION_BAR, values, large
     )
-    if T <= MAX_LABELLED and n <= MAX_LABELLED:
-        heat.update(texttemplate="%{z:.2f}", textfont=dict(size=font_size(large) - 2))
-    return heat
 
 
 def attribution_heatmap(
@@ -394,20 +418,18 @@ def attribution_heatmap(
         raise ValueError(f"{len(rows)} attribution rows for {len(trace.steps)} steps")
     n = len(trace.steps) if upto is None else max(0, min(upto, len(trace.steps)))
     steps = trace.steps[:n]
-    frame = _frame(n, large, strip)
-    layout = _layout(trace, steps, frame, large, title or ATTRIBUTION_TITLE)
-    data = [_attribution_trace(trace, steps, rows, large)]
-    data[0]["colorbar"].update(len=1.0 - frame.top, y=1.0, yanchor="top")
-    now = current if current is not None and 1 <= current <= n else None
-    if strip:
-        T = len(trace.source_tokens)
-        weights = scaled_rows([rows[now - 1]], T)[0].tolist() if now else None
-        _add_strip(data, layout, trace, weights, current, frame, large, attribution=True)
-    if n == 0 and hint:
-        layout["annotations"].append(_hint(hint, frame, large))
-    if now is not None:
-        layout["shapes"] = [_outline(now, len(trace.source_tokens))]
-    return _figure(dict(data=data, layout=layout))
+    return _rows_figure(
+        trace,
+        steps,
+        _attribution_trace(trace, steps, rows, large),
+        scaled_rows(rows[:n], len(trace.source_tokens)).tolist(),
+        current,
+        large,
+        title or ATTRIBUTION_TITLE,
+        strip,
+        hint,
+        attribution=True,
+    )
 
 
 def source_strip(tokens: list[str], weights: list[float] | None, large: bool = False) -> go.Figure:

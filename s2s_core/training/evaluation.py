@@ -25,7 +25,7 @@ import torch
 from torch import Tensor
 
 from s2s_core import tasks as task_registry
-from s2s_core.attribution import attribute_rows, integrated_gradients
+from s2s_core.attribution import attribute_rows, hits, integrated_gradients
 from s2s_core.model.data import encode_padded
 from s2s_core.model.decoding import greedy_batch
 from s2s_core.model.vocab import PAD_ID, SOS_ID, split_tokens
@@ -280,30 +280,29 @@ def attribution_agreement(
         if p.exact and p.reference == p.example.target and p.example.alignment is not None
     ][:n]
     rows = attribution_steps(ckpt, chosen)
-    hits = {"attention": 0, "integrated_gradients": 0, "input_x_gradient": 0}
+    ig_argmax: list[int] = []
+    ixg_argmax: list[int] = []
     gaps = changes = 0.0
     for k in range(0, len(rows), rows_per_batch):
-        chunk = rows[k : k + rows_per_batch]
-        batch = padded_batch(chunk, ckpt.model.device)
+        batch = padded_batch(rows[k : k + rows_per_batch], ckpt.model.device)
         ig, change, _ = integrated_gradients(ckpt.model, *batch)
         ixg, _ = attribute_rows(ckpt.model, *batch, "ixg")
         gaps += float((ig.sum(1) - change).abs().sum())
         changes += float(change.abs().sum())
-        src_len = batch[1]
-        padding = torch.arange(ig.size(1), device=ig.device) >= src_len.unsqueeze(1)  # (R, T)
-        ig, ixg = ig.masked_fill(padding, -torch.inf), ixg.masked_fill(padding, -torch.inf)
-        for r, a_ig, a_ixg in zip(chunk, ig.argmax(1).tolist(), ixg.argmax(1).tolist()):
-            lo, hi = r.span
-            hits["attention"] += r.attention is not None and lo <= r.attention < hi
-            hits["integrated_gradients"] += lo <= a_ig < hi
-            hits["input_x_gradient"] += lo <= a_ixg < hi
-    shares: dict[str, float | None] = {k: v / max(len(rows), 1) for k, v in hits.items()}
-    if not ckpt.model.cfg.has_attention:
-        shares["attention"] = None
+        padding = torch.arange(ig.size(1), device=ig.device) >= batch[1].unsqueeze(1)  # (R, T)
+        ig_argmax += ig.masked_fill(padding, -torch.inf).argmax(1).tolist()
+        ixg_argmax += ixg.masked_fill(padding, -torch.inf).argmax(1).tolist()
+
+    def share(argmax: list[int]) -> float:
+        return hits(argmax, [r.span for r in rows])[0] / max(len(rows), 1)
+
+    looked = [-1 if r.attention is None else r.attention for r in rows]
     return {
         "examples": len(chosen),
         "steps": len(rows),
-        **shares,
+        "attention": share(looked) if ckpt.model.cfg.has_attention else None,
+        "integrated_gradients": share(ig_argmax),
+        "input_x_gradient": share(ixg_argmax),
         "completeness_gap": gaps / changes if changes else None,
     }
 
