@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from presentation import stepping
 from presentation.figures import heatmap
-from presentation.heads import Head, with_head
-from presentation.text import escape_markdown, token_text
+from presentation.heads import with_head
 from presentation.verdicts import OVER_REGULARISED, over_regularised
 from s2s_core.attribution import METHODS
-from s2s_core.model.decoding import Step, Trace
 from s2s_core.shipped import ModelName
-from ui import frame, models, session, sidebar, views
+from ui import frame, models, session, sidebar, stepview, views
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
 
 ss = st.session_state
 ss.setdefault("force", {})
-ss.setdefault("playing", False)
-ss.setdefault("speed", 0.8)
 ss.setdefault("heat_view", "attention")
 ss.setdefault("attribution_method", "ig")
 ss.setdefault("attribution_complete", False)
@@ -95,6 +92,7 @@ if ss.decoding == "beam":
     )
     trace = session.hypothesis_trace(ckpt, source, hyps[pick])
 else:
+    pick = None
     trace = session.greedy(choice.model, ckpt, source, ss.force)
 n = len(trace.steps)
 ss.step = max(0, min(int(ss.get("step", 0)), n))
@@ -107,160 +105,86 @@ fixed = (
 )
 
 
-# --- the step-by-step view: a fragment, so Next/Back rerun only this part --------------------
+# --- the step view: the whole trace, stepped through in the browser ----------------------
+# Next, Back, Play and the keys run in the browser (ui/stepview.py): the page runs again
+# only when the trace or what it shows changes.
 
-
-def controls(step: int, playing: bool) -> None:
-    """Reset, Back, Next, Play/Pause, the play speed and "step i of n"."""
-    c = st.columns(
-        [1.2, 1.2, 1.2, 1.3, 2.2, 2] if large else [1, 1, 1, 1.2, 2.5, 2],
-        vertical_alignment="center",
-    )
-    c[0].button("⟲ Reset", key="reset", on_click=go_to, args=(0,), disabled=step == 0)
-    c[1].button("◀ Back", key="back", on_click=go_to, args=(max(0, step - 1),), disabled=step == 0)
-    c[2].button(
-        "Next ▶",
-        key="next",
-        on_click=go_to,
-        args=(min(n, step + 1),),
-        disabled=step >= n,
-        type="primary",
-    )
-    if c[3].button(
-        "⏸ Pause" if playing else "▶ Play", key="play", disabled=step >= n and not playing
-    ):
-        ss.playing = not playing
-        st.rerun()
-    c[4].select_slider(
-        "Play speed (s per step)",
-        [2.0, 1.2, 0.8, 0.5, 0.3],
-        key="speed",
-        format_func=lambda s: f"{s:g} s",
-        persist_state=session.KEEP,
-    )  # kept while a bad input hides it
-    c[5].markdown(f"### step {step} of {n}")
-
-
-def what_if(current: Step) -> None:
-    """Force another top-k token at this step and decode greedily from there."""
-    key = "what-if"
-    token = st.pills(
-        f"What if step {current.index} had chosen another token?",
-        [tok for tok, _ in current.topk if tok != current.token],
-        key=key,
-        format_func=lambda tok: escape_markdown(token_text(tok)),
-        help=f"Force y_{current.index} to this token and decode greedily on",
-    )
-    if token is not None:
-        ss.force = {i: t for i, t in ss.force.items() if i < current.index}
-        ss.force[current.index] = token
-        del ss[key]  # the choice is made: the next run shows the buttons unselected
-        st.rerun()  # the whole page: the trace (outside this fragment) changes
-    if ss.force and st.button("↩ Undo what-if", key="unforce"):
-        ss.force = {}
-        st.rerun()
-
-
-def details(trace: Trace, step: int, head: Head) -> None:
-    """Lazy tabs: only the open one is computed and drawn at each step (a step stays cheap)."""
-    formulas_tab, diagram_tab, context_tab = st.tabs(
-        [
-            "The formulas at this step",
-            "The model as a diagram",
-            "Context vectors: c_i against the one fixed c",
-        ],
-        key="detail_tab",
-        on_change="rerun",
-    )
-    if formulas_tab.open:
-        with formulas_tab:
-            views.formulas_view(trace, step, ckpt.model.cfg.rnn, head)
-    if diagram_tab.open:
-        with diagram_tab:
-            views.diagram_view(trace, step, large, head)
-    if context_tab.open:
-        with context_tab:
-            views.context_view(
-                trace, step, fixed.fixed_context_norm if fixed else None, large, fmt, "main"
-            )
-
-
-def output_so_far(step: int, topk: bool = True) -> None:
-    """y_1 .. y_step against the answer, this step's top-k (unless `topk` is False) and its
-    what-if buttons."""
-    st.markdown("**Output so far:** " + views.output_tokens(trace, step, expected))
-    if step:
-        if topk:
-            views.topk_view(trace.steps[step - 1], large)
-        if ss.decoding == "greedy":
-            what_if(trace.steps[step - 1])
-
-
-def heatmaps(view: str, step: int) -> None:
-    """Attention, attribution or both (two heatmaps on the same rows and columns)."""
-    if view == "attention":
-        views.attention_view(shown, step, large, fmt, "main")
-        return
-    attribution = session.attribution(
-        choice.model, ckpt, trace, ss.attribution_method, ss.attribution_complete
-    )
-    if view == "attribution":
-        views.attribution_view(shown, attribution, step, large, fmt, "main")
-        return
-    a, b = (st.container(), st.container()) if large else st.columns(2)
-    with a:
-        views.attention_view(shown, step, large, fmt, "main", title="attention α_ij")
-    with b:
-        views.attribution_view(
-            shown, attribution, step, large, fmt, "main", title="attribution a_ij", formula=False
-        )
-    views.attribution_formula_view(shown, attribution, step)  # across the page: it is wide
-
-
-def stepper(playing: bool) -> None:
-    if ss.playing != playing:  # Play/Pause changes the timer: rebuild the whole page
-        st.rerun()
-    if playing:
-        if ss.step < n:
-            ss.step += 1
-        else:
-            ss.playing = False
-            st.rerun()
-    step = ss.step
-    controls(step, playing)
-    view = st.radio(
-        "Heatmap",
-        list(views.HEAT_VIEWS),
-        key="heat_view",
-        format_func=views.HEAT_VIEWS.__getitem__,
-        horizontal=True,
-        help="Attention α: where the decoder looks. Attribution: how much each x_j moved "
-        "log P(y_i), from the model's gradients. Both: side by side, same rows and columns.",
-        persist_state=session.KEEP,
-    )
-    if large or view == "both":  # the heatmaps across the page, the step's output below
-        heatmaps(view, step)
-        left, right = (st.container(), st.container()) if large else st.columns(2)
-        with left:
-            output_so_far(step, topk=False)
-        with right:
-            if step:
-                views.topk_view(trace.steps[step - 1], large)
-    else:
-        left, right = st.columns([3, 2])
-        with left:
-            heatmaps(view, step)
-        with right:
-            output_so_far(step)
-    details(shown, step, head)
-    session.write_url()
-
-
-# A Transformer: one layer's head, or all heads' mean (outside the fragment: the export
-# below follows the choice too)
+# A Transformer: one layer's head, or all heads' mean (the export below follows it too)
 head = views.head_picker(trace, "head")
 shown = with_head(trace, head)
-st.fragment(stepper, run_every=ss.speed if ss.playing else None)(ss.playing)
+view = st.radio(
+    "Heatmap",
+    list(views.HEAT_VIEWS),
+    key="heat_view",
+    format_func=views.HEAT_VIEWS.__getitem__,
+    horizontal=True,
+    help="Attention α: where the decoder looks. Attribution: how much each x_j moved "
+    "log P(y_i), from the model's gradients. Both: side by side, same rows and columns.",
+    persist_state=session.KEEP,
+)
+attribution = (
+    session.attribution(choice.model, ckpt, trace, ss.attribution_method, ss.attribution_complete)
+    if view != "attention"
+    else None
+)
+trace_key = stepping.trace_key(
+    choice.model, source, ss.decoding, ss.get("beam_width"), pick, sorted(ss.force.items())
+)
+
+
+def force_token() -> None:
+    """A what-if button of the step view: force y_i to its token, decode greedily on, and
+    open the new trace at step i."""
+    event = ss.stepview.force if "stepview" in ss else None
+    if not isinstance(event, dict) or event.get("key") != trace_key:
+        return  # a click on a trace this page no longer shows
+    i, token = event.get("step"), event.get("token")
+    if not isinstance(i, int) or not 1 <= i <= n or token not in ckpt.tgt_vocab.itos:
+        return
+    ss.force = {k: t for k, t in ss.force.items() if k < i} | {i: token}
+    ss.step = i
+
+
+stepview.step_view(
+    stepping.step_view(
+        shown,
+        trace_key,
+        ss.step,
+        view,
+        expected,
+        attribution_rows=attribution.rows if attribution else None,
+        fixed_norm=fixed.fixed_context_norm if fixed else None,
+        large=large,
+        image_format=fmt,
+        what_if=ss.decoding == "greedy",
+    ),
+    on_force=force_token,
+)
+if ss.force and st.button("↩ Undo what-if", key="unforce"):
+    ss.force = {}
+    st.rerun()
+if attribution is not None:  # each step's attribution row as a formula with its numbers
+    for i in range(1, n + 1):
+        with st.container(key=stepping.step_key(i, "attribution")):
+            views.attribution_formula_view(shown, attribution, i, caption=False)
+    st.caption(views.attribution_caption(attribution))
+
+# The details of a step: drawn for every step at once (the step view shows the current
+# one); lazy tabs, so only the open one is drawn.
+formulas_tab, diagram_tab = st.tabs(
+    ["The formulas at this step", "The model as a diagram"], key="detail_tab", on_change="rerun"
+)
+if formulas_tab.open:
+    with formulas_tab:
+        for i in range(n + 1):
+            with st.container(key=stepping.step_key(i, "formulas")):
+                views.formulas_view(shown, i, ckpt.model.cfg.rnn, head)
+if diagram_tab.open:
+    with diagram_tab:
+        for i in range(n + 1):
+            with st.container(key=stepping.step_key(i, "diagram")):
+                views.diagram_view(shown, i, large, head)
+session.write_url()
 
 # --- the whole output, against the answer and the fixed-context model ------------------------
 

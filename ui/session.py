@@ -99,7 +99,7 @@ def write_url() -> None:
 def restart() -> None:
     """A new input, model or decoding: Home's step and what-if start over."""
     ss = st.session_state
-    ss.step, ss.force, ss.playing = 0, {}, False
+    ss.step, ss.force = 0, {}
 
 
 def on_task_change() -> None:

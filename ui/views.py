@@ -9,19 +9,17 @@ from __future__ import annotations
 import streamlit as st
 
 from presentation import step_formulas
-from presentation.figures import diagrams, heatmap, step_charts
+from presentation.figures import diagrams
 from presentation.heads import Head, head_choices, head_label
-from presentation.text import escape_markdown, number, sentence, token_text
-from presentation.verdicts import alignment_agreement, token_marks, verdict
+from presentation.text import escape_markdown, number, sentence
+from presentation.verdicts import alignment_agreement, verdict
 from s2s_core.attribution import GAP_TOLERANCE, Attribution
-from s2s_core.model.decoding import Hypothesis, Step, Trace, check_source
+from s2s_core.model.decoding import Hypothesis, Trace, check_source
 from s2s_core.model.vocab import InputError, Vocab
 from s2s_core.tasks import Example, Task
 
 from . import session
 
-EMPTY_HINT = "press Next ▶: each step adds its row α_i·"  # the heatmap before step 1
-ATTRIBUTION_HINT = "press Next ▶: each step adds its row a_i·"
 HEAT_VIEWS = dict(zip(session.HEAT_VIEWS, ("attention α", "attribution", "both"), strict=True))
 DIAGRAM_CAPTIONS = {
     "fixed": "Seed §8, the standard seq2seq: X → encoder states h_j → one fixed c → decoder "
@@ -55,65 +53,17 @@ def plotly(fig, key: str, fmt: str = "png") -> None:
     st.plotly_chart(fig, key=key, config=config, width="stretch", theme=None)  # styled by us
 
 
-def attention_view(
-    trace: Trace, step: int, large: bool, fmt: str, key: str, title: str | None = None
+def attribution_formula_view(
+    trace: Trace, attribution: Attribution, step: int, caption: bool = True
 ) -> None:
-    """The heatmap of alpha (rows so far, current row marked) over the source strip."""
-    if not trace.has_attention:
-        st.info(heatmap.NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f}).")
-        return
-    plotly(
-        heatmap.attention_heatmap(
-            trace,
-            upto=step,
-            current=step or None,
-            large=large,
-            title=title,
-            strip=True,
-            hint=EMPTY_HINT,
-        ),
-        key=f"{key}-heatmap",
-        fmt=fmt,
-    )
-
-
-def attribution_view(
-    trace: Trace,
-    attribution: Attribution,
-    step: int,
-    large: bool,
-    fmt: str,
-    key: str,
-    title: str | None = None,
-    formula: bool = True,
-) -> None:
-    """The heatmap of the attribution a_ij on alpha's rows and columns, the current row
-    marked, and (`formula`) this step's row as a formula with its numbers."""
-    plotly(
-        heatmap.attribution_heatmap(
-            trace,
-            attribution.rows,
-            upto=step,
-            current=step or None,
-            large=large,
-            title=title,
-            strip=True,
-            hint=ATTRIBUTION_HINT,
-        ),
-        key=f"{key}-attribution",
-        fmt=fmt,
-    )
-    if formula:
-        attribution_formula_view(trace, attribution, step)
-
-
-def attribution_formula_view(trace: Trace, attribution: Attribution, step: int) -> None:
-    """Attribution's formula, then this step's row with its numbers; the caption."""
+    """Attribution's formula, then this step's row with its numbers; (`caption`) what the
+    heatmap shows."""
     if step:
         f = step_formulas.attribution_formula(trace, attribution, step)
         st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}")
         st.latex(rf"\Rightarrow\quad {f.live}")
-    st.caption(attribution_caption(attribution))
+    if caption:
+        st.caption(attribution_caption(attribution))
 
 
 def attribution_caption(attribution: Attribution) -> str:
@@ -174,43 +124,6 @@ def formulas_view(trace: Trace, step: int, rnn: str, head: Head = None) -> None:
         # only the line with this step's numbers is typeset again.
         st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}")
         st.latex(rf"\Rightarrow\quad {f.live}")
-
-
-def context_view(
-    trace: Trace, step: int, fixed_norm: float | None, large: bool, fmt: str, key: str
-) -> None:
-    """‖c_i‖ per step beside the fixed model's ‖c‖, and c_i itself as a strip."""
-    norms = [s.context_norm for s in trace.steps[:step]]
-    left, right = st.columns(2)
-    left.vega_lite_chart(
-        step_charts.context_norm_chart(
-            norms, fixed_norm, current=step or None, large=large, n_steps=len(trace.steps)
-        ),
-        width="stretch",
-    )
-    if step:
-        with right:
-            plotly(
-                heatmap.context_strip(trace.steps[step - 1].context, large=large),
-                key=f"{key}-context",
-                fmt=fmt,
-            )
-
-
-def topk_view(step: Step, large: bool) -> None:
-    st.vega_lite_chart(step_charts.topk_bar(step, large=large), width="stretch")
-
-
-def output_tokens(trace: Trace, step: int, expected: Example | None) -> str:
-    """The output so far as Markdown: right symbols as code, wrong ones bold on red.
-
-    (A code span keeps its own colours, so a wrong symbol is not one: the red must show.)
-    """
-    parts = []
-    for s, ok in zip(trace.steps[:step], token_marks(trace, expected)):
-        tok = token_text(s.token)
-        parts.append(f"`{tok}`" if ok else f":red-background[:red[**{escape_markdown(tok)}**]]")
-    return " ".join(parts) if parts else "*(nothing yet)*"
 
 
 def verdict_markdown(output: str, expected: Example | None, separator: str = "") -> str:

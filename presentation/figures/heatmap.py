@@ -32,6 +32,7 @@ import pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
 
+from presentation.figures.frames import Frames, Op, plain
 from presentation.style import CURRENT_COLOR, MUTED_COLOR, font_size
 from s2s_core.model.decoding import Step, Trace
 
@@ -83,12 +84,13 @@ def _matrix_trace(
     bar: str,
     values: str,
     large: bool,
+    rows: int,
 ) -> dict:
     """A heatmap trace of rows i = 1..n (steps) by columns j = 1..T (source positions), at
     x = j, y = i (the paper's 1-based i, j). Hover: %{y} and %{x} show the axes' tick labels
     ("i · y_i" and x_j), the position j comes from text, then `values` (a hover template of
-    z and customdata). The values are written in the cells up to MAX_LABELLED rows and
-    columns."""
+    z and customdata). The values are written in the cells when the figure has room for
+    at most MAX_LABELLED `rows` and columns."""
     n, T = z.shape
     heat = dict(
         type="heatmap",
@@ -107,18 +109,18 @@ def _matrix_trace(
         + values
         + "<extra></extra>",
     )
-    if T <= MAX_LABELLED and n <= MAX_LABELLED:
+    if T <= MAX_LABELLED and rows <= MAX_LABELLED:
         heat.update(texttemplate="%{z:.2f}", textfont=dict(size=font_size(large) - 2))
     return heat
 
 
-def _alpha_trace(trace: Trace, steps: list[Step], large: bool) -> dict:
+def _alpha_trace(trace: Trace, steps: list[Step], large: bool, rows: int) -> dict:
     """The heatmap trace of alpha_ij (z), the score e_ij in the hover (customdata)."""
     T, n = len(trace.source_tokens), len(steps)
     z = np.array([s.attention for s in steps], dtype=float).reshape(n, T)
     e = np.array([s.scores or [np.nan] * T for s in steps], dtype=float).reshape(n, T)
     values = "α_ij = %{z:.3f}<br>e_ij = %{customdata:.3f}"
-    return _matrix_trace(z, e, 0.0, COLORSCALE, "α", values, large)
+    return _matrix_trace(z, e, 0.0, COLORSCALE, "α", values, large, rows)
 
 
 def _strip_trace(
@@ -179,17 +181,20 @@ def _frame(n: int, large: bool, strip: bool) -> _Frame:
 
 
 def _layout(
-    trace: Trace, steps: list[Step], frame: _Frame, large: bool, title: str | None
+    trace: Trace, steps: list[Step], frame: _Frame, large: bool, title: str | None, rows: int
 ) -> dict[str, Any]:
     """Axes at the paper's 1-based j (top) and i (left, step 1 at the top), the rows' header.
 
     Fixed margins, wide enough for the labels: Plotly's automatic margins and tick-label
     overflow checks measure every label in the browser, ~100 ms per redraw. The rows'
     header "i · y_i" stands above their labels (an axis title would need measuring too).
+    The margin fits the labels of all `rows` steps the figure has room for, so that it
+    stays put while the rows come one by one.
     """
     size = font_size(large)
     row_labels = [f"{s.index} · {s.token}" for s in steps]
-    label_px = _text_px(max([*row_labels, "i · y_i"], key=len), size)
+    widest = [f"{s.index} · {s.token}" for s in trace.steps[:rows]]
+    label_px = _text_px(max([*widest, *row_labels, "i · y_i"], key=len), size)
     header = dict(
         text="i · y_i",
         xref="paper",
@@ -213,13 +218,14 @@ def _layout(
         font=dict(size=size),
         margin=dict(l=int(label_px + 16), r=10, t=110 if large else 80, b=20),
         plot_bgcolor="white",
-        **_axes(trace.source_tokens, row_labels, frame.top),
+        **_axes(trace.source_tokens, row_labels, frame.top, rows),
         annotations=[header],  # the rows' header, beside the source tokens on top
     )
 
 
-def _axes(tokens: list[str], row_labels: list[str], top: float) -> dict[str, dict]:
-    """x: the source positions j = 1..T on top; y: the steps i = 1..n, step 1 on top."""
+def _axes(tokens: list[str], row_labels: list[str], top: float, rows: int) -> dict[str, dict]:
+    """x: the source positions j = 1..T on top; y: room for the steps i = 1..rows, step 1 on
+    top, the ones so far labelled."""
     T, n = len(tokens), len(row_labels)
     fixed = dict(showgrid=False, zeroline=False, automargin=False, ticklabeloverflow="allow")
     return dict(
@@ -234,7 +240,7 @@ def _axes(tokens: list[str], row_labels: list[str], top: float) -> dict[str, dic
             domain=[top, 1.0],
             tickvals=list(range(1, n + 1)),
             ticktext=row_labels,
-            range=[max(n, 1) + 0.5, 0.5],
+            range=[max(rows, 1) + 0.5, 0.5],
             **fixed,
         ),  # reversed: step 1 at the top
     )
@@ -282,14 +288,9 @@ def _add_strip(
     by its attribution row)."""
     data.append(_strip_trace(trace.source_tokens, weights, large, "y2", attribution))
     layout["yaxis2"] = dict(domain=[0.0, frame.strip_px / frame.plot_px], visible=False)
-    what = (
-        f"what step i = {current} used: x_j coloured by a_ij"
-        if attribution
-        else f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
-    )
     layout["annotations"].append(
         dict(
-            text=what if weights is not None else "the source x_1 … x_T",
+            text=_strip_label(current if weights is not None else None, attribution),
             xref="paper",
             yref="paper",
             x=0.0,
@@ -302,6 +303,15 @@ def _add_strip(
     )
 
 
+def _strip_label(current: int | None, attribution: bool) -> str:
+    """The strip's label: what it is coloured by at step `current` (None: no step yet)."""
+    if current is None:
+        return "the source x_1 … x_T"
+    if attribution:
+        return f"what step i = {current} used: x_j coloured by a_ij"
+    return f"where the decoder looks at step i = {current}: x_j coloured by α_ij"
+
+
 def attention_heatmap(
     trace: Trace,
     upto: int | None = None,
@@ -310,6 +320,7 @@ def attention_heatmap(
     title: str | None = None,
     strip: bool = False,
     hint: str | None = None,
+    rows: int | None = None,
 ) -> go.Figure:
     """The attention weights alpha_ij: row i = output step, column j = source position.
 
@@ -318,20 +329,24 @@ def attention_heatmap(
     strip: also draw the source below the rows, on the same columns, coloured by the
            alpha_i. of step `current` (where the decoder looks now; white without one).
     hint: a line written where the rows will be, while there are none yet.
+    rows: room for this many rows (default: the rows shown), so that a figure of the steps
+          so far already has the whole output's height, as Home's step view keeps it.
     Cells sit at x = j (1..T) and y = i (1..n); hover shows i, j, alpha_ij and the score e_ij.
     Raises ValueError(NO_ATTENTION) for a model without attention.
     """
     steps = _alpha_steps(trace, upto)
+    room = max(rows or 0, len(steps))
     return _rows_figure(
         trace,
         steps,
-        _alpha_trace(trace, steps, large),
+        _alpha_trace(trace, steps, large, room),
         [s.attention or [] for s in steps],
         current,
         large,
         title,
         strip,
         hint,
+        rows=room,
     )
 
 
@@ -346,13 +361,36 @@ def _rows_figure(
     strip: bool,
     hint: str | None,
     attribution: bool = False,
+    rows: int | None = None,
 ) -> go.Figure:
+    """The figure of _rows_spec (what attention_heatmap and attribution_heatmap share)."""
+    return _figure(
+        _rows_spec(
+            trace, steps, heat, strip_rows, current, large, title, strip, hint, attribution, rows
+        )
+    )
+
+
+def _rows_spec(
+    trace: Trace,
+    steps: list[Step],
+    heat: dict,
+    strip_rows: list[list[float]],
+    current: int | None,
+    large: bool,
+    title: str | None,
+    strip: bool,
+    hint: str | None,
+    attribution: bool = False,
+    rows: int | None = None,
+) -> dict:
     """The rows of `heat` (steps 1..n) under their header, with the current row outlined and
-    (`strip`) the source below, coloured by `strip_rows` of step `current`: what
-    attention_heatmap and attribution_heatmap share."""
+    (`strip`) the source below, coloured by `strip_rows` of step `current`; room for `rows`
+    rows (default n). A figure spec: data and layout."""
     n = len(steps)
-    frame = _frame(n, large, strip)
-    layout = _layout(trace, steps, frame, large, title)
+    room = max(rows or 0, n)
+    frame = _frame(room, large, strip)
+    layout = _layout(trace, steps, frame, large, title, room)
     heat["colorbar"].update(len=1.0 - frame.top, y=1.0, yanchor="top")
     data = [heat]
     now = current if current is not None and 1 <= current <= n else None
@@ -363,7 +401,58 @@ def _rows_figure(
         layout["annotations"].append(_hint(hint, frame, large))
     if now is not None:
         layout["shapes"] = [_outline(now, len(trace.source_tokens))]
-    return _figure(dict(data=data, layout=layout))
+    return dict(data=data, layout=layout)
+
+
+def _stepped(
+    trace: Trace,
+    heat: dict,
+    strip_rows: list[list[float]],
+    large: bool,
+    title: str | None,
+    hint: str | None,
+    attribution: bool,
+) -> Frames:
+    """The figures of steps 0..n with the source strip, all with room for the n rows: the
+    base is step n's (every row, the last one outlined); step i keeps the first i rows and
+    their labels, outlines row i and colours the strip by its row (step 0: no row, the
+    hint). `heat`: the heatmap trace of all n rows."""
+    n, T = len(trace.steps), len(trace.source_tokens)
+    spec = _rows_spec(
+        trace, trace.steps, heat, strip_rows, n, large, title, True, hint, attribution
+    )
+    base = plain(spec)
+    empty = plain(
+        _rows_spec(trace, [], dict(heat), [], None, large, title, True, hint, attribution, n)
+    )
+    steps: list[list[Op]] = []
+    for i in range(n):
+        rows: list[Op] = [["head", ["data", 0, key], i] for key in ("z", "customdata", "text", "y")]
+        rows += [["head", ["layout", "yaxis", key], i] for key in ("tickvals", "ticktext")]
+        if i == 0:  # the strip uncoloured, the hint where the rows will be, no outline
+            rows += [
+                ["set", ["data", 1], empty["data"][1]],
+                ["set", ["layout", "annotations"], empty["layout"]["annotations"]],
+                ["del", ["layout", "shapes"]],
+            ]
+        else:
+            rows += [
+                ["set", ["data", 1, "z"], [list(map(float, strip_rows[i - 1]))]],
+                ["set", ["layout", "annotations", 1, "text"], _strip_label(i, attribution)],
+                ["set", ["layout", "shapes", 0], plain(_outline(i, T))],
+            ]
+        steps.append(rows)
+    return Frames(base, [*steps, []])
+
+
+def attention_frames(
+    trace: Trace, large: bool = False, title: str | None = None, hint: str | None = None
+) -> Frames:
+    """attention_heatmap(trace, upto=i, current=i, strip=True, rows=n) for every step
+    i = 0..n, as one base figure and per-step operations (frames.py)."""
+    steps = _alpha_steps(trace, None)
+    heat = _alpha_trace(trace, steps, large, len(steps))
+    return _stepped(trace, heat, [s.attention or [] for s in steps], large, title, hint, False)
 
 
 ATTRIBUTION_BAR = "a / max|a|"  # the colour bar: each row over its largest |a_ij|
@@ -385,7 +474,7 @@ def scaled_rows(rows: list[list[float]], T: int) -> np.ndarray:
 
 
 def _attribution_trace(
-    trace: Trace, steps: list[Step], rows: list[list[float]], large: bool
+    trace: Trace, steps: list[Step], rows: list[list[float]], large: bool, room: int
 ) -> dict:
     """The heatmap trace of the scaled a_ij (z); the hover gives the raw a_ij (customdata, in
     nats: how much x_j moved log P(y_i))."""
@@ -393,7 +482,7 @@ def _attribution_trace(
     raw = np.asarray(rows[:n], dtype=float).reshape(n, T)
     values = "a_ij = %{customdata:.3f} (log P(y_i), nats)<br>scaled: %{z:.2f}"
     return _matrix_trace(
-        scaled_rows(rows[:n], T), raw, -1.0, DIVERGING, ATTRIBUTION_BAR, values, large
+        scaled_rows(rows[:n], T), raw, -1.0, DIVERGING, ATTRIBUTION_BAR, values, large, room
     )
 
 
@@ -406,22 +495,24 @@ def attribution_heatmap(
     title: str | None = None,
     strip: bool = False,
     hint: str | None = None,
+    room: int | None = None,
 ) -> go.Figure:
     """The attribution a_ij of each step's log P(y_i) to each source position x_j, on the
     attention heatmap's rows and columns: `rows` [step i][position j], one per trace step.
 
     upto, current, strip, hint: as attention_heatmap (the strip is coloured by step
-    `current`'s row). Works for a model without attention too: its steps still depend on
-    the source, through the one fixed c.
+    `current`'s row); room: as attention_heatmap's `rows`. Works for a model without
+    attention too: its steps still depend on the source, through the one fixed c.
     """
     if len(rows) != len(trace.steps):
         raise ValueError(f"{len(rows)} attribution rows for {len(trace.steps)} steps")
     n = len(trace.steps) if upto is None else max(0, min(upto, len(trace.steps)))
     steps = trace.steps[:n]
+    space = max(room or 0, n)
     return _rows_figure(
         trace,
         steps,
-        _attribution_trace(trace, steps, rows, large),
+        _attribution_trace(trace, steps, rows, large, space),
         scaled_rows(rows[:n], len(trace.source_tokens)).tolist(),
         current,
         large,
@@ -429,7 +520,24 @@ def attribution_heatmap(
         strip,
         hint,
         attribution=True,
+        rows=space,
     )
+
+
+def attribution_frames(
+    trace: Trace,
+    rows: list[list[float]],
+    large: bool = False,
+    title: str | None = None,
+    hint: str | None = None,
+) -> Frames:
+    """attribution_heatmap(trace, rows, upto=i, current=i, strip=True, room=n) for every
+    step i = 0..n, as one base figure and per-step operations (frames.py)."""
+    if len(rows) != len(trace.steps):
+        raise ValueError(f"{len(rows)} attribution rows for {len(trace.steps)} steps")
+    heat = _attribution_trace(trace, trace.steps, rows, large, len(rows))
+    scaled = scaled_rows(rows, len(trace.source_tokens)).tolist()
+    return _stepped(trace, heat, scaled, large, title or ATTRIBUTION_TITLE, hint, True)
 
 
 def source_strip(tokens: list[str], weights: list[float] | None, large: bool = False) -> go.Figure:
@@ -454,9 +562,14 @@ def source_strip(tokens: list[str], weights: list[float] | None, large: bool = F
 
 
 def context_strip(c: list[float], large: bool = False) -> go.Figure:
+    """The figure of context_strip_spec."""
+    return _figure(context_strip_spec(c, large))
+
+
+def context_strip_spec(c: list[float], large: bool = False) -> dict:
     """The context vector c_i (length d) as one row of cells, blue > 0 > red, white at 0."""
     d = len(c)
-    return _figure(
+    return dict(
         dict(
             data=[
                 dict(

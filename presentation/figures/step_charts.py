@@ -1,147 +1,118 @@
-"""The small charts of one decoding step: pure functions, a Step (or numbers) in, a spec out.
+"""The small charts of one decoding step: pure functions, a Step (or numbers) in, a figure out.
 
     topk_bar             P(y_i | y_<i, X): the k most likely next tokens, the chosen one red
     context_norm_chart   ||c_i|| over the steps so far, beside the fixed model's ||c||
 
-These change at every click, but only in their numbers. Building and validating an Altair
-chart costs ~20 ms (a classroom clicks Next thousands of times), so each chart's Vega-Lite
-spec is built by Altair once (a "template", cached per variant) and a step only fills in
-its rows: spec["datasets"][name] = [{"column": value, ...}, ...]. The spec stays the same
-from step to step, so the browser updates the chart's data in place instead of building a
-new chart. Both return that spec (a dict) for st.vega_lite_chart.
+Plotly figures, like the heatmaps: Home's step view (presentation/stepping.py) draws every
+step of a trace once and the browser steps through them with Plotly.react, so all the
+figures of a step must be Plotly's. Each figure keeps its size from step to step (the same
+rows, the same axes): only its numbers move, and the chart stays put while a student steps.
 """
 
 from __future__ import annotations
 
-import copy
-import functools
+import plotly.graph_objects as go
 
-import altair as alt
-
-from presentation.style import CURRENT_COLOR, FIXED_COLOR, OTHER_COLOR, font_size
+from presentation.figures.heatmap import _figure
+from presentation.style import (
+    CURRENT_COLOR,
+    FIXED_COLOR,
+    GRID_COLOR,
+    MUTED_COLOR,
+    OTHER_COLOR,
+    font_size,
+)
+from presentation.text import token_text
 from s2s_core.model.decoding import Step
 
 ATTENTION_LABEL = "‖c_i‖ (attention)"
 FIXED_LABEL = "‖c‖ (fixed)"
 CHOSEN = "chosen y_i"
+TOPK_TITLE = "P(y_i | y_<i, X): the most likely next tokens<br><sub>in red the chosen y_i</sub>"
+TOPK_HINT = "press Next ▶: each step's most likely tokens appear here"
 
 
-def _fill(template: dict, **datasets: list[dict]) -> dict:
-    """A copy of `template` (never the cached dict itself) with the rows of its datasets."""
-    spec = copy.deepcopy(template)
-    spec["datasets"] = datasets
-    return spec
-
-
-def _topk_rows(step: Step) -> list[dict]:
-    """Rows (token, prob, role) of the top k, most likely first; a forced y_i outside the
-    top k is added (last: it is the least likely)."""
+def topk_rows(step: Step) -> list[tuple[str, float, bool]]:
+    """(token, P, chosen?) of the top k, most likely first; a forced y_i outside the top k
+    is added (last: it is the least likely)."""
     rows = sorted(step.topk, key=lambda row: -row[1])
     if step.token not in {tok for tok, _ in rows}:
         rows.append((step.token, step.prob))
-    return [
-        {"token": tok, "prob": float(p), "role": CHOSEN if tok == step.token else "other"}
-        for tok, p in rows
-    ]
+    return [(tok, float(p), tok == step.token) for tok, p in rows]
 
 
-@functools.cache
-def _topk_template(large: bool) -> dict:
-    """The top-k bars and their labels, reading the dataset "topk" (token, prob, role)."""
-    size = font_size(large)
-    role = alt.Color(
-        "role:N",
-        legend=None,
-        scale=alt.Scale(domain=[CHOSEN, "other"], range=[CURRENT_COLOR, OTHER_COLOR]),
-    )
-    base = alt.Chart(alt.Data(name="topk")).encode(
-        y=alt.Y("token:N", sort=None, title=None),  # the rows' order: most likely on top
-        x=alt.X(
-            "prob:Q",
-            scale=alt.Scale(domain=[0, 1]),
-            title="probability",
-            axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1]),  # a few ticks, also on a projector
-        ),
-        tooltip=["token:N", alt.Tooltip("prob:Q", format=".3f"), "role:N"],
-    )
-    bars = base.mark_bar().encode(color=role)
-    # The numbers take the bars' colours: a forced y_i with P = 0.00 has no bar to see.
-    labels = base.mark_text(align="left", dx=4, fontSize=size, fontWeight="bold").encode(
-        text=alt.Text("prob:Q", format=".2f"), color=role
-    )
-    title = alt.Title(
-        "P(y_i | y_<i, X): the most likely next tokens", subtitle="in red the chosen y_i"
-    )
-    chart = (bars + labels).properties(title=title, height=alt.Step(40 if large else 24))
-    chart = chart.configure_axis(labelFontSize=size, titleFontSize=size).configure_title(
-        fontSize=size + 2, subtitleFontSize=size
-    )
-    return chart.to_dict()  # validated against the Vega-Lite schema
+def topk_bar(step: Step | None, large: bool = False, k: int | None = None) -> go.Figure:
+    """The figure of topk_spec."""
+    return _figure(topk_spec(step, large, k))
 
 
-def topk_bar(step: Step, large: bool = False) -> dict:
-    """The k most likely next tokens P(y_i | y_<i, X), the chosen y_i in another colour.
+def topk_spec(step: Step | None, large: bool = False, k: int | None = None) -> dict:
+    """The k most likely next tokens P(y_i | y_<i, X) as bars, the chosen y_i in red.
 
     A forced y_i that is not among the top k is added as an extra bar (its own P).
-    Returns a Vega-Lite spec (dataset "topk": token, prob, role), drawn by st.vega_lite_chart.
+    Bars sit at y = 1, 2, ... (most likely on top) with the tokens as tick labels, so two
+    tokens that print alike stay two bars. `k`: the rows to make room for (default: this
+    step's), so that the chart keeps its height from step to step; step None (before step
+    1): the empty chart with a hint.
     """
-    return _fill(_topk_template(large), topk=_topk_rows(step))
-
-
-@functools.lru_cache(maxsize=512)
-def _norm_template(with_fixed: bool, with_current: bool, large: bool, n_steps: int) -> dict:
-    """The line ||c_i|| over steps 1..n_steps (dataset "norms": step, norm, series), the rule
-    at the fixed ||c|| (dataset "fixed": norm, series, label) and at the current step i
-    (dataset "current": step)."""
-    domain = [ATTENTION_LABEL] + ([FIXED_LABEL] if with_fixed else [])
-    color = alt.Color(
-        "series:N",
-        title=None,
-        legend=alt.Legend(orient="bottom"),
-        scale=alt.Scale(domain=domain, range=[OTHER_COLOR, FIXED_COLOR][: len(domain)]),
-    )
-    layers = [
-        alt.Chart(alt.Data(name="norms"))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X(
-                "step:Q",
-                title="step i",
-                axis=alt.Axis(tickMinStep=1, format="d"),
-                scale=alt.Scale(domain=[1, max(n_steps, 2)]),
-            ),
-            y=alt.Y("norm:Q", title="‖c_i‖"),
-            color=color,
-            tooltip=["step:Q", alt.Tooltip("norm:Q", format=".3f")],
-        )
-    ]
-    if with_fixed:
-        fixed = alt.Chart(alt.Data(name="fixed"))
-        layers += [
-            fixed.mark_rule(strokeDash=[6, 4], size=2).encode(y="norm:Q", color=color),
-            fixed.mark_text(align="left", baseline="bottom", x=5, dy=-3).encode(
-                y="norm:Q", text="label:N"
-            ),
-        ]
-    if with_current:
-        layers.append(
-            alt.Chart(alt.Data(name="current"))
-            .mark_rule(color=CURRENT_COLOR, strokeDash=[3, 3], size=2)
-            .encode(x="step:Q")
-        )
+    rows = topk_rows(step) if step is not None else []
+    slots = max(k or 0, len(rows), 1)
     size = font_size(large)
-    chart = alt.layer(*layers).properties(
-        title="‖c_i‖: the length of the context vector at each step",
-        height=380 if large else 300,
-        width="container",
+    y = list(range(1, len(rows) + 1))
+    bars = dict(
+        type="bar",
+        orientation="h",
+        x=[p for _, p, _ in rows],
+        y=y,
+        marker=dict(color=[CURRENT_COLOR if chosen else OTHER_COLOR for *_, chosen in rows]),
+        text=[f"{p:.2f}" for _, p, _ in rows],
+        textposition="outside",
+        textfont=dict(size=size, color="#333333"),
+        cliponaxis=False,
+        customdata=[token_text(tok) for tok, *_ in rows],
+        hovertemplate="y_i = %{customdata}<br>P = %{x:.3f}<extra></extra>",
     )
-    chart = (
-        chart.configure_axis(labelFontSize=size, titleFontSize=size)
-        .configure_legend(labelFontSize=size)
-        .configure_text(fontSize=size)
-        .configure_title(fontSize=size + 2)
+    layout = dict(
+        title=dict(text=TOPK_TITLE, font=dict(size=size + 2)),
+        height=(110 if large else 80) + slots * (44 if large else 26) + (60 if large else 44),
+        margin=dict(
+            l=16 + int(0.7 * size * max([4, *(len(token_text(t)) for t, *_ in rows)])),
+            r=40,
+            t=110 if large else 80,
+            b=60 if large else 44,
+        ),
+        font=dict(size=size),
+        plot_bgcolor="white",
+        showlegend=False,
+        bargap=0.25,
+        xaxis=dict(
+            range=[0, 1],
+            tickvals=[0, 0.25, 0.5, 0.75, 1],
+            title=dict(text="probability"),
+            gridcolor=GRID_COLOR,
+            fixedrange=True,
+        ),
+        yaxis=dict(
+            range=[slots + 0.5, 0.5],  # reversed: the most likely on top
+            tickvals=y,
+            ticktext=[token_text(tok) for tok, *_ in rows],
+            fixedrange=True,
+        ),
+        annotations=[]
+        if rows
+        else [
+            dict(
+                text=TOPK_HINT,
+                xref="paper",
+                yref="paper",
+                x=0.5,
+                y=0.5,
+                showarrow=False,
+                font=dict(size=size, color=MUTED_COLOR),
+            )
+        ],
     )
-    return chart.to_dict()  # validated against the Vega-Lite schema
+    return dict(data=[bars], layout=layout)
 
 
 def context_norm_chart(
@@ -150,27 +121,97 @@ def context_norm_chart(
     current: int | None = None,
     large: bool = False,
     n_steps: int | None = None,
+) -> go.Figure:
+    """The figure of context_norm_spec."""
+    return _figure(context_norm_spec(norms, fixed_norm, current, large, n_steps))
+
+
+def context_norm_spec(
+    norms: list[float],
+    fixed_norm: float | None = None,
+    current: int | None = None,
+    large: bool = False,
+    n_steps: int | None = None,
 ) -> dict:
     """The length ||c_i|| of the context vector at each step i = 1..n.
 
-    fixed_norm: ||c|| of a model without attention (one c for every step), drawn as a rule.
-    current: the 1-based step i marked by a vertical rule. norms may be empty (no step yet).
+    fixed_norm: ||c|| of a model without attention (one c for every step), drawn as a
+                dashed line across.
+    current: the 1-based step i marked by a vertical line. norms may be empty (no step yet).
     n_steps: the length of the whole output, so that the step axis 1..n_steps stays put
              while the line grows (default: len(norms)).
-    Returns a Vega-Lite spec (datasets "norms", "fixed", "current").
     """
-    with_current = current is not None and 1 <= current <= len(norms)
-    data = {
-        "norms": [
-            {"step": i, "norm": float(v), "series": ATTENTION_LABEL}
-            for i, v in enumerate(norms, start=1)
-        ]
-    }
+    size = font_size(large)
+    last = max(n_steps or len(norms), 2)
+    data = [
+        dict(
+            type="scatter",
+            mode="lines+markers",
+            name=ATTENTION_LABEL,
+            x=list(range(1, len(norms) + 1)),
+            y=[float(v) for v in norms],
+            line=dict(color=OTHER_COLOR, width=3),
+            marker=dict(size=9 if large else 7),
+            hovertemplate="step %{x}<br>‖c_i‖ = %{y:.3f}<extra></extra>",
+        )
+    ]
+    top = max([float(v) for v in norms] + ([float(fixed_norm)] if fixed_norm else []) + [1.0])
+    shapes, annotations = [], []
     if fixed_norm is not None:
-        data["fixed"] = [
-            {"norm": float(fixed_norm), "series": FIXED_LABEL, "label": "fixed c (no attention)"}
-        ]
-    if with_current:
-        data["current"] = [{"step": current}]
-    template = _norm_template(fixed_norm is not None, with_current, large, n_steps or len(norms))
-    return _fill(template, **data)
+        data.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                name=FIXED_LABEL,
+                x=[0.5, last + 0.5],
+                y=[float(fixed_norm)] * 2,
+                line=dict(color=FIXED_COLOR, width=2, dash="dash"),
+                hovertemplate="fixed c (no attention)<br>‖c‖ = %{y:.3f}<extra></extra>",
+            )
+        )
+        annotations.append(
+            dict(
+                text="fixed c (no attention)",
+                x=0.6,
+                y=float(fixed_norm),
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=size, color=FIXED_COLOR),
+            )
+        )
+    if current is not None and 1 <= current <= len(norms):
+        shapes.append(
+            dict(
+                type="line",
+                x0=current,
+                x1=current,
+                yref="paper",
+                y0=0,
+                y1=1,
+                line=dict(color=CURRENT_COLOR, width=2, dash="dot"),
+            )
+        )
+    layout = dict(
+        title=dict(
+            text="‖c_i‖: the length of the context vector at each step", font=dict(size=size + 2)
+        ),
+        height=380 if large else 300,
+        margin=dict(l=60, r=20, t=60, b=50),
+        font=dict(size=size),
+        plot_bgcolor="white",
+        legend=dict(orientation="h", y=-0.25),
+        xaxis=dict(
+            title=dict(text="step i"),
+            range=[0.5, last + 0.5],
+            dtick=1 if last <= 20 else 5,
+            gridcolor=GRID_COLOR,
+            zeroline=False,
+        ),
+        yaxis=dict(
+            title=dict(text="‖c_i‖"), range=[0, 1.15 * top], gridcolor=GRID_COLOR, zeroline=False
+        ),
+        shapes=shapes,
+        annotations=annotations,
+    )
+    return dict(data=data, layout=layout)

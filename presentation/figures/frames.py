@@ -1,0 +1,89 @@
+"""A figure that steps: one base figure and, per step, the operations that make that step's.
+
+Home's step view (presentation/stepping.py) sends the browser every step of a trace at
+once. A figure changes little from one step to the next (a row more, the outline one row
+down), so it travels as one base figure, the last step's, and for each step 0..n the few
+operations that turn the base into that step's figure:
+
+    ["set", path, value]   put `value` at `path`             (path: keys and list indices)
+    ["head", path, k]      keep the first k items of the list at `path` (the rows so far)
+    ["del", path]          remove the key at `path`
+
+`apply(base, ops)` replays them; the browser's `applyOps` (ui/assets/stepview.js) does
+exactly the same. Each figure module writes the operations of its own figures (heatmap.py:
+`attention_frames`), and tests/unit/test_stepping.py checks that every step comes back as
+the pure builder draws it. A trace of n steps costs about one figure, not n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+OpKind = Literal["set", "head", "del"]
+Path = list[str | int]
+Op = list[Any]  # [kind, path] or [kind, path, value]: see the module docstring
+
+
+def plain(value: Any) -> Any:
+    """A figure spec (or any part of one) as plain JSON values: dicts, lists, numbers and
+    strings (numpy arrays as nested lists), for the browser and for comparing."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def apply(base: Any, ops: Sequence[Op]) -> Any:
+    """`base` with the operations applied: a new value, `base` stays as it was."""
+    out = _copy(base)
+    for kind, path, *value in ops:
+        parent = out
+        for key in path[:-1]:
+            parent = parent[key]
+        last = path[-1]
+        if kind == "set":
+            parent[last] = _copy(value[0])
+        elif kind == "head":
+            parent[last] = parent[last][: value[0]]
+        elif kind == "del":
+            del parent[last]
+        else:
+            raise ValueError(f"unknown operation {kind!r}")
+    return out
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+@dataclass
+class Frames:
+    """The figures of steps 0..n: the base (plain JSON) and, for each step, its operations."""
+
+    base: dict
+    steps: list[list[Op]]
+
+    def figure(self, i: int) -> dict:
+        """The figure of step i, as the browser draws it."""
+        return apply(self.base, self.steps[i])
+
+
+def whole(specs: Sequence[dict]) -> Frames:
+    """Small figures, one spec per step 0..n: each step sets its data and layout whole."""
+    drawn = [plain(s) for s in specs]
+    return Frames(
+        drawn[-1], [[["set", ["data"], d["data"]], ["set", ["layout"], d["layout"]]] for d in drawn]
+    )

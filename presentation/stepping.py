@@ -1,0 +1,160 @@
+"""Home's step view as data: every step of a trace drawn once, for the browser to step through.
+
+A trace is recorded whole in a few milliseconds; stepping through it is only a view. So the
+server draws the figures of every step 0..n with the same pure functions as everywhere
+(presentation/figures/), each as one base figure and per-step operations
+(presentation/figures/frames.py), and the browser (ui/assets/stepview.js) shows step i
+without asking the server: Next, Back, Play and the keyboard cost no script run.
+
+`step_view` gathers it all into a StepView, plain data for the browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, field, fields
+from typing import Literal
+
+import plotly.io as pio
+
+from presentation.figures import heatmap, step_charts
+from presentation.figures.frames import Frames, plain, whole
+from presentation.text import token_text
+from presentation.verdicts import token_marks
+from s2s_core.model.decoding import Trace
+from s2s_core.tasks import Example
+
+HeatView = Literal["attention", "attribution", "both"]
+SPEEDS = (2.0, 1.2, 0.8, 0.5, 0.3, 0.1)  # seconds per step; 0.1: ten steps a second
+EMPTY_HINT = "press Next ▶: each step adds its row α_i·"  # the heatmap before step 1
+ATTRIBUTION_HINT = "press Next ▶: each step adds its row a_i·"
+
+
+def step_key(i: int, what: str) -> str:
+    """The key of the server's block that belongs to step i (its formulas, its diagram):
+    the step view shows the current step's block and hides the others (by the CSS class
+    st-key-step-<i>-<what> Streamlit gives a keyed container)."""
+    return f"step-{i}-{what}"
+
+
+@dataclass
+class StepView:
+    """Everything Home's step view shows, for every step 0..n of one trace: the data the
+    browser receives once (ui/stepview.py mounts it, ui/assets/stepview.js draws it).
+
+    key       names the trace: the browser keeps its step while the key stays the same (a
+              new heatmap choice or Classroom mode redraws the same trace at that step)
+    step      the step to open at (the link's, or 0 for a new trace)
+    figures   "attention", "attribution" (as `view` asks), "topk", "norms", "context":
+              Frames, absent when not shown
+    notes     a text shown instead of a figure ("attention": the model has none)
+    tokens    y_1..y_n as the page writes them; marks[i - 1]: is y_i the answer's?
+    what_if   for each step i = 1..n, the other top-k tokens y_i could have been, as
+              [shown, token]; empty lists when a what-if is not offered (beam search)
+    template  Plotly's default look (the one st.plotly_chart applies), given to every figure
+    """
+
+    key: str
+    n: int
+    step: int
+    view: HeatView
+    large: bool
+    image_format: str
+    tokens: list[str]
+    marks: list[bool]
+    figures: dict[str, Frames]
+    notes: dict[str, str] = field(default_factory=dict)
+    what_if: list[list[list[str]]] = field(default_factory=list)
+    speed: float = 0.8
+    speeds: tuple[float, ...] = SPEEDS
+    step_class: str = "st-key-step-"
+    template: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """Plain data for the browser (shared, not copied: the figures are large)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["figures"] = {k: {"base": v.base, "steps": v.steps} for k, v in self.figures.items()}
+        return out
+
+
+def trace_key(*parts: object) -> str:
+    """A short name for one trace: the same parts, the same name (in every process)."""
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _template() -> dict:
+    return plain(pio.templates[pio.templates.default].to_plotly_json())
+
+
+def step_view(
+    trace: Trace,
+    key: str,
+    step: int,
+    view: HeatView,
+    expected: Example | None,
+    attribution_rows: list[list[float]] | None = None,
+    fixed_norm: float | None = None,
+    large: bool = False,
+    image_format: str = "png",
+    what_if: bool = True,
+) -> StepView:
+    """The step view of `trace` (a Transformer's: with the head shown already chosen).
+
+    view: which heatmaps ("both": attention and attribution side by side); attribution
+    needs `attribution_rows` (one per step). fixed_norm: ||c|| of the fixed-context model,
+    drawn beside ||c_i||. what_if: offer the other top-k tokens of each step.
+    """
+    n = len(trace.steps)
+    figures: dict[str, Frames] = {}
+    notes: dict[str, str] = {}
+    both = view == "both"
+    if view in ("attention", "both"):
+        if trace.has_attention:
+            title = "attention α_ij" if both else None
+            figures["attention"] = heatmap.attention_frames(trace, large, title, EMPTY_HINT)
+        else:
+            notes["attention"] = heatmap.NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f})."
+    if view in ("attribution", "both"):
+        if attribution_rows is None:
+            raise ValueError(f"the {view!r} view needs the attribution rows")
+        title = "attribution a_ij" if both else None
+        figures["attribution"] = heatmap.attribution_frames(
+            trace, attribution_rows, large, title, ATTRIBUTION_HINT
+        )
+    k = max((len(step_charts.topk_rows(s)) for s in trace.steps), default=1)
+    figures["topk"] = whole(
+        [step_charts.topk_spec(trace.steps[i - 1] if i else None, large, k) for i in range(n + 1)]
+    )
+    norms = [s.context_norm for s in trace.steps]
+    figures["norms"] = whole(
+        [
+            step_charts.context_norm_spec(norms[:i], fixed_norm, i or None, large, n)
+            for i in range(n + 1)
+        ]
+    )
+    d = len(trace.steps[0].context) if n else 0
+    figures["context"] = whole(
+        [
+            heatmap.context_strip_spec(trace.steps[i - 1].context if i else [0.0] * d, large)
+            for i in range(n + 1)
+        ]
+    )
+    return StepView(
+        key=key,
+        n=n,
+        step=max(0, min(step, n)),
+        view=view,
+        large=large,
+        image_format=image_format,
+        tokens=[token_text(s.token) for s in trace.steps],
+        marks=token_marks(trace, expected),
+        figures=figures,
+        notes=notes,
+        what_if=[
+            [[token_text(tok), tok] for tok, _ in s.topk if tok != s.token] if what_if else []
+            for s in trace.steps
+        ],
+        template=_template(),
+    )
