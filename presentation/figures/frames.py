@@ -17,6 +17,7 @@ the pure builder draws it. A trace of n steps costs about one figure, not n.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -30,15 +31,20 @@ Op = list[Any]  # [kind, path] or [kind, path, value]: see the module docstring
 
 def plain(value: Any) -> Any:
     """A figure spec (or any part of one) as plain JSON values: dicts, lists, numbers and
-    strings (numpy arrays as nested lists), for the browser and for comparing."""
+    strings (numpy arrays as nested lists), for the browser and for comparing. NaN (a value
+    a model does not have, e.g. a Transformer's scores e_ij) becomes None: JSON has no NaN."""
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f" and np.isnan(value).any():
+            return np.where(np.isnan(value), None, value).tolist()
         return value.tolist()
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
     return value
 
 

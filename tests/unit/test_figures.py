@@ -1,7 +1,6 @@
 """The decoding figures (presentation.figures.heatmap and .step_charts): built from a Trace
 without a browser; we inspect the figure objects."""
 
-import altair as alt
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -16,7 +15,9 @@ from presentation.figures.heatmap import (
     scaled_rows,
     source_strip,
 )
-from presentation.figures.step_charts import CHOSEN, context_norm_chart, topk_bar
+from presentation.figures.step_charts import context_norm_chart, topk_bar
+from presentation.style import CURRENT_COLOR
+from presentation.text import token_text
 from s2s_core.model.decoding import Trace, greedy_trace
 from tests.support.models import tiny_checkpoint
 
@@ -44,12 +45,6 @@ def valid_plotly(fig: go.Figure) -> go.Figure:
     return go.Figure(
         data=[t.to_plotly_json() for t in fig.data], layout=fig.layout.to_plotly_json()
     )
-
-
-def valid_vega_lite(spec: dict) -> dict:
-    """The spec checked against the Vega-Lite schema (Altair's from_dict raises if invalid)."""
-    alt.LayerChart.from_dict(spec)
-    return spec
 
 
 def test_heatmap_has_one_column_per_source_position(trace):
@@ -163,19 +158,20 @@ def test_source_strip_one_cell_per_token(trace):
 
 def test_topk_bar_marks_the_chosen_token(trace):
     step = trace.steps[0]
-    spec = valid_vega_lite(topk_bar(step))
-    rows = spec["datasets"]["topk"]
-    assert len(rows) == len(step.topk)
-    assert [r["token"] for r in rows if r["role"] == CHOSEN] == [step.token]
-    assert [r["prob"] for r in rows] == pytest.approx([p for _, p in step.topk])
-    color = spec["layer"][0]["encoding"]["color"]
-    assert color["scale"]["domain"][0] == CHOSEN
-    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 1]
-    assert "P(y_i | y_<i, X)" in spec["title"]["text"] and "red" in spec["title"]["subtitle"]
-    later = topk_bar(trace.steps[1])  # another step: the same spec, other rows
-    assert {k: v for k, v in later.items() if k != "datasets"} == {
-        k: v for k, v in spec.items() if k != "datasets"
-    }
+    fig = valid_plotly(topk_bar(step))
+    bars = fig.data[0]
+    assert len(bars.x) == len(step.topk)
+    chosen = [
+        tok for tok, c in zip(fig.layout.yaxis.ticktext, bars.marker.color) if c == CURRENT_COLOR
+    ]
+    assert chosen == [token_text(step.token)]
+    assert list(bars.x) == pytest.approx(sorted((p for _, p in step.topk), reverse=True))
+    assert list(bars.y) == list(fig.layout.yaxis.tickvals) == [1, 2, 3, 4, 5]  # positions
+    assert list(fig.layout.xaxis.range) == [0, 1]
+    assert "P(y_i | y_<i, X)" in fig.layout.title.text and "red" in fig.layout.title.text
+    later = topk_bar(trace.steps[1])  # another step: the same size and axes, other bars
+    assert later.layout.height == fig.layout.height
+    assert later.layout.xaxis == fig.layout.xaxis
 
 
 def test_topk_bar_adds_a_forced_token_outside_the_top_k(trace):
@@ -185,50 +181,43 @@ def test_topk_bar_adds_a_forced_token_outside_the_top_k(trace):
         if ch not in {tok for tok, _ in trace.steps[0].topk}
     )
     step = make_trace("additive", force={1: outside}).steps[0]
-    rows = valid_vega_lite(topk_bar(step))["datasets"]["topk"]
-    assert len(rows) == len(step.topk) + 1
-    assert rows[-1] == {"token": outside, "prob": pytest.approx(step.prob), "role": CHOSEN}
+    fig = valid_plotly(topk_bar(step))
+    assert len(fig.data[0].x) == len(step.topk) + 1
+    assert fig.layout.yaxis.ticktext[-1] == outside
+    assert fig.data[0].x[-1] == pytest.approx(step.prob)
+    assert fig.data[0].marker.color[-1] == CURRENT_COLOR
 
 
-def test_topk_bar_steps_share_one_template_but_not_their_rows(trace):
-    first, second = topk_bar(trace.steps[0]), topk_bar(trace.steps[1])
-    first["layer"][0]["encoding"]["x"]["scale"]["domain"].append(9)  # a caller changes one...
-    first["title"]["text"] = "mine"
-    again = topk_bar(trace.steps[0])  # ... and no other spec, now or later, sees it
-    assert again["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 1]
-    assert second["title"]["text"] == again["title"]["text"] != "mine"
+def test_topk_bar_keeps_room_for_k_rows_and_grows_in_classroom_mode(trace):
+    empty = valid_plotly(topk_bar(None, k=5))  # before step 1: the hint, the same height
+    assert empty.layout.height == topk_bar(trace.steps[0], k=5).layout.height
+    assert "press Next" in empty.layout.annotations[0].text
     assert (
-        topk_bar(trace.steps[0], large=True)["config"]["axis"]["labelFontSize"]
-        > second["config"]["axis"]["labelFontSize"]
+        topk_bar(trace.steps[0], large=True).layout.font.size
+        > topk_bar(trace.steps[0]).layout.font.size
     )
 
 
-def test_context_norm_chart_with_fixed_rule(trace, plain):
+def test_context_norm_chart_with_fixed_line(trace, plain):
     norms = [s.context_norm for s in trace.steps]
-    spec = valid_vega_lite(
-        context_norm_chart(norms, fixed_norm=plain.fixed_context_norm, current=2)
-    )
-    marks = [layer["mark"]["type"] for layer in spec["layer"]]
-    assert marks.count("rule") == 2  # the fixed ||c|| and the current step
-    assert spec["datasets"]["fixed"][0]["label"] == "fixed c (no attention)"
-    assert [r["norm"] for r in spec["datasets"]["norms"]] == pytest.approx(norms)
-    assert spec["datasets"]["current"] == [{"step": 2}]
-    domain = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
-    assert len(domain) == 2
-    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, len(norms)]
+    fig = valid_plotly(context_norm_chart(norms, fixed_norm=plain.fixed_context_norm, current=2))
+    line, fixed = fig.data
+    assert list(line.y) == pytest.approx(norms)
+    assert list(line.x) == list(range(1, len(norms) + 1))
+    assert list(fixed.y) == pytest.approx([plain.fixed_context_norm] * 2)
+    assert fig.layout.annotations[0].text == "fixed c (no attention)"
+    assert [s.x0 for s in fig.layout.shapes] == [2]  # the current step
+    assert list(fig.layout.xaxis.range) == [0.5, len(norms) + 0.5]
     early = context_norm_chart(norms[:2], current=2, n_steps=31)
-    assert early["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, 31]  # the whole output
-    early["layer"][0]["encoding"]["x"]["scale"]["domain"][1] = 99  # a caller's change stays its
-    later = context_norm_chart(norms[:3], current=3, n_steps=31)
-    assert later["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, 31]
+    assert list(early.layout.xaxis.range) == [0.5, 31.5]  # the whole output from the start
 
 
 def test_context_norm_chart_without_steps():
-    spec = valid_vega_lite(context_norm_chart([]))
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line"]
-    assert spec["datasets"]["norms"] == []
-    spec = valid_vega_lite(context_norm_chart([], fixed_norm=1.5, current=1))
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line", "rule", "text"]
+    fig = valid_plotly(context_norm_chart([]))
+    assert len(fig.data) == 1 and list(fig.data[0].y) == []
+    assert not fig.layout.shapes
+    fig = valid_plotly(context_norm_chart([], fixed_norm=1.5, current=1))
+    assert len(fig.data) == 2 and not fig.layout.shapes  # no step 1 yet: no current line
 
 
 def test_context_strip(trace):
@@ -264,10 +253,9 @@ def test_the_spec_checks_above_reject_a_wrong_property(trace):
     bad = fig.data[0].to_plotly_json() | {"zmiddle": 0}  # no such heatmap property
     with pytest.raises(ValueError):
         go.Figure(data=[bad])
-    spec = topk_bar(trace.steps[0])
-    spec["layer"][0]["mark"] = {"type": "barr"}
-    with pytest.raises(Exception, match="barr"):
-        valid_vega_lite(spec)
+    bars = topk_bar(trace.steps[0]).data[0].to_plotly_json() | {"orient": "h"}  # orientation
+    with pytest.raises(ValueError):
+        go.Figure(data=[bars])
 
 
 # --- attribution beside attention (#14) ------------------------------------------------------
