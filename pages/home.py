@@ -133,16 +133,9 @@ trace_key = stepping.trace_key(
 
 
 def force_token() -> None:
-    """A what-if button of the step view: force y_i to its token, decode greedily on, and
-    open the new trace at step i."""
+    """A what-if button of the step view was pressed (its event: ss.stepview.force)."""
     event = ss.stepview.force if "stepview" in ss else None
-    if not isinstance(event, dict) or event.get("key") != trace_key:
-        return  # a click on a trace this page no longer shows
-    i, token = event.get("step"), event.get("token")
-    if not isinstance(i, int) or not 1 <= i <= n or token not in ckpt.tgt_vocab.itos:
-        return
-    ss.force = {k: t for k, t in ss.force.items() if k < i} | {i: token}
-    ss.step = i
+    session.force_token(ss, event, trace_key, n, ckpt.tgt_vocab.stoi)
 
 
 stepview.step_view(

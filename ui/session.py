@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, MutableMapping
 from typing import Final, TypeVar
 
 import streamlit as st
@@ -100,6 +100,23 @@ def restart() -> None:
     """A new input, model or decoding: Home's step and what-if start over."""
     ss = st.session_state
     ss.step, ss.force = 0, {}
+
+
+def force_token(
+    ss: MutableMapping, event: object, key: str, n: int, vocab: Collection[str]
+) -> bool:
+    """A what-if of Home's step view, `event` = {"step": i, "token": t, "key": trace key}:
+    force y_i = t (keeping the what-ifs before step i), decode greedily on, open at step i.
+    Ignored (False) unless it is about the trace shown (`key`), 1 <= i <= n and t is a
+    token of the model's vocabulary `vocab`: the browser sends it, so it is checked."""
+    if not isinstance(event, dict) or event.get("key") != key:
+        return False
+    i, token = event.get("step"), event.get("token")
+    if type(i) is not int or not 1 <= i <= n or not isinstance(token, str) or token not in vocab:
+        return False
+    ss["force"] = {k: t for k, t in ss.get("force", {}).items() if k < i} | {i: token}
+    ss["step"] = i
+    return True
 
 
 def on_task_change() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from presentation.figures.heatmap import ATTRIBUTION_BAR
+from presentation.figures.frames import apply
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = "pages/home.py"
@@ -58,44 +58,67 @@ def array(value) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
-def _step_maps(at: AppTest, attribution: bool) -> list[dict]:
-    """The heatmap traces whose y axis is labelled with the steps: attention's, or (with
-    `attribution`) attribution's, told apart by the colour bar's title."""
-    out = []
-    for fig in plotly_figures(at):
-        trace = fig["data"][0]
-        if trace.get("type") == "heatmap" and "tickvals" in fig["layout"].get("yaxis", {}):
-            title = trace.get("colorbar", {}).get("title", {}).get("text")
-            if (title == ATTRIBUTION_BAR) == attribution:
-                out.append(trace)
-    return out
+def step_view(at: AppTest) -> dict:
+    """The data Home's step view received (presentation/stepping.py StepView.to_json)."""
+    (el,) = at.get("bidi_component")
+    return json.loads(el.proto.json)
 
 
-def heatmaps(at: AppTest) -> list[np.ndarray]:
-    """z of every attention heatmap (the heatmaps whose y axis is labelled with the steps)."""
-    return [
-        array(t["z"]) if t.get("z") is not None else np.zeros((0, 0))
-        for t in _step_maps(at, attribution=False)
-    ]
+def step_figure(at: AppTest, name: str, step: int | None = None) -> dict | None:
+    """Figure `name` of the step view at `step` (default: the step it opens at), as the
+    browser draws it; None when the view does not show it."""
+    view = step_view(at)
+    frames = view["figures"].get(name)
+    if frames is None:
+        return None
+    return apply(frames["base"], frames["steps"][view["step"] if step is None else step])
 
 
-def attribution_maps(at: AppTest) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(scaled z, raw a_ij from the hover's customdata) of every attribution heatmap."""
-    return [
-        (array(t["z"]), array(t["customdata"]))
-        if t.get("z") is not None
-        else (np.zeros((0, 0)),) * 2
-        for t in _step_maps(at, attribution=True)
-    ]
+def go_to(at: AppTest, step: int) -> AppTest:
+    """Open Home at `step`, as a link with ?step= does (stepping itself runs in the browser:
+    tests/browser/test_stepview.py)."""
+    at.session_state["step"] = step
+    return at.run()
+
+
+def heatmaps(at: AppTest, step: int | None = None) -> list[np.ndarray]:
+    """z of the step view's attention heatmap at `step` (a list of one, or none shown)."""
+    fig = step_figure(at, "attention", step)
+    return [] if fig is None else [_rows(fig["data"][0]["z"], fig)]
+
+
+def attribution_maps(at: AppTest, step: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(scaled z, raw a_ij from the hover's customdata) of the step view's attribution
+    heatmap at `step` (a list of one, or none shown)."""
+    fig = step_figure(at, "attribution", step)
+    if fig is None:
+        return []
+    return [(_rows(fig["data"][0]["z"], fig), _rows(fig["data"][0]["customdata"], fig))]
+
+
+def _rows(values: list, fig: dict) -> np.ndarray:
+    T = len(fig["layout"]["xaxis"]["tickvals"])
+    return np.asarray(values, dtype=float).reshape(len(values), T)
 
 
 def step_label(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("### step"))
+    """ "step i of n": where the step view opens."""
+    view = step_view(at)
+    return f"step {view['step']} of {view['n']}"
 
 
-def latex_bodies(at: AppTest) -> list[str]:
-    """The LaTeX of every st.latex on the page, without Streamlit's $$ wrapping."""
-    return [
-        el.proto.body.strip().removeprefix("$$").removesuffix("$$").strip()
-        for el in at.get("latex")
-    ]
+def latex_bodies(at: AppTest, step: int | None = None) -> list[str]:
+    """The LaTeX of every st.latex on the page, without Streamlit's $$ wrapping; with
+    `step`, only those of Home's blocks for that step (its formulas, its attribution)."""
+    nodes = at.get("latex") if step is None else _step_latex(at.main, f"-step-{step}-")
+    return [el.proto.body.strip().removeprefix("$$").removesuffix("$$").strip() for el in nodes]
+
+
+def _step_latex(node, marker: str, inside: bool = False) -> list:
+    out = []
+    for child in getattr(node, "children", {}).values():
+        here = inside or marker in str(getattr(getattr(child, "proto", None), "id", ""))
+        if child.type == "latex" and here:
+            out.append(child)
+        out += _step_latex(child, marker, here)
+    return out
