@@ -6,7 +6,7 @@ import pytest
 
 from presentation.verdicts import OVER_REGULARISED
 from s2s_core import tasks
-from tests.support.apptest import BOTTLENECK, EXPLORER, app, heatmaps, plotly_figures, step_label
+from tests.support.apptest import BOTTLENECK, EXPLORER, app, heatmaps, step_figure, step_label
 
 
 def codes(at) -> list[str]:
@@ -29,13 +29,12 @@ def test_knight_is_pronounced_one_phoneme_per_step(knight):
     n = int(step_label(knight).split()[-1])
     assert n == 4  # N AY T <eos>
     for step in range(1, n + 1):
-        knight.button(key="next").click().run()
-        z = heatmaps(knight)[0]
+        z = heatmaps(knight, step)[0]
         assert z.shape == (step, 6)  # a row per phoneme so far, a column per letter
-    (figure,) = [f for f in plotly_figures(knight) if f["data"][0]["type"] == "heatmap"]
+    figure = step_figure(knight, "attention", n)
     rows = figure["layout"]["yaxis"]["ticktext"]
     assert [r.split(" · ")[1] for r in rows] == ["N", "AY", "T", "<eos>"]
-    z = heatmaps(knight)[0]
+    z = heatmaps(knight, n)[0]
     looks = [int(row.argmax()) for row in z[:3]]  # where N, AY, T look
     assert looks == sorted(looks) and looks[0] <= 1 and looks[2] >= 4  # along the word
     assert "N AY T" in codes(knight)  # expected and output, phonemes separated by spaces

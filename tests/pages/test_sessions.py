@@ -3,7 +3,8 @@
 (The same with two browser contexts in real Chromium: tests/browser/test_sessions.py.)
 """
 
-from tests.support.apptest import app, heatmaps, step_label
+from tests.support.apptest import app, go_to, heatmaps, step_label, step_view
+from ui import session
 
 
 def test_two_apptest_sessions_keep_their_own_state():
@@ -12,16 +13,18 @@ def test_two_apptest_sessions_keep_their_own_state():
     b.run()
     a.text_input(key="input").set_value("hello").run()
     a.selectbox(key="model").set_value("reverse-dot").run()
-    for _ in range(3):
-        a.button(key="next").click().run()
-    a.button_group(key="what-if").set_value(a.button_group(key="what-if").options[0]).run()
-    b.button(key="next").click().run()
-    assert step_label(a).startswith("### step 3 of") and heatmaps(a)[0].shape == (3, 5)
+    view = step_view(a)
+    token = view["what_if"][2][0][1]  # a what-if at step 3
+    event = {"step": 3, "token": token, "key": view["key"]}
+    assert session.force_token(a.session_state, event, view["key"], view["n"], [token])
+    a.run()
+    go_to(b, 1)
+    assert step_label(a).startswith("step 3 of") and heatmaps(a)[0].shape == (3, 5)
     assert a.session_state["force"] and not b.session_state["force"]
     assert b.text_input(key="input").value == "attention"
     assert b.selectbox(key="model").value == "reverse-additive"
-    assert step_label(b) == "### step 1 of 10" and heatmaps(b)[0].shape == (1, 9)
+    assert step_label(b) == "step 1 of 10" and heatmaps(b)[0].shape == (1, 9)
     b.run()
     a.run()
-    assert step_label(a).startswith("### step 3 of") and step_label(b) == "### step 1 of 10"
+    assert step_label(a).startswith("step 3 of") and step_label(b) == "step 1 of 10"
     assert a.text_input(key="input").value == "hello"

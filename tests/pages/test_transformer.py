@@ -17,8 +17,10 @@ from tests.support.apptest import (
     heatmaps,
     latex_bodies,
     plotly_figures,
+    step_view,
 )
 from tests.support.models import trace_of
+from ui import session
 
 NAME = "reverse-transformer"
 
@@ -41,7 +43,7 @@ def test_home_shows_one_head_or_their_mean_and_its_live_formulas():
     assert not at.exception
     head = np.array([s.heads[1][2] for s in trace.steps[:4]])
     np.testing.assert_allclose(heatmaps(at)[0], head, atol=1e-6)
-    bodies = latex_bodies(at)
+    bodies = latex_bodies(at, 4)
     for f in step_formulas(with_head(trace, (1, 2)), 4, head=(1, 2)):
         assert f.live in " ".join(bodies)
 
@@ -53,9 +55,9 @@ def test_the_diagram_tab_draws_this_step_and_moves_with_it():
     at.run()
     assert not at.exception
     trace = trace_of(NAME, "attention")
-    assert graphviz(at) == [diagrams.diagram(trace, 3)]
-    at.button(key="next").click().run()
-    assert graphviz(at) == [diagrams.diagram(trace, 4)]
+    # every step's diagram, in order (the step view shows the current one, here 3)
+    assert graphviz(at) == [diagrams.diagram(trace, i) for i in range(len(trace.steps) + 1)]
+    assert step_view(at)["step"] == 3
 
 
 def test_the_explorer_shows_every_head_of_the_transformer():
@@ -90,10 +92,13 @@ def test_theory_draws_the_three_pictures_and_keeps_section_7_on_the_rnn():
 def test_beam_what_if_and_export_work_with_the_transformer():
     at = app(task="reverse", model=NAME, input="attention", step="2")
     at.run()
-    pills = at.button_group(key="what-if")
-    pills.set_value(pills.options[0]).run()  # force another y_2, decode greedily on
+    view = step_view(at)
+    token = view["what_if"][1][0][1]
+    event = {"step": 2, "token": token, "key": view["key"]}
+    assert session.force_token(at.session_state, event, view["key"], view["n"], [token])
+    at.run()  # force another y_2, decode greedily on
     assert not at.exception
-    assert at.session_state["force"] == {2: pills.options[0]}
+    assert at.session_state["force"] == {2: token}
     assert heatmaps(at)[0].shape == (2, 9)  # the forced trace keeps every head's rows
     at.radio(key="decoding").set_value("beam").run()
     assert not at.exception

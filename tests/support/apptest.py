@@ -16,6 +16,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from presentation.figures.frames import apply
+from presentation.figures.heatmap import ATTRIBUTION_BAR
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = "pages/home.py"
@@ -81,15 +82,42 @@ def go_to(at: AppTest, step: int) -> AppTest:
     return at.run()
 
 
+def _chart_maps(at: AppTest, attribution: bool) -> list[dict]:
+    """The heatmap traces of the page's Plotly charts whose y axis is labelled with the
+    steps: attention's, or (with `attribution`) attribution's, told apart by the colour
+    bar's title (the Explorer draws them with st.plotly_chart)."""
+    out = []
+    for fig in plotly_figures(at):
+        trace = fig["data"][0]
+        if trace.get("type") == "heatmap" and "tickvals" in fig["layout"].get("yaxis", {}):
+            title = trace.get("colorbar", {}).get("title", {}).get("text")
+            if (title == ATTRIBUTION_BAR) == attribution:
+                out.append(trace)
+    return out
+
+
 def heatmaps(at: AppTest, step: int | None = None) -> list[np.ndarray]:
-    """z of the step view's attention heatmap at `step` (a list of one, or none shown)."""
+    """z of every attention heatmap: on Home, the step view's at `step` (a list of one, or
+    none shown); on other pages, of every chart."""
+    if not at.get("bidi_component"):
+        return [
+            array(t["z"]) if t.get("z") is not None else np.zeros((0, 0))
+            for t in _chart_maps(at, attribution=False)
+        ]
     fig = step_figure(at, "attention", step)
     return [] if fig is None else [_rows(fig["data"][0]["z"], fig)]
 
 
 def attribution_maps(at: AppTest, step: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """(scaled z, raw a_ij from the hover's customdata) of the step view's attribution
-    heatmap at `step` (a list of one, or none shown)."""
+    heatmap at `step` (a list of one, or none shown); on other pages, of every chart."""
+    if not at.get("bidi_component"):
+        return [
+            (array(t["z"]), array(t["customdata"]))
+            if t.get("z") is not None
+            else (np.zeros((0, 0)),) * 2
+            for t in _chart_maps(at, attribution=True)
+        ]
     fig = step_figure(at, "attribution", step)
     if fig is None:
         return []
