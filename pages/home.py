@@ -92,7 +92,7 @@ if ss.decoding == "beam":
     )
     trace = session.hypothesis_trace(ckpt, source, hyps[pick])
 else:
-    pick = None
+    pick = -1  # no beam hypothesis
     trace = session.greedy(choice.model, ckpt, source, ss.force)
 n = len(trace.steps)
 ss.step = max(0, min(int(ss.get("step", 0)), n))
@@ -143,7 +143,7 @@ stepview.step_view(
         shown,
         trace_key,
         ss.step,
-        view,
+        view,  # type: ignore[arg-type]  # one of HEAT_VIEWS: the radio's options
         expected,
         attribution_rows=attribution.rows if attribution else None,
         fixed_norm=fixed.fixed_context_norm if fixed else None,

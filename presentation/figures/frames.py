@@ -39,7 +39,7 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, np.ndarray):
         if value.dtype.kind == "f" and np.isnan(value).any():
-            return np.where(np.isnan(value), None, value).tolist()
+            return [plain(v) for v in value.tolist()]  # each NaN to None
         return value.tolist()
     if isinstance(value, np.generic):
         value = value.item()
