@@ -26,7 +26,7 @@ def test_knight_is_pronounced_phoneme_by_phoneme():
             page.get_by_role("button", name="Next ▶").click()
             page.wait_for_selector(f"text=step {i} of 4", timeout=30_000)
             page.wait_for_function(ROWS, arg=i, timeout=30_000)
-            written.append(page.locator("p").filter(has_text="Output so far:").first.inner_text())
+            written.append(page.locator(".sv-output").inner_text().strip())
         assert written[0].endswith("N") and written[1].endswith("N AY")
         assert written[2].endswith("N AY T")
         z = heatmap_z(page)
