@@ -12,5 +12,6 @@ from __future__ import annotations
 
 from ui import frame
 
-page = frame.draw()
-frame.run(page)
+with frame.run_slot():  # at most two page runs at a time: ui/frame.py says why
+    page = frame.draw()
+    frame.run(page)

@@ -1,21 +1,28 @@
-"""Load benchmark: a classroom of sessions stepping through decoding on one app server.
+"""Load benchmark: a lecture hall of sessions typing inputs on one app server.
 
-    python -m benchmarks.load [--sessions 30] [--seconds 60] [--with-training] [--think 0]
+    python -m benchmarks.load [--sessions 300] [--seconds 60] [--every 5] [--with-training]
 
 Starts the app (app.py) on a free loopback port. Each of N sessions opens the home page
-with its own random input (?task=reverse&model=reverse-additive&input=<10-30 letters>),
-then clicks "Next ▶" again and again (Reset at the end) for `--seconds`. With --think 0
-(the default) nobody pauses between clicks: the worst case, every student at once.
+with its own random input (?task=reverse&model=reverse-additive&input=<10-30 letters>);
+the sessions arrive over --ramp seconds, as a class does. Once every page is open, each
+session types a new random input every --every seconds (each pause drawn uniformly from
+0.5x to 1.5x of it), for --seconds. Between inputs a student steps through the trace:
+that happens in the browser (Home's step view, ui/assets/stepview.js) and sends the
+server nothing, so it costs the server nothing here either.
 
-    step latency  from sending the click until the server's script_finished message for
-                  that (fragment) rerun: the server's whole share of a step, not the browser's
-    errors        exceptions shown on the page, a wrong "step i of n", failed or closed
-                  connections, and steps slower than --slow (10 s)
-    peak RSS      the largest resident memory of the server process (and any children)
-    CPU per step  the server's CPU seconds while stepping / steps (robust to a busy machine)
+    input latency  from sending the new input until the server's script_finished message
+                   for that run: the server's whole share of showing the new trace
+    errors         exceptions shown on the page, a step view that is not the new input's
+                   (its n is not len(input) + 1), failed or closed connections, and inputs
+                   slower than --slow (10 s)
+    opening        the first page run of each session (while the others arrive)
+    burst          then, on a fresh server that has served one page (the teacher's), 30
+                   sessions opening at once: the time each takes to its first page
+    peak RSS       the largest resident memory of the server process (and any children)
+    CPU per input  the server's CPU seconds while typing / inputs (robust to a busy machine)
 
 The sessions are websocket clients that speak the Streamlit frontend's protocol
-(benchmarks/ws_client.py), not browsers: 30 Chromium tabs would measure Chromium.
+(benchmarks/ws_client.py), not browsers: 300 Chromium tabs would measure Chromium.
 --with-training measures twice: alone, then while `python -m s2s_core train` trains a
 model on the same machine (one thread). Writes benchmarks/load.json; prints a table.
 """
@@ -36,29 +43,31 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from tests.support.chromium import ROOT, app_server
 
-from .ws_client import SessionError, StreamlitSession, timed
+from .ws_client import Run, SessionError, StreamlitSession, timed
 
 RESULTS = Path(__file__).with_name("load.json")
-NEXT, RESET = "Next ▶", "⟲ Reset"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-STEP_LABEL = re.compile(r"^### step (\d+) of (\d+)$")
-MAX_CLICKS = 100_000  # per session: a bound besides the clock
+STEP_VIEW = "stepview"  # Home's step view component (ui/stepview.py)
+STEPS = re.compile(rb'"n":(\d+)')  # its number of steps, n (read without parsing it all)
+MAX_INPUTS = 100_000  # per session: a bound besides the clock
 MAX_RECONNECTS = 3  # per session
+BURST = 30  # sessions opening at once
 
 
 @dataclass
 class Plan:
     """What one measured run does."""
 
-    sessions: int = 30
-    seconds: float = 60.0  # how long the students click (after every page is open)
+    sessions: int = 300
+    seconds: float = 60.0  # how long the students type (after every page is open)
+    every: float = 5.0  # mean seconds between one student's inputs
+    ramp: float = 30.0  # the students arrive over this many seconds
     lengths: tuple[int, int] = (10, 30)  # input lengths, uniformly at random
-    slow: float = 10.0  # a step slower than this many seconds counts as an error
-    think: float = 0.0  # mean pause between one student's clicks, in seconds
+    slow: float = 10.0  # an input slower than this many seconds counts as an error
     training: bool = False  # a training job beside the server
     seed: int = 0
     hard_timeout: float = 120.0  # a run that never finishes: the student reloads the page
@@ -69,12 +78,11 @@ class Load:
     """What the sessions measured in one run."""
 
     open_ms: list[float] = field(default_factory=list)  # first full page run
-    step_ms: list[float] = field(default_factory=list)  # each Next / Reset
+    input_ms: list[float] = field(default_factory=list)  # each new input
     errors: list[str] = field(default_factory=list)
-    resets: int = 0  # how many of the steps were Reset (the others: Next)
     peak_rss_mb: float = 0.0
-    seconds: float = 0.0  # how long the stepping lasted
-    server_cpu_s: float = 0.0  # the server's CPU time (user + system) while stepping
+    seconds: float = 0.0  # how long the typing lasted
+    server_cpu_s: float = 0.0  # the server's CPU time (user + system) while typing
     client_cpu_s: float = 0.0  # this process's (all the students'): small, or we measure us
     training: str = ""  # the training job's last progress line, if one ran
 
@@ -82,18 +90,34 @@ class Load:
         self.errors.append(f"session {who}: {what}")
 
 
-def query(rng: random.Random, lengths: tuple[int, int]) -> str:
-    """A home-page address with a random input of the given length range."""
-    source = "".join(rng.choice(LETTERS) for _ in range(rng.randint(*lengths)))
-    return urlencode({"task": "reverse", "model": "reverse-additive", "input": source, "step": 0})
+def random_input(rng: random.Random, lengths: tuple[int, int]) -> str:
+    return "".join(rng.choice(LETTERS) for _ in range(rng.randint(*lengths)))
 
 
-def step_shown(markdown: list[str]) -> int | None:
-    """i from the page's "### step i of n" (None if the run did not draw it)."""
-    for body in markdown:
-        if m := STEP_LABEL.match(body):
-            return int(m.group(1))
-    return None
+def query(source: str) -> str:
+    """The home page's address for `source`."""
+    return urlencode({"task": "reverse", "model": "reverse-additive", "input": source})
+
+
+def steps_shown(run: Run) -> int | None:
+    """n of the step view the run drew (None: it drew none)."""
+    data = run.components.get(STEP_VIEW)
+    if data is None:
+        return None
+    m = STEPS.search(data if isinstance(data, bytes) else data.encode())
+    return int(m.group(1)) if m else None
+
+
+def check(who: int, run: Run, source: str, load: Load) -> None:
+    """Record the page's exceptions and a step view that is not `source`'s trace (the
+    reverse task writes one symbol per input symbol, then <eos>: n = len + 1)."""
+    for text in run.exceptions:
+        load.error(who, f"exception on the page: {text}")
+    n = steps_shown(run)
+    if n is None:
+        load.error(who, "the page drew no step view")
+    elif n != len(source) + 1:
+        load.error(who, f"a step view of {n} steps for an input of {len(source)} letters")
 
 
 # --- one student ------------------------------------------------------------------------------
@@ -108,24 +132,29 @@ class Gate:
     open: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-async def student(who: int, url: str, qs: str, gate: Gate, plan: Plan, load: Load) -> None:
-    """Open the page, wait at the gate, then click Next (Reset at the end) until the deadline.
+async def student(who: int, url: str, plan: Plan, gate: Gate, load: Load) -> None:
+    """Arrive (at a random moment of the ramp), open the page, wait at the gate, then type
+    a new input every ~plan.every seconds until the deadline.
 
-    A lost connection counts as an error; the student then reloads the page, at most
-    MAX_RECONNECTS times. The page keeps its step in the address, so a reload goes on there.
+    A lost connection counts as an error; the student then reloads the page (the link
+    holds the input), at most MAX_RECONNECTS times.
     """
-    s, opened = StreamlitSession(url, qs, plan.hard_timeout), False
+    rng = random.Random(plan.seed * 100_003 + who)
+    source = random_input(rng, plan.lengths)
+    await asyncio.sleep(rng.uniform(0, plan.ramp))
+    s, opened = StreamlitSession(url, query(source), plan.hard_timeout), False
     for _ in range(MAX_RECONNECTS + 1):
         try:
             async with s:
                 ms, run = await timed(s.open())
-                step = check(who, run, None, load)
+                check(who, run, source, load)
                 if not opened:
                     opened = True
                     load.open_ms.append(ms)
                     gate.arrived += 1
                     await gate.open.wait()
-                await click_until(who, s, step, gate.deadline, plan, load)
+                    await asyncio.sleep(rng.uniform(0, plan.every))  # out of step
+                await type_until(who, s, rng, gate.deadline, plan, load)
                 return
         except SessionError as err:
             load.error(who, f"{'' if opened else 'opening the page: '}{err}")
@@ -137,45 +166,31 @@ async def student(who: int, url: str, qs: str, gate: Gate, plan: Plan, load: Loa
             s = StreamlitSession(url, s.query_string, plan.hard_timeout)
 
 
-async def click_until(
-    who: int, s: StreamlitSession, step: int | None, deadline: float, plan: Plan, load: Load
+async def type_until(
+    who: int, s: StreamlitSession, rng: random.Random, deadline: float, plan: Plan, load: Load
 ) -> None:
-    """Next, Next, ..., Reset, Next, ...: each click timed, each page checked."""
-    rng = random.Random(plan.seed * 1000 + who)
-    for _ in range(MAX_CLICKS):
-        if time.perf_counter() >= deadline:
+    """A new input, then the trace is stepped through in the browser (no server run), then
+    the next input ~plan.every seconds after the last: each input timed, each page checked."""
+    for _ in range(MAX_INPUTS):
+        began = time.perf_counter()
+        if began >= deadline:
             return
-        at_end = NEXT in s.buttons and s.buttons[NEXT].disabled
-        ms, run = await timed(s.click(RESET if at_end else NEXT))
-        load.step_ms.append(ms)
-        load.resets += at_end
+        source = random_input(rng, plan.lengths)
+        ms, run = await timed(s.type("Input", source))
+        load.input_ms.append(ms)
         if ms > 1000 * plan.slow:
-            load.error(who, f"a step took {ms / 1000:.1f} s (> {plan.slow:g} s)")
-        step = 0 if at_end else (step + 1 if step is not None else None)
-        step = check(who, run, step, load)
-        if plan.think:
-            await asyncio.sleep(rng.uniform(0.5, 1.5) * plan.think)
-
-
-def check(who: int, run, expected: int | None, load: Load) -> int | None:
-    """Record the page's exceptions and a wrong step; return the step the page shows."""
-    for text in run.exceptions:
-        load.error(who, f"exception on the page: {text}")
-    shown = step_shown(run.markdown)
-    if shown is None:
-        load.error(who, "the page did not show 'step i of n'")
-    elif expected is not None and shown != expected:
-        load.error(who, f"expected step {expected}, the page shows step {shown}")
-    return shown
+            load.error(who, f"an input took {ms / 1000:.1f} s (> {plan.slow:g} s)")
+        check(who, run, source, load)
+        if parse_qs(s.query_string).get("input") != [source]:
+            load.error(who, "the link does not hold the new input")
+        pause = rng.uniform(0.5, 1.5) * plan.every
+        await asyncio.sleep(max(0.0, began + pause - time.perf_counter()))
 
 
 async def classroom(url: str, plan: Plan, load: Load, cpu=lambda: 0.0) -> None:
-    """All students open the page together; the clock starts once every page is open."""
-    rng, gate = random.Random(plan.seed), Gate()
-    tasks = [
-        asyncio.create_task(student(k, url, query(rng, plan.lengths), gate, plan, load))
-        for k in range(plan.sessions)
-    ]
+    """The students arrive over the ramp; the clock starts once every page is open."""
+    gate = Gate()
+    tasks = [asyncio.create_task(student(k, url, plan, gate, load)) for k in range(plan.sessions)]
     while gate.arrived < plan.sessions:
         await asyncio.sleep(0.05)
     began, cpu_began, client_began = time.perf_counter(), cpu(), time.process_time()
@@ -187,6 +202,31 @@ async def classroom(url: str, plan: Plan, load: Load, cpu=lambda: 0.0) -> None:
     load.seconds = time.perf_counter() - began
     load.server_cpu_s = cpu() - cpu_began
     load.client_cpu_s = time.process_time() - client_began
+
+
+async def burst(url: str, sessions: int = BURST, seed: int = 1) -> tuple[list[float], list[str]]:
+    """The teacher opens the page, then `sessions` students open it at the same moment:
+    each one's time to its first page, and the errors."""
+    rng = random.Random(seed)
+    async with StreamlitSession(url, query("attention"), timeout=120) as teacher:
+        await teacher.open()
+    errors: list[str] = []
+
+    async def one(k: int, source: str) -> float:
+        async with StreamlitSession(url, query(source), timeout=120) as s:
+            ms, run = await timed(s.open())
+        errors.extend(f"burst {k}: {e}" for e in run.exceptions)
+        if steps_shown(run) != len(source) + 1:
+            errors.append(f"burst {k}: not the trace of its input")
+        return ms
+
+    sources = [random_input(rng, (10, 30)) for _ in range(sessions)]
+    results = await asyncio.gather(
+        *(one(k, src) for k, src in enumerate(sources)), return_exceptions=True
+    )
+    times = [r for r in results if isinstance(r, float)]
+    errors += [f"burst: {r}" for r in results if isinstance(r, BaseException)]
+    return times, errors
 
 
 # --- the server's memory ----------------------------------------------------------------------
@@ -310,7 +350,7 @@ def measure(plan: Plan) -> Load:
         pid = server_pid()
         watch = ServerWatch(pid)
         watch.start()
-        trainer = start_training(tmp, plan.seconds + 60) if plan.training else None
+        trainer = start_training(tmp, plan.ramp + plan.seconds + 60) if plan.training else None
         try:
             asyncio.run(classroom(url, plan, load, cpu=lambda: cpu_seconds(pid)))
         finally:
@@ -319,6 +359,12 @@ def measure(plan: Plan) -> Load:
                 load.training = stop_training(trainer, tmp)
                 print(f"training beside the server: {load.training}")
     return load
+
+
+def measure_burst(sessions: int = BURST) -> tuple[list[float], list[str]]:
+    """A fresh server: the teacher's page, then `sessions` students opening at once."""
+    with app_server("app.py") as url:
+        return asyncio.run(burst(url, sessions))
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -330,20 +376,35 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def summary(load: Load, suffix: str = "") -> dict:
-    s = load.step_ms
+    s = load.input_ms
     return {
         f"load_p50_ms{suffix}": percentile(s, 50),
         f"load_p95_ms{suffix}": percentile(s, 95),
         f"load_max_ms{suffix}": max(s, default=None),
-        f"load_steps{suffix}": len(s),
+        f"load_inputs{suffix}": len(s),
+        f"load_inputs_per_s{suffix}": len(s) / load.seconds if load.seconds else 0.0,
         f"load_errors{suffix}": len(load.errors),
-        f"load_steps_per_s{suffix}": len(s) / load.seconds if load.seconds else 0.0,
         f"load_open_p50_ms{suffix}": percentile(load.open_ms, 50),
         f"load_open_max_ms{suffix}": max(load.open_ms, default=None),
-        f"server_cpu_ms_per_step{suffix}": 1000 * load.server_cpu_s / len(s) if s else 0.0,
-        f"client_cpu_ms_per_step{suffix}": 1000 * load.client_cpu_s / len(s) if s else 0.0,
+        f"server_cpu_ms_per_input{suffix}": 1000 * load.server_cpu_s / len(s) if s else 0.0,
+        f"client_cpu_ms_per_input{suffix}": 1000 * load.client_cpu_s / len(s) if s else 0.0,
         f"server_peak_rss_mb{suffix}": load.peak_rss_mb,
     }
+
+
+ROWS = [
+    "load_p50_ms",
+    "load_p95_ms",
+    "load_max_ms",
+    "load_inputs",
+    "load_inputs_per_s",
+    "load_errors",
+    "load_open_p50_ms",
+    "load_open_max_ms",
+    "server_cpu_ms_per_input",
+    "client_cpu_ms_per_input",
+    "server_peak_rss_mb",
+]
 
 
 def cell(value) -> str:
@@ -353,45 +414,49 @@ def cell(value) -> str:
 
 
 def table(out: dict, suffixes: list[str]) -> str:
-    rows = [
-        "load_p50_ms",
-        "load_p95_ms",
-        "load_max_ms",
-        "load_steps",
-        "load_steps_per_s",
-        "load_errors",
-        "load_open_p50_ms",
-        "load_open_max_ms",
-        "server_cpu_ms_per_step",
-        "client_cpu_ms_per_step",
-        "server_peak_rss_mb",
-    ]
     heads = {"": "alone", "_training": "+ training"}
-    lines = [f"{'metric':<22}" + "".join(f"{heads[s]:>14}" for s in suffixes)]
-    for row in rows:
-        lines.append(f"{row:<22}" + "".join(f"{cell(out[row + s]):>14}" for s in suffixes))
+    lines = [f"{'metric':<24}" + "".join(f"{heads[s]:>14}" for s in suffixes)]
+    for row in ROWS:
+        lines.append(f"{row:<24}" + "".join(f"{cell(out[row + s]):>14}" for s in suffixes))
+    lines.append(
+        f"{BURST} sessions opening at once: p50 {cell(out['load_burst_open_p50_ms'])} ms, "
+        f"max {cell(out['load_burst_open_max_ms'])} ms, {out['load_burst_errors']} errors"
+    )
     return "\n".join(lines)
 
 
 def run(
-    sessions: int = 30,
+    sessions: int = 300,
     seconds: float = 60.0,
     training: bool = True,
-    think: float = 0.0,
+    every: float = 5.0,
+    ramp: float = 30.0,
     slow: float = 10.0,
 ) -> dict:
-    """The classroom alone, then (if `training`) beside a training job: the metrics of each
-    (suffix "_training" for the second) and, under "runs", a few of each one's errors."""
-    out: dict = {"load_sessions": sessions, "load_seconds": seconds}
+    """The lecture hall alone, then (if `training`) beside a training job: the metrics of
+    each (suffix "_training" for the second); then BURST sessions opening at once. Under
+    "runs", a few of each one's errors."""
+    out: dict = {
+        "load_sessions": sessions,
+        "load_seconds": seconds,
+        "load_every_s": every,
+        "load_ramp_s": ramp,
+    }
     errors: dict = {}
     for suffix in ["", "_training"] if training else [""]:
-        load = measure(
-            Plan(sessions, seconds, slow=slow, think=think, training=suffix == "_training")
-        )
+        plan = Plan(sessions, seconds, every, ramp, slow=slow, training=suffix == "_training")
+        load = measure(plan)
         out |= summary(load, suffix)
         errors[f"load_error_samples{suffix}"] = load.errors[:10]
         if load.training:
             out["load_training_progress"] = load.training  # the job's last progress line
+    times, burst_errors = measure_burst()
+    out |= {
+        "load_burst_open_p50_ms": percentile(times, 50),
+        "load_burst_open_max_ms": max(times, default=None),
+        "load_burst_errors": len(burst_errors),
+    }
+    errors["load_burst_error_samples"] = burst_errors[:10]
     return out | {"runs": errors}
 
 
@@ -401,41 +466,36 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ap.add_argument("--sessions", type=int, default=30)
+    ap.add_argument("--sessions", type=int, default=300)
     ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--every", type=float, default=5.0, help="mean seconds between inputs")
+    ap.add_argument("--ramp", type=float, default=30.0, help="the sessions arrive over this")
     ap.add_argument(
         "--with-training",
         action="store_true",
         help="measure alone, then again while a model trains beside the server",
     )
-    ap.add_argument(
-        "--think",
-        type=float,
-        default=0.0,
-        help="mean seconds a student pauses between clicks (default 0: none)",
-    )
-    ap.add_argument("--slow", type=float, default=10.0, help="a slower step is an error")
+    ap.add_argument("--slow", type=float, default=10.0, help="a slower input is an error")
     args = ap.parse_args(argv)
     suffixes = ["", "_training"] if args.with_training else [""]
-    out = {
-        "think_s": args.think,
+    out: dict = {
         "cpus": os.cpu_count(),
         "date": time.strftime("%Y-%m-%d"),
         "loadavg_before": os.getloadavg()[0],
     }
-    results = run(args.sessions, args.seconds, args.with_training, args.think, args.slow)
+    results = run(args.sessions, args.seconds, args.with_training, args.every, args.ramp, args.slow)
     out |= results.pop("runs") | results
     out["loadavg_after"] = os.getloadavg()[0]
     RESULTS.write_text(json.dumps(out, indent=2))
     print(
-        f"{args.sessions} sessions x {args.seconds:g} s, think {args.think:g} s, on "
+        f"{args.sessions} sessions x {args.seconds:g} s, an input every ~{args.every:g} s, on "
         f"{os.cpu_count()} CPUs (1-minute load average before: {out['loadavg_before']:.2f}, "
         f"after: {out['loadavg_after']:.2f})"
     )
     print(table(out, suffixes))
-    for suffix in suffixes:
-        for err in out[f"load_error_samples{suffix}"]:
-            print(f"error{suffix}: {err}")
+    for key in [f"load_error_samples{s}" for s in suffixes] + ["load_burst_error_samples"]:
+        for err in out[key]:
+            print(f"{key}: {err}")
     print(f"written to {RESULTS}")
     return 0
 

@@ -8,9 +8,15 @@ A browser tab running a Streamlit app talks to ws://HOST:PORT/_stcore/stream:
 `StreamlitSession` plays the tab's part, so a load test measures the server and not
 Chromium: it keeps every widget's current value the way the frontend's WidgetStateManager
 does (the server's value when it sets one, else the widget's default), sends them all
-back with each rerun, and clicks a button by sending its id with trigger_value=True.
+back with each rerun, types into a box by changing its value and sending them again (the
+frontend sends on Enter or blur), and clicks a button by sending its id with
+trigger_value=True.
 A button inside an st.fragment reruns only that fragment: the rerun carries the
 fragment's id, as the frontend's does.
+
+A custom component (components v2, e.g. Home's step view) arrives as a `bidi_component`
+element: its data (JSON, or the bytes it was given) is kept per component name in
+`components`.
 
 It also keeps the frontend's message cache: large elements the server sent once come
 back as a hash reference when the client says it has them (ClientState.cached_message_hashes).
@@ -53,6 +59,7 @@ class Run:
     """What the server sent during one script run (full page or one fragment)."""
 
     markdown: list[str] = field(default_factory=list)  # bodies of st.markdown / headings
+    components: dict[str, str | bytes] = field(default_factory=dict)  # component -> its data
     exceptions: list[str] = field(default_factory=list)  # tracebacks shown on the page
     status: int = -1  # the ScriptFinishedStatus that ended it
     messages: int = 0
@@ -95,7 +102,7 @@ class StreamlitSession:
 
     async with StreamlitSession(url, "task=reverse&input=hello") as s:
         await s.open()
-        run = await s.click("Next ▶")
+        run = await s.type("Input", "world")
     """
 
     def __init__(self, url: str, query_string: str = "", timeout: float = 10.0) -> None:
@@ -106,6 +113,7 @@ class StreamlitSession:
         self.page_script_hash = ""
         self.widgets: dict[str, WidgetState] = {}  # widget id -> current value
         self.widget_fragment: dict[str, str] = {}  # widget id -> its fragment ("" = none)
+        self.labels: dict[str, str] = {}  # label -> id of the value widget drawn last under it
         self.buttons: dict[str, Button] = {}  # label -> the button drawn last under it
         self.cache: dict[str, ForwardMsg] = {}  # hash -> cacheable message (the frontend's)
         self._ws: ClientConnection | None = None
@@ -145,6 +153,15 @@ class StreamlitSession:
         state = self._client_state(button.fragment_id)
         state.widget_states.widgets.append(WidgetState(id=button.id, trigger_value=True))
         return await self._rerun(state)
+
+    async def type(self, label: str, text: str) -> Run:
+        """Type `text` into the text box drawn with `label` (and press Enter): the rerun it
+        makes, returned once the server finished it."""
+        widget_id = self.labels.get(label)
+        if widget_id is None or not self.widgets[widget_id].HasField("string_value"):
+            raise SessionError(f"no text box {label!r} on the page")
+        self.widgets[widget_id] = WidgetState(id=widget_id, string_value=text)
+        return await self._rerun(self._client_state(self.widget_fragment[widget_id]))
 
     def _client_state(self, fragment_id: str = "") -> ClientState:
         state = ClientState(
@@ -216,6 +233,10 @@ class StreamlitSession:
             run.markdown.append(el.heading.body)
         elif kind == "exception":
             run.exceptions.append(f"{el.exception.type}: {el.exception.message}")
+        elif kind == "bidi_component":
+            c = el.bidi_component
+            data = c.bytes if c.WhichOneof("data") == "bytes" else c.json
+            run.components[c.component_name] = data
         widget = getattr(el, kind) if kind else None
         widget_id = getattr(widget, "id", "") if widget is not None else ""
         if not widget_id:
@@ -227,6 +248,8 @@ class StreamlitSession:
             self.buttons[widget.label] = Button(widget_id, delta.fragment_id, widget.disabled)
             return
         value = widget_value(kind, widget)
+        if value is not None:
+            self.labels[widget.label] = widget_id
         if value is not None and (widget.set_value or widget_id not in self.widgets):
             self.widgets[widget_id] = value
 
@@ -240,6 +263,7 @@ class StreamlitSession:
             self.widgets.pop(widget_id, None)
             self.widget_fragment.pop(widget_id, None)
         self.buttons = {label: b for label, b in self.buttons.items() if b.id not in stale}
+        self.labels = {label: w for label, w in self.labels.items() if w not in stale}
 
 
 async def timed(coro) -> tuple[float, Run]:

@@ -145,35 +145,28 @@ stepview.step_view(
         ss.step,
         view,  # type: ignore[arg-type]  # one of HEAT_VIEWS: the radio's options
         expected,
-        attribution_rows=attribution.rows if attribution else None,
+        attribution=attribution,
         fixed_norm=fixed.fixed_context_norm if fixed else None,
         large=large,
         image_format=fmt,
         what_if=ss.decoding == "greedy",
+        rnn=ckpt.model.cfg.rnn,
+        head=head,
+        katex=stepview.KATEX,
     ),
     on_force=force_token,
 )
 if ss.force and st.button("↩ Undo what-if", key="unforce"):
     ss.force = {}
     st.rerun()
-if attribution is not None:  # each step's attribution row as a formula with its numbers
-    for i in range(1, n + 1):
-        with st.container(key=stepping.step_key(i, "attribution")):
-            views.attribution_formula_view(shown, attribution, i, caption=False)
+if attribution is not None:
     st.caption(views.attribution_caption(attribution))
 
-# The details of a step: drawn for every step at once (the step view shows the current
-# one); lazy tabs, so only the open one is drawn.
-formulas_tab, diagram_tab = st.tabs(
-    ["The formulas at this step", "The model as a diagram"], key="detail_tab", on_change="rerun"
-)
-if formulas_tab.open:
-    with formulas_tab:
-        for i in range(n + 1):
-            with st.container(key=stepping.step_key(i, "formulas")):
-                views.formulas_view(shown, i, ckpt.model.cfg.rnn, head)
-if diagram_tab.open:
-    with diagram_tab:
+# The seed's §8 diagram of each step: drawn for every step at once when opened (the step
+# view shows the current one).
+diagrams = st.expander("The model as a diagram", key="diagram_open", on_change="rerun")
+if diagrams.open:
+    with diagrams:
         for i in range(n + 1):
             with st.container(key=stepping.step_key(i, "diagram")):
                 views.diagram_view(shown, i, large, head)
@@ -219,7 +212,7 @@ with st.expander("Export and share"):
     if trace.has_attention:
         st.download_button(
             "Download the attention matrix (CSV)",
-            heatmap.attention_frame(shown).to_csv(index=False),
+            lambda: heatmap.attention_frame(shown).to_csv(index=False),  # made when clicked
             file_name=f"attention-{choice.model}"
             + ("" if head is None else f"-layer{head[0] + 1}-head{head[1] + 1}")
             + ".csv",

@@ -18,10 +18,14 @@ from typing import Literal
 
 import plotly.io as pio
 
+from presentation import step_formulas
 from presentation.figures import heatmap, step_charts
 from presentation.figures.frames import Frames, plain, whole
+from presentation.heads import Head
+from presentation.step_formulas import LiveFormula
 from presentation.text import token_text
 from presentation.verdicts import token_marks
+from s2s_core.attribution import Attribution
 from s2s_core.model.decoding import Trace
 from s2s_core.tasks import Example
 
@@ -29,6 +33,45 @@ HeatView = Literal["attention", "attribution", "both"]
 SPEEDS = (2.0, 1.2, 0.8, 0.5, 0.3, 0.1)  # seconds per step; 0.1: ten steps a second
 EMPTY_HINT = "press Next ▶: each step adds its row α_i·"  # the heatmap before step 1
 ATTRIBUTION_HINT = "press Next ▶: each step adds its row a_i·"
+FORMULAS_HINT = "The formulas appear with their numbers from step 1 on."
+
+
+def general_tex(f: LiveFormula) -> str:
+    """A formula as the seed writes it, under its name in bold."""
+    return rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}"
+
+
+def live_tex(f: LiveFormula) -> str:
+    """The same formula with this step's numbers."""
+    return rf"\Rightarrow\quad {f.live}"
+
+
+@dataclass
+class Typeset:
+    """The formulas of every step 0..n as LaTeX for the browser (KaTeX): each general
+    formula once (it is the same at every step), and for step i the pairs
+    [index into `general`, the line with step i's numbers]."""
+
+    general: list[str] = field(default_factory=list)
+    steps: list[list[tuple[int, str]]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, per_step: list[list[LiveFormula]]) -> Typeset:
+        out, index = cls(), {}
+        for formulas in per_step:
+            row = []
+            for f in formulas:
+                g = general_tex(f)
+                if g not in index:
+                    index[g] = len(out.general)
+                    out.general.append(g)
+                row.append((index[g], live_tex(f)))
+            out.steps.append(row)
+        return out
+
+    def latex(self, i: int) -> list[str]:
+        """Step i's formulas as the browser typesets them: general, live, general, live, ..."""
+        return [tex for g, live in self.steps[i] for tex in (self.general[g], live)]
 
 
 def step_key(i: int, what: str) -> str:
@@ -52,6 +95,10 @@ class StepView:
     tokens    y_1..y_n as the page writes them; marks[i - 1]: is y_i the answer's?
     what_if   for each step i = 1..n, the other top-k tokens y_i could have been, as
               [shown, token]; empty lists when a what-if is not offered (beam search)
+    formulas  the seed's formulas with each step's numbers (none at step 0: `hint`);
+              attribution_formulas: a_i. at each step, when an attribution is shown
+    katex     where the browser loads KaTeX from (the copy inside Streamlit), or None:
+              the formulas are then shown as LaTeX source
     template  Plotly's default look (the one st.plotly_chart applies), given to every figure
     """
 
@@ -66,6 +113,10 @@ class StepView:
     figures: dict[str, Frames]
     notes: dict[str, str] = field(default_factory=dict)
     what_if: list[list[list[str]]] = field(default_factory=list)
+    formulas: Typeset = field(default_factory=Typeset)
+    attribution_formulas: Typeset | None = None
+    hint: str = FORMULAS_HINT
+    katex: str | None = None
     speed: float = 0.8
     speeds: tuple[float, ...] = SPEEDS
     step_class: str = "st-key-step-"
@@ -75,6 +126,9 @@ class StepView:
         """Plain data for the browser (shared, not copied: the figures are large)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["figures"] = {k: {"base": v.base, "steps": v.steps} for k, v in self.figures.items()}
+        for name in ("formulas", "attribution_formulas"):
+            t = out[name]
+            out[name] = None if t is None else {"general": t.general, "steps": t.steps}
         return out
 
 
@@ -94,17 +148,22 @@ def step_view(
     step: int,
     view: HeatView,
     expected: Example | None,
-    attribution_rows: list[list[float]] | None = None,
+    attribution: Attribution | None = None,
     fixed_norm: float | None = None,
     large: bool = False,
     image_format: str = "png",
     what_if: bool = True,
+    rnn: str = "gru",
+    head: Head = None,
+    katex: str | None = None,
 ) -> StepView:
-    """The step view of `trace` (a Transformer's: with the head shown already chosen).
+    """The step view of `trace` (a Transformer's: with `head`'s row already chosen, see
+    presentation/heads.py with_head; `head` names it in the formulas).
 
     view: which heatmaps ("both": attention and attribution side by side); attribution
-    needs `attribution_rows` (one per step). fixed_norm: ||c|| of the fixed-context model,
-    drawn beside ||c_i||. what_if: offer the other top-k tokens of each step.
+    needs `attribution` (its rows, one per step). fixed_norm: ||c|| of the fixed-context
+    model, drawn beside ||c_i||. what_if: offer the other top-k tokens of each step.
+    rnn: the recurrent cell ("gru", "lstm") the decoder formula names.
     """
     n = len(trace.steps)
     figures: dict[str, Frames] = {}
@@ -117,11 +176,11 @@ def step_view(
         else:
             notes["attention"] = heatmap.NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f})."
     if view in ("attribution", "both"):
-        if attribution_rows is None:
+        if attribution is None:
             raise ValueError(f"the {view!r} view needs the attribution rows")
         title = "attribution a_ij" if both else None
         figures["attribution"] = heatmap.attribution_frames(
-            trace, attribution_rows, large, title, ATTRIBUTION_HINT
+            trace, attribution.rows, large, title, ATTRIBUTION_HINT
         )
     k = max((len(step_charts.topk_rows(s)) for s in trace.steps), default=1)
     figures["topk"] = whole(
@@ -157,4 +216,14 @@ def step_view(
             for s in trace.steps
         ],
         template=_template(),
+        formulas=Typeset.of(
+            [[]] + [step_formulas.step_formulas(trace, i, rnn, head) for i in range(1, n + 1)]
+        ),
+        attribution_formulas=None
+        if attribution is None or view == "attention"
+        else Typeset.of(
+            [[]]
+            + [[step_formulas.attribution_formula(trace, attribution, i)] for i in range(1, n + 1)]
+        ),
+        katex=katex,
     )

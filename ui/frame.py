@@ -17,6 +17,8 @@ widgets are drawn as app.py's (`_as_entrypoint`), so they keep their state from 
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,6 +27,13 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from . import navigation, session, sidebar, training_jobs
+
+# Everything imported by now (Streamlit, torch, pandas, Plotly, Altair, Captum: some 330,000
+# objects) lives as long as the server. A full garbage collection would walk them all, about
+# 130 ms holding the GIL while every session waits, each time enough new objects have
+# survived; frozen (gc.freeze), they are out of its sight and a collection walks only what
+# the runs made since. Measured in BENCHMARKS.md (load group).
+gc.freeze()
 
 _FRAMED: ContextVar[bool] = ContextVar("framed", default=False)  # this run has its frame
 
@@ -38,6 +47,30 @@ def _as_entrypoint() -> Iterator[None]:
         yield
         return
     with ctx.run_with_active_hash(ctx.pages_manager.main_script_hash):
+        yield
+
+
+RUNS_AT_ONCE = 2  # page runs one server process lets go on at the same time
+
+
+@st.cache_resource
+def _run_slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(RUNS_AT_ONCE)
+
+
+@contextmanager
+def run_slot() -> Iterator[None]:
+    """Wait for one of RUNS_AT_ONCE slots, then run the page (app.py).
+
+    Streamlit runs every session's script in its own thread, but Python runs one thread at
+    a time (the GIL). Sixty sessions' runs at once do not finish sooner than one after the
+    other; they cost more: each tensor operation of a decoding hands the GIL to another
+    thread and waits to get it back. Measured with 300 sessions typing an input every ~5 s
+    (benchmarks/load.py): 63 ms of server CPU per new input with every run at once, 35 ms
+    with two at a time, and twice the inputs served per second. Two, not one: a long run
+    (a complete integration of a 30-letter input) then holds up only half the server.
+    """
+    with _run_slots():
         yield
 
 

@@ -35,6 +35,12 @@ def shipped_metrics(names: tuple[str, ...]) -> dict[str, dict]:
     return {name: m for name, m in found.items() if m is not None}
 
 
+@st.cache_resource(show_spinner=False)
+def shipped(task: str) -> tuple[str, ...]:
+    """The task's shipped models (checkpoints/ does not change while the server runs)."""
+    return tuple(shipped_names(task))
+
+
 def trained_models() -> dict[str, Checkpoint]:
     return st.session_state.setdefault(TRAINED, {})
 
@@ -42,7 +48,7 @@ def trained_models() -> dict[str, Checkpoint]:
 def model_names(task: str) -> list[str]:
     """Every model this session can pick for `task`: shipped first, then its own."""
     own = [name for name, c in trained_models().items() if c.task == task]
-    return shipped_names(task) + own
+    return [*shipped(task), *own]
 
 
 def default_model(task: str) -> str:

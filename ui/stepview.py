@@ -6,11 +6,17 @@ page itself rather than in a frame) shows step i of them at each Next, Back, Pla
 with no server run. The server runs again only when the trace or its view changes.
 
 plotly.min.js, which draws the figures, is the one inside the installed plotly package:
-Streamlit serves that folder as the files of a (v1) component, so the app needs no network.
+Streamlit serves that folder as the files of a (v1) component. KaTeX, which typesets the
+formulas, is the copy inside Streamlit's own static files (st.latex uses it too). So the
+app needs no network.
+
+The data travels as UTF-8 JSON bytes: encoded once here (a dict would be encoded twice,
+once more to name the element), and the browser decodes it once.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +29,16 @@ from presentation.stepping import StepView
 
 ASSETS = Path(__file__).parent / "assets"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data"  # holds plotly.min.js
+STREAMLIT_JS = Path(st.__file__).parent / "static" / "static" / "js"  # served at static/js/
+
+
+def _katex_url() -> str | None:
+    """The address of Streamlit's KaTeX module (its name carries a build hash), or None."""
+    found = sorted(STREAMLIT_JS.glob("katex.*.js"))
+    return f"static/js/{found[0].name}" if found else None
+
+
+KATEX = _katex_url()
 
 # Served at component/ui.stepview.plotly/plotly.min.js (stepview.js loads it from there).
 components_v1.declare_component("plotly", path=str(PLOTLY_JS))
@@ -37,4 +53,8 @@ _mount = st.components.v2.component(
 def step_view(view: StepView, on_force: Callable[[], None]) -> Any:
     """Mount the step view; `on_force` runs when a what-if button is pressed (its value:
     st.session_state.stepview["force"] = {"step": i, "token": ..., "key": trace key})."""
-    return _mount(key="stepview", data=view.to_json(), on_force_change=on_force)
+    # allow_nan=False: a NaN would reach the browser as invalid JSON; fail here instead
+    data = json.dumps(
+        view.to_json(), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode()
+    return _mount(key="stepview", data=data, on_force_change=on_force)

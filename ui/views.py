@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from presentation import step_formulas
 from presentation.figures import diagrams
 from presentation.heads import Head, head_choices, head_label
 from presentation.text import escape_markdown, number, sentence
@@ -51,19 +50,6 @@ def plotly(fig, key: str, fmt: str = "png") -> None:
     """A Plotly figure whose camera button downloads it as PNG or SVG."""
     config = PLOTLY_CONFIG | {"toImageButtonOptions": {"format": fmt, "scale": 2, "filename": key}}
     st.plotly_chart(fig, key=key, config=config, width="stretch", theme=None)  # styled by us
-
-
-def attribution_formula_view(
-    trace: Trace, attribution: Attribution, step: int, caption: bool = True
-) -> None:
-    """Attribution's formula, then this step's row with its numbers; (`caption`) what the
-    heatmap shows."""
-    if step:
-        f = step_formulas.attribution_formula(trace, attribution, step)
-        st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}")
-        st.latex(rf"\Rightarrow\quad {f.live}")
-    if caption:
-        st.caption(attribution_caption(attribution))
 
 
 def attribution_caption(attribution: Attribution) -> str:
@@ -112,18 +98,6 @@ def head_picker(trace: Trace, key: str) -> Head:
         "weights over the source. The mean is what the context c_i uses here; pick a head to "
         "see what it alone looks at.",
     )
-
-
-def formulas_view(trace: Trace, step: int, rnn: str, head: Head = None) -> None:
-    """The seed's formulas with this step's numbers in them."""
-    if not step:
-        st.caption("The formulas appear with their numbers from step 1 on.")
-        return
-    for f in step_formulas.step_formulas(trace, step, rnn, head):
-        # The general formula is the same at every step, so the browser keeps it as drawn;
-        # only the line with this step's numbers is typeset again.
-        st.latex(rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}")
-        st.latex(rf"\Rightarrow\quad {f.live}")
 
 
 def verdict_markdown(output: str, expected: Example | None, separator: str = "") -> str:

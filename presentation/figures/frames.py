@@ -36,16 +36,21 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
+        if all(type(v) in _SCALARS for v in value):  # the common case, fast: numbers
+            return [None if v != v else v for v in value]  # v != v: NaN
         return [plain(v) for v in value]
     if isinstance(value, np.ndarray):
         if value.dtype.kind == "f" and np.isnan(value).any():
-            return [plain(v) for v in value.tolist()]  # each NaN to None
+            return plain(value.tolist())  # each NaN to None
         return value.tolist()
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+_SCALARS = {int, float, str, bool, type(None)}
 
 
 def apply(base: Any, ops: Sequence[Op]) -> Any:
@@ -87,9 +92,30 @@ class Frames:
         return apply(self.base, self.steps[i])
 
 
+def diff(base: Any, spec: Any, path: Path | None = None) -> list[Op]:
+    """The operations that turn `base` into `spec` (both plain): `apply(base, diff(base,
+    spec)) == spec`. A list that is the start of base's list is a "head"; a dict compares
+    key by key, a list of dicts of the same length item by item; anything else that differs
+    is "set" whole."""
+    path = path or []
+    if base == spec:
+        return []
+    if isinstance(base, dict) and isinstance(spec, dict):
+        ops: list[Op] = [["del", [*path, k]] for k in base if k not in spec]
+        for k, v in spec.items():
+            ops += diff(base[k], v, [*path, k]) if k in base else [["set", [*path, k], v]]
+        return ops
+    if isinstance(base, list) and isinstance(spec, list) and path:
+        if len(spec) < len(base) and base[: len(spec)] == spec:
+            return [["head", path, len(spec)]]
+        if len(spec) == len(base) and all(isinstance(v, dict) for v in spec + base):
+            return [op for k, (b, v) in enumerate(zip(base, spec)) for op in diff(b, v, [*path, k])]
+    return [["set", path, spec]]
+
+
 def whole(specs: Sequence[dict]) -> Frames:
-    """Small figures, one spec per step 0..n: each step sets its data and layout whole."""
-    drawn = [plain(s) for s in specs]
-    return Frames(
-        drawn[-1], [[["set", ["data"], d["data"]], ["set", ["layout"], d["layout"]]] for d in drawn]
-    )
+    """Small figures, one plain spec per step 0..n (plain: made of dicts, lists, numbers
+    and strings only, as the builders of step_charts.py write them; `plain` would convert
+    them, at a cost the server pays for every new input): the last step's spec is the base,
+    and each step's operations are what differs from it (`diff`)."""
+    return Frames(specs[-1], [diff(specs[-1], s) for s in specs])

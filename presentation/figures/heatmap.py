@@ -574,8 +574,8 @@ def context_strip_spec(c: list[float], large: bool = False) -> dict:
             data=[
                 dict(
                     type="heatmap",
-                    z=np.asarray(c, dtype=float).reshape(1, d),
-                    x=np.arange(1, d + 1),
+                    z=[[float(v) for v in c]],  # one row of d cells
+                    x=list(range(1, d + 1)),
                     y=[0],
                     zmid=0.0,
                     colorscale=DIVERGING,

@@ -1,58 +1,59 @@
-"""The load benchmark's sessions are real: they step through decoding on a running app server.
+"""The load benchmark's sessions are real: they type inputs on a running app server.
 
 benchmarks/ws_client.py speaks the Streamlit frontend's websocket protocol; if it sent the
-wrong widget values, the input would reset to the default and "step i of n" would change n.
+wrong widget values, the page would not decode the new input: the step view it receives
+would be another input's trace (its number of steps n would not be len(input) + 1).
 """
 
 import asyncio
+import json
 from urllib.parse import parse_qs
 
-from benchmarks.load import Plan, measure, step_shown
-from benchmarks.ws_client import SessionError, StreamlitSession
+import pytest
+
+from benchmarks.load import Load, Plan, check, measure, query, steps_shown
+from benchmarks.ws_client import Run, SessionError, StreamlitSession
 from tests.support.chromium import app_server
 
 
-def step_label(run) -> str:
-    return next(body for body in run.markdown if body.startswith("### step "))
+async def type_inputs(url: str, inputs: list[str]) -> list[dict]:
+    """Open ?input=ab, then type each input; the step view each run drew."""
+    async with StreamlitSession(url, query("ab"), timeout=60) as s:
+        views = [json.loads((await s.open()).components["stepview"])]
+        for text in inputs:
+            run = await s.type("Input", text)
+            assert not run.exceptions
+            views.append(json.loads(run.components["stepview"]))
+            assert parse_qs(s.query_string)["input"] == [text]  # the page rewrote the link
+        with pytest.raises(SessionError, match="no text box"):
+            await s.type("Nonexistent", "x")
+        return views
 
 
-async def walk(url: str) -> list[str]:
-    """Open ?input=ab (3 steps), click Next to the end, then Reset; the labels shown."""
-    async with StreamlitSession(
-        url, "task=reverse&model=reverse-additive&input=ab&step=0", timeout=60
-    ) as s:
-        labels = [step_label(await s.open())]
-        while not s.buttons["Next ▶"].disabled:
-            labels.append(step_label(await s.click("Next ▶")))
-        assert parse_qs(s.query_string)["step"] == ["3"]  # the page rewrote the address
-        try:
-            await s.click("Next ▶")
-            raise AssertionError("a disabled button was clicked")
-        except SessionError as err:
-            assert "disabled" in str(err)
-        labels.append(step_label(await s.click("⟲ Reset")))
-        assert s.buttons["◀ Back"].disabled
-        return labels
-
-
-def test_a_websocket_session_steps_to_the_end_and_resets():
+def test_a_websocket_session_types_inputs_and_gets_each_ones_trace():
     with app_server("app.py") as url:
-        labels = asyncio.run(walk(url))
-    assert labels == [
-        "### step 0 of 3",
-        "### step 1 of 3",
-        "### step 2 of 3",
-        "### step 3 of 3",
-        "### step 0 of 3",
+        views = asyncio.run(type_inputs(url, ["hello", "attention"]))
+    assert [v["n"] for v in views] == [3, 6, 10]  # each input's letters, then <eos>
+    assert ["".join(v["tokens"][:-1]) for v in views] == ["ba", "olleh", "noitnetta"]
+    assert len({v["key"] for v in views}) == 3  # three traces, three keys
+
+
+def test_a_page_without_the_new_inputs_trace_is_an_error():
+    run = Run(exceptions=["ValueError: boom"], components={"stepview": b'{"key":"k","n":4}'})
+    load = Load()
+    assert steps_shown(run) == 4 and steps_shown(Run()) is None
+    check(7, run, "abcdef", load)
+    assert load.errors == [
+        "session 7: exception on the page: ValueError: boom",
+        "session 7: a step view of 4 steps for an input of 6 letters",
     ]
 
 
-def test_two_sessions_for_five_seconds_step_without_errors():
-    load = measure(Plan(sessions=2, seconds=5, lengths=(3, 5), slow=30))
+def test_three_sessions_for_five_seconds_type_without_errors():
+    load = measure(Plan(sessions=3, seconds=5, every=1.0, ramp=1.0, lengths=(3, 5), slow=30))
     assert load.errors == []
-    assert len(load.open_ms) == 2
-    assert len(load.step_ms) >= 2 and all(ms > 0 for ms in load.step_ms)
+    assert len(load.open_ms) == 3
+    assert len(load.input_ms) >= 6 and all(ms > 0 for ms in load.input_ms)  # ~1 a second each
     assert 4.5 < load.seconds < 5 + 30  # the clock bounds the run
     assert load.server_cpu_s > 0
     assert 100 < load.peak_rss_mb < 8000  # the server holds torch and the models
-    assert step_shown(["x", "### step 4 of 6"]) == 4 and step_shown(["step 4"]) is None

@@ -4,6 +4,7 @@ state, links, bad input."""
 import pytest
 
 from tests.support.apptest import app, go_to, heatmaps, latex_bodies, step_label, step_view
+from tests.support.latex import assert_wellformed_latex
 from ui import session
 
 
@@ -141,15 +142,21 @@ def test_bad_input_gets_a_message_and_no_traceback(home, text, message):
         assert "this model accepts: abcdefghijklmnopqrstuvwxyz" in errors
 
 
-def test_the_formulas_of_every_step_are_drawn_once_only_the_open_tab(home):
-    assert len(home.latex) == 10 * 12  # steps 1..10: six formulas, general and with numbers
+def test_the_step_view_carries_every_steps_formulas_the_diagrams_only_when_opened(home):
+    assert len(home.latex) == 0  # the browser typesets them (KaTeX), step by step
+    assert latex_bodies(home, 0) == []  # a hint instead, until step 1
     step1 = latex_bodies(home, 1)
     assert len(step1) == 12 and sum(r"\Rightarrow" in x for x in step1) == 6
     assert any(r"\alpha_{1," in x for x in step1) and not any(r"\alpha_{2," in x for x in step1)
     assert any(r"\alpha_{2," in x for x in latex_bodies(home, 2))
-    home.session_state["detail_tab"] = "The model as a diagram"
+    for i in range(11):
+        for body in latex_bodies(home, i):
+            assert_wellformed_latex(body)
+    assert step_view(home)["katex"].startswith("static/js/katex.")  # Streamlit's own copy
+    assert not home.get("graphviz_chart")  # the diagrams: drawn when their expander opens
+    home.session_state["diagram_open"] = True
     home.run()
-    assert not home.exception and len(home.latex) == 0
+    assert not home.exception
     assert len(home.get("graphviz_chart")) == 11  # one per step 0..10
 
 

@@ -48,10 +48,10 @@ def test_home_shows_one_head_or_their_mean_and_its_live_formulas():
         assert f.live in " ".join(bodies)
 
 
-def test_the_diagram_tab_draws_this_step_and_moves_with_it():
+def test_the_diagram_expander_draws_this_step_and_moves_with_it():
     at = app(task="reverse", model=NAME, input="attention", step="3")
     at.run()
-    at.session_state["detail_tab"] = "The model as a diagram"
+    at.session_state["diagram_open"] = True
     at.run()
     assert not at.exception
     trace = trace_of(NAME, "attention")

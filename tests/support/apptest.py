@@ -62,7 +62,7 @@ def array(value) -> np.ndarray:
 def step_view(at: AppTest) -> dict:
     """The data Home's step view received (presentation/stepping.py StepView.to_json)."""
     (el,) = at.get("bidi_component")
-    return json.loads(el.proto.json)
+    return json.loads(el.proto.bytes)  # UTF-8 JSON (ui/stepview.py)
 
 
 def step_figure(at: AppTest, name: str, step: int | None = None) -> dict | None:
@@ -137,16 +137,17 @@ def step_label(at: AppTest) -> str:
 
 def latex_bodies(at: AppTest, step: int | None = None) -> list[str]:
     """The LaTeX of every st.latex on the page, without Streamlit's $$ wrapping; with
-    `step`, only those of Home's blocks for that step (its formulas, its attribution)."""
-    nodes = at.get("latex") if step is None else _step_latex(at.main, f"-step-{step}-")
-    return [el.proto.body.strip().removeprefix("$$").removesuffix("$$").strip() for el in nodes]
-
-
-def _step_latex(node, marker: str, inside: bool = False) -> list:
+    `step`, what Home's step view typesets at that step: its formulas (general, live, ...),
+    then its attribution row's."""
+    if step is None:
+        return [
+            el.proto.body.strip().removeprefix("$$").removesuffix("$$").strip()
+            for el in at.get("latex")
+        ]
+    view = step_view(at)
     out = []
-    for child in getattr(node, "children", {}).values():
-        here = inside or marker in str(getattr(getattr(child, "proto", None), "id", ""))
-        if child.type == "latex" and here:
-            out.append(child)
-        out += _step_latex(child, marker, here)
+    for name in ("formulas", "attribution_formulas"):
+        t = view[name]
+        if t is not None:
+            out += [tex for g, live in t["steps"][step] for tex in (t["general"][g], live)]
     return out

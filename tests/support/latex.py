@@ -47,6 +47,7 @@ KATEX_COMMANDS = {
     "tanh",
     "text",
     "textbackslash",
+    "textbf",  # a formula's name above it (Home's step view)
     "textstyle",
     "times",
     "to",

@@ -11,9 +11,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from presentation import stepping
+from presentation import step_formulas, stepping
 from presentation.figures import heatmap, step_charts
-from presentation.figures.frames import apply, plain
+from presentation.figures.frames import apply, diff, plain, whole
+from s2s_core.attribution import Attribution
 from s2s_core.model.decoding import Trace, greedy_trace
 from s2s_core.tasks import Example
 from tests.support.models import tiny_checkpoint
@@ -63,6 +64,25 @@ def test_apply_sets_keeps_the_first_rows_and_deletes_without_changing_the_base()
     assert base["data"][0]["z"] == [[1], [2], [3]] and "shapes" in base["layout"]
     with pytest.raises(ValueError, match="unknown operation"):
         apply(base, [["move", ["layout", "h"], 2]])
+
+
+def test_diff_gives_the_operations_from_the_base_to_any_spec():
+    base = {
+        "data": [{"x": [1, 2, 3], "y": [4, 5, 6], "name": "a"}],
+        "layout": {"shapes": [1], "title": {"text": "t"}, "height": 3},
+    }
+    spec = {
+        "data": [{"x": [1, 2], "y": [4, 9], "name": "a"}],
+        "layout": {"title": {"text": "u"}, "height": 3, "annotations": [{"text": "hi"}]},
+    }
+    ops = diff(base, spec)
+    assert apply(base, ops) == spec
+    assert ["head", ["data", 0, "x"], 2] in ops  # the rows so far: a head, not a copy
+    assert ["del", ["layout", "shapes"]] in ops
+    assert ["set", ["layout", "title", "text"], "u"] in ops
+    assert diff(base, base) == []
+    stepped = whole([spec, base])
+    assert stepped.figure(0) == spec and stepped.figure(1) == base and stepped.steps[1] == []
 
 
 def test_every_step_of_the_attention_heatmap_comes_back_as_drawn(trace):
@@ -115,8 +135,9 @@ def test_a_step_costs_far_less_than_a_figure():
 def test_step_view_has_every_steps_figures_tokens_and_what_ifs(trace):
     expected = Example(SOURCE, SOURCE[::-1])
     rows = [[0.1] * len(trace.source_tokens) for _ in trace.steps]
+    attribution = Attribution("ig", rows, changes=[0.9] * len(rows), ig_steps=[32] * len(rows))
     view = stepping.step_view(
-        trace, "k", 99, "both", expected, attribution_rows=rows, fixed_norm=2.0, large=True
+        trace, "k", 99, "both", expected, attribution=attribution, fixed_norm=2.0, large=True
     )
     n = len(trace.steps)
     assert view.n == n and view.step == n  # a step past the end: the last one
@@ -132,6 +153,26 @@ def test_step_view_has_every_steps_figures_tokens_and_what_ifs(trace):
     norms = view.figures["norms"].figure(2)
     assert norms["data"][0]["y"] == pytest.approx([s.context_norm for s in trace.steps[:2]])
     assert norms["data"][1]["y"] == [2.0, 2.0]  # the fixed model's ||c||
+    json.dumps(view.to_json())
+
+
+def test_step_view_typesets_each_general_formula_once_and_each_steps_numbers(trace):
+    rows = [[0.25] * len(trace.source_tokens) for _ in trace.steps]
+    attribution = Attribution("ixg", rows)
+    view = stepping.step_view(trace, "k", 0, "attribution", None, attribution=attribution)
+    n = len(trace.steps)
+    assert len(view.formulas.steps) == n + 1 and view.formulas.steps[0] == []
+    assert len(set(view.formulas.general)) == len(view.formulas.general)  # each once
+    for i in range(1, n + 1):
+        want = step_formulas.step_formulas(trace, i)
+        assert view.formulas.latex(i) == [
+            tex for f in want for tex in (stepping.general_tex(f), stepping.live_tex(f))
+        ]
+    assert view.attribution_formulas is not None
+    (general, live) = view.attribution_formulas.latex(2)
+    assert "attribution at step 2" in general and r"a_{2,1} = +0.25" in live
+    attention = stepping.step_view(trace, "k", 0, "attention", None, attribution=attribution)
+    assert attention.attribution_formulas is None  # not shown, not sent
     json.dumps(view.to_json())
 
 

@@ -4,12 +4,15 @@
 //   data.figures[name] = {base, steps}   figure of step i = applyOps(base, steps[i])
 //   data.tokens, data.marks              y_1..y_n and whether each is right
 //   data.what_if[i - 1]                  the other tokens step i could have chosen
+//   data.formulas = {general, steps}     step i's formulas: [index into general, live line]
+//                                        (attribution_formulas: the same for a_i.)
 //
 // Every figure is drawn with Plotly.react into the same element at every step: the plot
 // survives (hover, zoom and its camera button keep working) and only its numbers change.
-// plotly.min.js comes from the installed plotly package (ui/stepview.py serves it).
+// plotly.min.js comes from the installed plotly package (ui/stepview.py serves it), and
+// KaTeX, which typesets the formulas, is the copy Streamlit itself ships (data.katex).
 //
-// The server's blocks of one step (formulas, diagram) are keyed "step-<i>-<what>": a CSS
+// The server's blocks of one step (the diagram) are keyed "step-<i>-<what>": a CSS
 // rule shows the current step's and hides the others. The step is written into the link
 // (?step=i) so that a copied address reopens it.
 
@@ -18,6 +21,8 @@ const KEYS_NEXT = ["ArrowRight", "PageDown"]
 const KEYS_BACK = ["ArrowLeft", "PageUp"]
 const remembered = new Map() // trace key -> the step shown, kept while the page lives
 let plotlyLoading = null
+let katexLoading = null
+const typeset = new Map() // LaTeX -> its HTML: a general formula is typeset once
 
 // --- the figures of one step ------------------------------------------------------------
 
@@ -48,6 +53,43 @@ function loadPlotly() {
     })
   }
   return plotlyLoading
+}
+
+// The formulas: KaTeX from Streamlit's own static files; without it, the LaTeX source.
+function loadKatex(url) {
+  if (!url) return Promise.resolve(null)
+  if (!katexLoading)
+    katexLoading = import(new URL(url, document.baseURI).href)
+      .then((module) => module.default)
+      .catch(() => null)
+  return katexLoading
+}
+
+function tex(katex, latex) {
+  const node = document.createElement("div")
+  node.className = "sv-tex"
+  if (!katex) {
+    node.appendChild(el("code", {}, latex))
+    return node
+  }
+  if (!typeset.has(latex)) {
+    if (typeset.size > 2000) typeset.clear()
+    typeset.set(latex, katex.renderToString(latex, { displayMode: true, throwOnError: false }))
+  }
+  node.innerHTML = typeset.get(latex) // KaTeX's own markup of our LaTeX (tokens escaped by it)
+  return node
+}
+
+function drawFormulas(box, formulas, i, katex, hint) {
+  box.innerHTML = ""
+  if (!formulas) return
+  const row = formulas.steps[i] || []
+  if (!row.length && hint) box.appendChild(el("p", { class: "sv-hint" }, hint))
+  for (const [g, live] of row) {
+    const pair = el("div", { class: "sv-formula" })
+    pair.append(tex(katex, formulas.general[g]), tex(katex, live))
+    box.appendChild(pair)
+  }
 }
 
 // --- the view ---------------------------------------------------------------------------
@@ -92,12 +134,28 @@ function build(root) {
     el("div", { class: "sv-plot", "data-figure": "context" }),
   )
   context.appendChild(contextRow)
-  root.append(bar, keys, main, context)
-  return { buttons, speed, counter, main, heat, side, output, topk, whatIf, context }
+  const attribution = el("div", { class: "sv-formulas sv-attribution" })
+  const formulas = el("details", { class: "sv-formulas", open: "" })
+  formulas.appendChild(el("summary", {}, "The formulas at this step"))
+  const formulaList = el("div", { class: "sv-formula-list" })
+  formulas.appendChild(formulaList)
+  root.append(bar, keys, main, attribution, context, formulas)
+  return {
+    buttons, speed, counter, main, heat, side, output, topk, whatIf, context, attribution,
+    formulaList,
+  }
+}
+
+// The data arrives as UTF-8 JSON bytes (ui/stepview.py: one encoding on the server).
+function parse(data) {
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer)
+    return JSON.parse(new TextDecoder().decode(data))
+  return data
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component
+  const { parentElement, setTriggerValue } = component
+  const data = parse(component.data)
   // our own element inside Streamlit's (which also holds the <style> of stepview.css)
   let root = parentElement.querySelector(":scope > .stepview")
   if (!root) {
@@ -219,6 +277,8 @@ export default function (component) {
     step = Math.max(0, Math.min(i, n))
     remembered.set(data.key, step)
     drawText(step)
+    drawFormulas(view.attribution, data.attribution_formulas, step, state.katex, null)
+    drawFormulas(view.formulaList, data.formulas, step, state.katex, data.hint)
     showServerBlocks(step)
     writeLink(step)
     const shown = drawPlots(step)
@@ -278,6 +338,11 @@ export default function (component) {
 
   if (state.playing) stop()
   show(step)
+  loadKatex(data.katex).then((katex) => {
+    state.katex = katex
+    drawFormulas(view.attribution, data.attribution_formulas, step, katex, null)
+    drawFormulas(view.formulaList, data.formulas, step, katex, data.hint)
+  })
   loadPlotly().then(() => show(step)).catch((err) => {
     view.heat.innerHTML = ""
     view.heat.appendChild(el("div", { class: "sv-note" }, String(err)))
