@@ -19,6 +19,7 @@
 const PLOTLY_URL = "component/ui.stepview.plotly/plotly.min.js"
 const KEYS_NEXT = ["ArrowRight", "PageDown"]
 const KEYS_BACK = ["ArrowLeft", "PageUp"]
+const HEATMAPS = ["attention", "attribution"]
 const remembered = new Map() // trace key -> the step shown, kept while the page lives
 let plotlyLoading = null
 let katexLoading = null
@@ -78,6 +79,19 @@ function tex(katex, latex) {
   }
   node.innerHTML = typeset.get(latex) // KaTeX's own markup of our LaTeX (tokens escaped by it)
   return node
+}
+
+// Typeset every step's formulas while the browser is idle, so that a step only swaps
+// markup in (KaTeX takes ~10 ms for a step's six formulas: a tenth of Play's fastest step).
+function typesetAhead(katex, sets) {
+  if (!katex) return
+  const todo = sets.filter(Boolean).flatMap((f) => [...f.general, ...f.steps.flat().map((p) => p[1])])
+  const idle = window.requestIdleCallback || ((fn) => setTimeout(() => fn({ timeRemaining: () => 8 }), 50))
+  const work = (deadline) => {
+    while (todo.length && deadline.timeRemaining() > 1) tex(katex, todo.pop())
+    if (todo.length) idle(work)
+  }
+  idle(work)
 }
 
 function drawFormulas(box, formulas, i, katex, hint) {
@@ -211,19 +225,23 @@ export default function (component) {
     return fig
   }
 
+  // The heatmaps first; the smaller charts once that frame is painted, so that a step's
+  // new row reaches the screen as soon as it can (Play's steps are 100 ms apart at most).
   function drawPlots(i) {
     const Plotly = window.Plotly
     if (!Plotly) return Promise.resolve()
-    const jobs = []
-    for (const [name, node] of Object.entries(plots)) {
-      if (!node || !data.figures[name]) continue
-      if (name !== "topk" && name !== "attention" && name !== "attribution" && !view.context.open)
-        continue // the context charts: drawn when their section is open
+    const draw = (name) => {
       const fig = figure(name, i)
-      jobs.push(Plotly.react(node, fig.data, fig.layout,
-        { ...config, toImageButtonOptions: { ...config.toImageButtonOptions, filename: name } }))
+      return Plotly.react(plots[name], fig.data, fig.layout,
+        { ...config, toImageButtonOptions: { ...config.toImageButtonOptions, filename: name } })
     }
-    return Promise.all(jobs)
+    const names = Object.keys(plots).filter((name) => plots[name] && data.figures[name]
+      && (HEATMAPS.includes(name) || name === "topk" || view.context.open))
+    const shown = Promise.all(names.filter((name) => HEATMAPS.includes(name)).map(draw))
+    requestAnimationFrame(() => setTimeout(() => {
+      if (step === i) names.filter((name) => !HEATMAPS.includes(name)).forEach(draw)
+    }, 0))
+    return shown
   }
 
   function drawText(i) {
@@ -272,19 +290,26 @@ export default function (component) {
     url.searchParams.set("step", String(i))
     window.history.replaceState(window.history.state, "", url)
   }
+  // Rewriting the address costs ~10 ms in Chromium: while Play runs, once it pauses.
+  function writeLinkSoon(i) {
+    clearTimeout(state.linkTimer)
+    state.linkTimer = setTimeout(() => writeLink(i), 250)
+  }
 
-  function show(i) {
+  // due: when Play meant this step to appear (performance.now() clock), for the record
+  function show(i, due = null) {
+    const requested = performance.now()
     step = Math.max(0, Math.min(i, n))
     remembered.set(data.key, step)
     drawText(step)
     drawFormulas(view.attribution, data.attribution_formulas, step, state.katex, null)
     drawFormulas(view.formulaList, data.formulas, step, state.katex, data.hint)
     showServerBlocks(step)
-    writeLink(step)
+    writeLinkSoon(step)
     const shown = drawPlots(step)
     root.dataset.step = String(step)
     window.__stepview = window.__stepview || { shown: [] }
-    const record = { step, requested: performance.now() }
+    const record = { step, requested, due }
     shown.then(() => requestAnimationFrame(() => {
       record.painted = performance.now()
       window.__stepview.shown.push(record)
@@ -308,7 +333,7 @@ export default function (component) {
       if (!state.playing) return
       if (step >= n) return stop()
       k += 1
-      show(step + 1)
+      show(step + 1, start + k * state.speed * 1000)
       state.timer = setTimeout(tick, Math.max(0, start + (k + 1) * state.speed * 1000 - performance.now()))
     }
     state.timer = setTimeout(tick, state.speed * 1000)
@@ -342,8 +367,16 @@ export default function (component) {
     state.katex = katex
     drawFormulas(view.attribution, data.attribution_formulas, step, katex, null)
     drawFormulas(view.formulaList, data.formulas, step, katex, data.hint)
+    typesetAhead(katex, [data.formulas, data.attribution_formulas])
   })
-  loadPlotly().then(() => show(step)).catch((err) => {
+  loadPlotly().then(() => {
+    // Draw the whole trace once, then the step to show, in one task (only the second is
+    // painted): Plotly's first drawing of every row and cell label is its slowest, and
+    // Play's first steps would pay for it.
+    if (step < n && !view.warm) drawPlots(n)
+    view.warm = true
+    show(step)
+  }).catch((err) => {
     view.heat.innerHTML = ""
     view.heat.appendChild(el("div", { class: "sv-note" }, String(err)))
   })

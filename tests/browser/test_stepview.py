@@ -1,0 +1,154 @@
+"""Home's step view in real Chromium: stepping runs in the browser, not on the server.
+
+Next, Back, Reset, Play and the keys step through the trace the server sent once
+(ui/assets/stepview.js): the heatmap's plot element survives every step (Plotly.react
+draws into it), and the page sends the server nothing, so no script runs. A what-if is
+the one thing the view sends back, and the server decodes again from that step.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.chromium import ARTIFACTS, app_server, browser
+
+pytestmark = pytest.mark.browser
+
+URL = "/?task=reverse&model=reverse-additive&input=attention&step=0"  # 10 steps
+HEAT = '.stepview .sv-plot[data-figure="attention"]'
+
+
+@pytest.fixture(scope="module")
+def server():
+    with app_server() as url, browser() as b:
+        yield url, b
+
+
+@pytest.fixture
+def page(server):
+    """A fresh tab on the link, with the websocket frames it sends counted."""
+    url, b = server
+    page = b.new_page(viewport={"width": 1400, "height": 1400})
+    page.sent = []  # type: ignore[attr-defined]
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: page.sent.append(frame)))
+    page.goto(url + URL)
+    shown(page, 0)
+    yield page
+    page.close()
+
+
+def shown(page, step: int, n: int = 10) -> None:
+    """Wait until the view shows `step` and its heatmap has drawn that step's rows."""
+    page.wait_for_function(
+        """([step, n, sel]) => {
+            const h = document.querySelector('.stepview .sv-step');
+            const p = document.querySelector(sel);
+            return h && h.textContent === `step ${step} of ${n}` && p && p._fullData
+                && p._fullData[0] && p._fullData[0].z && p._fullData[0].z.length === step;
+        }""",
+        arg=[step, n, HEAT],
+        timeout=90_000,
+    )
+
+
+def test_five_nexts_keep_the_plot_element_and_run_no_script(page):
+    page.evaluate(f"() => {{ document.querySelector('{HEAT}').__mark = 'the same node' }}")
+    page.wait_for_timeout(500)  # whatever the page still had to send
+    before = len(page.sent)
+    for i in range(1, 6):
+        page.get_by_test_id("sv-next").click()
+        shown(page, i)
+    page.wait_for_timeout(500)
+    assert page.evaluate(f"() => document.querySelector('{HEAT}').__mark") == "the same node"
+    assert len(page.sent) == before  # no rerun asked for: the server ran no script
+    rows = page.evaluate(f"() => document.querySelector('{HEAT}')._fullData[0].z.length")
+    assert rows == 5
+    assert "step=5" in page.url  # the step stays in the link
+    output = page.locator(".stepview .sv-output").inner_text()
+    assert output.split(":", 1)[1].split() == list("noitn")  # "attention" reversed, so far
+    # the heatmap is still a Plotly chart: its camera button (PNG/SVG export) is there
+    assert page.locator(f"{HEAT} .modebar-btn[data-title^='Download plot']").count() == 1
+
+
+def test_back_reset_and_the_keys(page):
+    view = page.locator(".stepview")
+    view.focus()
+    for key, step in [
+        ("ArrowRight", 1),
+        ("PageDown", 2),
+        ("ArrowRight", 3),
+        ("ArrowLeft", 2),
+        ("PageUp", 1),
+        ("End", 1),  # not a key of the view: nothing happens
+        ("Home", 0),
+    ]:
+        page.keyboard.press(key)
+        shown(page, step)
+    page.get_by_test_id("sv-next").click()
+    page.get_by_test_id("sv-next").click()
+    shown(page, 2)
+    page.get_by_test_id("sv-back").click()
+    shown(page, 1)
+    page.get_by_test_id("sv-reset").click()
+    shown(page, 0)
+    assert page.get_by_test_id("sv-back").is_disabled()
+    view.focus()
+    page.keyboard.press("Space")  # play ...
+    page.wait_for_function("() => document.querySelector('.stepview').dataset.step >= 1")
+    page.keyboard.press("Space")  # ... and pause
+    paused = page.evaluate("() => document.querySelector('.stepview').dataset.step")
+    page.wait_for_timeout(2500)  # the slowest pace is 2 s a step
+    assert page.evaluate("() => document.querySelector('.stepview').dataset.step") == paused
+
+
+def test_play_at_ten_steps_a_second_keeps_its_pace(page):
+    page.locator(".stepview select").select_option("0.1")
+    page.evaluate("() => { window.__stepview.shown = [] }")
+    page.get_by_test_id("sv-play").click()
+    shown(page, 10)
+    page.wait_for_timeout(300)
+    steps = page.evaluate("() => window.__stepview.shown")
+    played = [s for s in steps if s["step"] >= 1]
+    assert [s["step"] for s in played] == list(range(1, 11))
+    due = [s["due"] for s in played]  # Play's clock: step k at start + k * 100 ms
+    assert all(abs(b - a - 100) < 1e-6 for a, b in zip(due, due[1:]))
+    for s in played:  # each step on screen before the next one is due: none late a frame
+        assert s["painted"] - s["due"] < 100, played
+    assert played[-1]["requested"] - played[-1]["due"] < 17, played  # no drift: on the clock
+    assert page.get_by_test_id("sv-play").inner_text() == "▶ Play"  # stopped at the end
+
+
+def test_formulas_are_typeset_in_the_browser_with_each_steps_numbers(page):
+    formulas = page.locator(".stepview .sv-formula-list")
+    assert "from step 1 on" in formulas.inner_text()
+    page.get_by_test_id("sv-next").click()
+    shown(page, 1)
+    page.wait_for_selector(".stepview .sv-formula .katex", timeout=30_000)
+    assert page.locator(".stepview .katex-error").count() == 0
+    assert page.locator(".stepview .sv-formula").count() == 6
+    first = formulas.inner_text()
+    page.get_by_test_id("sv-next").click()
+    shown(page, 2)
+    assert formulas.inner_text() != first  # step 2's numbers
+    assert "α" in formulas.inner_text() or "alpha" in formulas.inner_text()
+
+
+def test_a_what_if_decodes_again_from_that_step(page):
+    for i in (1, 2):
+        page.get_by_test_id("sv-next").click()
+        shown(page, i)
+    pill = page.locator(".stepview .sv-whatif button.pill").first
+    token = pill.inner_text()
+    sent = len(page.sent)
+    pill.click()
+    page.get_by_role("button", name="↩ Undo what-if").wait_for(timeout=30_000)
+    assert len(page.sent) > sent  # this one does go to the server
+    page.wait_for_function(
+        "(tok) => [...document.querySelectorAll('.stepview .sv-output .tok')]"
+        ".map(t => t.textContent)[1] === tok",
+        arg=token,
+        timeout=30_000,
+    )
+    assert "step 2 of" in page.locator(".stepview .sv-step").inner_text()  # still at step 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".stepview").screenshot(path=str(ARTIFACTS / "e2e-stepview-whatif.png"))
