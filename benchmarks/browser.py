@@ -1,10 +1,15 @@
 """Browser benchmark: click "Next" in real Chromium until the page shows the new step.
 
-    browser_step_ms     home page: click Next -> "step i of n" shown and the heatmap has i rows
+    browser_step_ms     home page: click the step view's Next -> "step i of n" shown and the
+                        heatmap has i rows (the step view steps in the browser: no rerun)
     bare_rerun_ms       bare_app.py: click Next -> the new count shown (a bare Streamlit rerun)
     minimal_heatmap_ms  heatmap_app.py: click Next -> the count and a heatmap of i rows
+    play_late_ms        home page, Play at 0.1 s a step through 31 steps: how long after its
+                        due time each step reached the screen (its heatmap painted); the frame
+                        budget at ten steps a second is 100 ms
+    play_draw_ms        the same steps: from starting to draw a step to its paint
 
-Both measured in the same run, same browser, median over many clicks.
+All measured in the same run, same browser, median over many clicks.
 """
 
 from __future__ import annotations
@@ -71,10 +76,34 @@ def browser_step_ms(rounds: int = 2) -> list[float]:
     return times
 
 
+def play_frames(rounds: int = 2) -> list[dict]:
+    """Play a 30-letter input (31 steps) at 0.1 s a step, `rounds` times: each step's record
+    from the step view (window.__stepview.shown: due, requested, painted, in ms)."""
+    source = "abcdefghijklmnopqrstuvwxyzabcd"
+    records: list[dict] = []
+    with app_server("app.py") as url, browser() as b:
+        page = b.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(f"{url}/?task=reverse&model=reverse-additive&input={source}&step=0")
+        page.wait_for_selector("text=step 0 of 31", timeout=90_000)
+        page.locator(".stepview select").select_option("0.1")
+        for _ in range(rounds):
+            page.evaluate("() => { window.__stepview.shown = [] }")
+            page.get_by_test_id("sv-play").click()
+            _wait(page, "step 31 of 31", 31)
+            page.wait_for_timeout(300)
+            records += [r for r in page.evaluate("() => window.__stepview.shown") if r["due"]]
+            page.get_by_test_id("sv-reset").click()
+            _wait(page, "step 0 of 31", None)
+    return records
+
+
 def run() -> dict:
     bare = counter_page_ms("benchmarks/bare_app.py", heatmap=False)
     minimal = counter_page_ms("benchmarks/heatmap_app.py", heatmap=True)
     full = browser_step_ms()
+    played = play_frames()
+    late = [r["painted"] - r["due"] for r in played]
+    draw = [r["painted"] - r["requested"] for r in played]
     med = {
         name: statistics.median(v)
         for name, v in (("bare", bare), ("minimal", minimal), ("full", full))
@@ -85,5 +114,14 @@ def run() -> dict:
         "browser_step_ms": med["full"],
         "browser_step_vs_bare": med["full"] / med["bare"],
         "browser_step_vs_minimal_heatmap": med["full"] / med["minimal"],
-        "runs": {"bare_rerun_ms": bare, "minimal_heatmap_ms": minimal, "browser_step_ms": full},
+        "play_late_p50_ms": statistics.median(late),
+        "play_late_max_ms": max(late),
+        "play_draw_p50_ms": statistics.median(draw),
+        "play_steps": len(played),
+        "runs": {
+            "bare_rerun_ms": bare,
+            "minimal_heatmap_ms": minimal,
+            "browser_step_ms": full,
+            "play_late_ms": late,
+        },
     }

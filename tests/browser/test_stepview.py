@@ -8,6 +8,8 @@ the one thing the view sends back, and the server decodes again from that step.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.support.chromium import ARTIFACTS, app_server, browser
@@ -111,7 +113,7 @@ def test_play_at_ten_steps_a_second_keeps_its_pace(page):
     played = [s for s in steps if s["step"] >= 1]
     assert [s["step"] for s in played] == list(range(1, 11))
     due = [s["due"] for s in played]  # Play's clock: step k at start + k * 100 ms
-    assert all(abs(b - a - 100) < 1e-6 for a, b in zip(due, due[1:]))
+    assert all(abs(b - a - 100) < 1e-6 for a, b in itertools.pairwise(due))
     for s in played:  # each step on screen before the next one is due: none late a frame
         assert s["painted"] - s["due"] < 100, played
     assert played[-1]["requested"] - played[-1]["due"] < 17, played  # no drift: on the clock

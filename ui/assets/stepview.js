@@ -94,16 +94,31 @@ function typesetAhead(katex, sets) {
   idle(work)
 }
 
+// Step i's formulas into `box`. The general formulas are the same at every step: their
+// typeset nodes stay, and only the lines with numbers are replaced (less for the browser
+// to lay out at each step).
 function drawFormulas(box, formulas, i, katex, hint) {
-  box.innerHTML = ""
-  if (!formulas) return
-  const row = formulas.steps[i] || []
-  if (!row.length && hint) box.appendChild(el("p", { class: "sv-hint" }, hint))
-  for (const [g, live] of row) {
-    const pair = el("div", { class: "sv-formula" })
-    pair.append(tex(katex, formulas.general[g]), tex(katex, live))
-    box.appendChild(pair)
+  const row = (formulas && formulas.steps[i]) || []
+  const key = (g) => `${katex ? "k" : "s"}:${g}`
+  const pairs = [...box.querySelectorAll(":scope > .sv-formula")]
+  const same = row.length > 0 && pairs.length === row.length
+    && row.every(([g], k) => pairs[k].dataset.general === key(g))
+  if (!same) {
+    box.innerHTML = ""
+    if (!row.length && hint) box.appendChild(el("p", { class: "sv-hint" }, hint))
+    for (const [g] of row) {
+      const pair = el("div", { class: "sv-formula", "data-general": key(g) })
+      pair.append(tex(katex, formulas.general[g]), el("div", { class: "sv-tex" }))
+      box.appendChild(pair)
+    }
   }
+  const lives = box.querySelectorAll(":scope > .sv-formula")
+  row.forEach(([, live], k) => {
+    if (lives[k].dataset.live !== live) {
+      lives[k].replaceChild(tex(katex, live), lives[k].lastChild)
+      lives[k].dataset.live = live
+    }
+  })
 }
 
 // --- the view ---------------------------------------------------------------------------
@@ -301,12 +316,14 @@ export default function (component) {
     const requested = performance.now()
     step = Math.max(0, Math.min(i, n))
     remembered.set(data.key, step)
+    // The plots first, while the page's layout is clean: Plotly measures the page as it
+    // draws, and would otherwise pay for laying out the new text and formulas first.
+    const shown = drawPlots(step)
     drawText(step)
     drawFormulas(view.attribution, data.attribution_formulas, step, state.katex, null)
     drawFormulas(view.formulaList, data.formulas, step, state.katex, data.hint)
     showServerBlocks(step)
     writeLinkSoon(step)
-    const shown = drawPlots(step)
     root.dataset.step = String(step)
     window.__stepview = window.__stepview || { shown: [] }
     const record = { step, requested, due }
