@@ -37,8 +37,8 @@ FORMULAS_HINT = "The formulas appear with their numbers from step 1 on."
 
 
 def general_tex(f: LiveFormula) -> str:
-    """A formula as the seed writes it, under its name in bold."""
-    return rf"\begin{{gathered}}\textbf{{{f.name}}}\\[2pt] {f.general}\end{{gathered}}"
+    """A formula as the seed writes it (its name goes above it as text)."""
+    return f.general
 
 
 def live_tex(f: LiveFormula) -> str:
@@ -49,10 +49,11 @@ def live_tex(f: LiveFormula) -> str:
 @dataclass
 class Typeset:
     """The formulas of every step 0..n as LaTeX for the browser (KaTeX): each general
-    formula once (it is the same at every step), and for step i the pairs
+    formula once with its name (it is the same at every step), and for step i the pairs
     [index into `general`, the line with step i's numbers]."""
 
     general: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # names[g]: what general[g] is, in words
     steps: list[list[tuple[int, str]]] = field(default_factory=list)
 
     @classmethod
@@ -61,11 +62,12 @@ class Typeset:
         for formulas in per_step:
             row = []
             for f in formulas:
-                g = general_tex(f)
-                if g not in index:
-                    index[g] = len(out.general)
-                    out.general.append(g)
-                row.append((index[g], live_tex(f)))
+                key = (f.name, general_tex(f))
+                if key not in index:
+                    index[key] = len(out.general)
+                    out.names.append(f.name)
+                    out.general.append(general_tex(f))
+                row.append((index[key], live_tex(f)))
             out.steps.append(row)
         return out
 
@@ -128,7 +130,9 @@ class StepView:
         out["figures"] = {k: {"base": v.base, "steps": v.steps} for k, v in self.figures.items()}
         for name in ("formulas", "attribution_formulas"):
             t = out[name]
-            out[name] = None if t is None else {"general": t.general, "steps": t.steps}
+            out[name] = (
+                None if t is None else {"general": t.general, "names": t.names, "steps": t.steps}
+            )
         return out
 
 

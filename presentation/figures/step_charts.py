@@ -196,11 +196,12 @@ def context_norm_spec(
         title=dict(
             text="‖c_i‖: the length of the context vector at each step", font=dict(size=size + 2)
         ),
-        height=380 if large else 300,
-        margin=dict(l=60, r=20, t=60, b=50),
+        height=420 if large else 330,
+        margin=dict(l=60, r=20, t=60, b=90 if large else 80),
         font=dict(size=size),
         plot_bgcolor="white",
-        legend=dict(orientation="h", y=-0.25),
+        # under the axis title, in the room the bottom margin keeps for it
+        legend=dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom"),
         xaxis=dict(
             title=dict(text="step i"),
             range=[0.5, last + 0.5],

@@ -14,6 +14,7 @@ import pytest
 from presentation import step_formulas, stepping
 from presentation.figures import heatmap, step_charts
 from presentation.figures.frames import apply, diff, plain, whole
+from presentation.formulas import FORMULAS
 from s2s_core.attribution import Attribution
 from s2s_core.model.decoding import Trace, greedy_trace
 from s2s_core.tasks import Example
@@ -170,7 +171,9 @@ def test_step_view_typesets_each_general_formula_once_and_each_steps_numbers(tra
         ]
     assert view.attribution_formulas is not None
     (general, live) = view.attribution_formulas.latex(2)
-    assert "attribution at step 2" in general and r"a_{2,1} = +0.25" in live
+    ((g, _),) = view.attribution_formulas.steps[2]
+    assert view.attribution_formulas.names[g].startswith("attribution at step 2")
+    assert general == FORMULAS["input_x_gradient"].latex and r"a_{2,1} = +0.25" in live
     attention = stepping.step_view(trace, "k", 0, "attention", None, attribution=attribution)
     assert attention.attribution_formulas is None  # not shown, not sent
     json.dumps(view.to_json())

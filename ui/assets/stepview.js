@@ -57,6 +57,9 @@ function loadPlotly() {
 }
 
 // The formulas: KaTeX from Streamlit's own static files; without it, the LaTeX source.
+// KaTeX writes MathML, which the browser typesets itself: the KaTeX module Streamlit ships
+// is not the version of the KaTeX styles its page carries, and its HTML would come out
+// wrong (subscripts on the line).
 function loadKatex(url) {
   if (!url) return Promise.resolve(null)
   if (!katexLoading)
@@ -75,7 +78,7 @@ function tex(katex, latex) {
   }
   if (!typeset.has(latex)) {
     if (typeset.size > 2000) typeset.clear()
-    typeset.set(latex, katex.renderToString(latex, { displayMode: true, throwOnError: false }))
+    typeset.set(latex, katex.renderToString(latex, { displayMode: true, output: "mathml", throwOnError: false }))
   }
   node.innerHTML = typeset.get(latex) // KaTeX's own markup of our LaTeX (tokens escaped by it)
   return node
@@ -108,7 +111,8 @@ function drawFormulas(box, formulas, i, katex, hint) {
     if (!row.length && hint) box.appendChild(el("p", { class: "sv-hint" }, hint))
     for (const [g] of row) {
       const pair = el("div", { class: "sv-formula", "data-general": key(g) })
-      pair.append(tex(katex, formulas.general[g]), el("div", { class: "sv-tex" }))
+      pair.append(el("div", { class: "sv-name" }, formulas.names[g]),
+        tex(katex, formulas.general[g]), el("div", { class: "sv-tex" }))
       box.appendChild(pair)
     }
   }
@@ -199,6 +203,12 @@ export default function (component) {
   state.speed = state.speed ?? data.speed
   root.classList.toggle("large", data.large)
   root.classList.toggle("both", data.view === "both")
+  // Classroom mode or "both" change the columns: the plots are drawn afresh at their new
+  // width (Plotly.react would keep the old one).
+  const shape = `${data.large}|${data.view}`
+  if (view.shape !== undefined && view.shape !== shape && window.Plotly)
+    root.querySelectorAll(".sv-plot").forEach((node) => window.Plotly.purge(node))
+  view.shape = shape
 
   // the heatmaps this view shows, in order
   const heatNames = ["attention", "attribution"].filter(
