@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{out['play_late_p50_ms']:.0f} ms after its time (median), drawn in "
             f"{out['play_draw_p50_ms']:.0f} ms)"
         )
-    if "load_p50_ms" in out:
+    if "load_every_s" in out:  # (the load group of #15 on)
         print(
             f"(load: {out['load_sessions']} sessions x {out['load_seconds']:g} s, an input "
             f"every ~{out['load_every_s']:g} s: p50 {out['load_p50_ms']:.0f} ms, "
