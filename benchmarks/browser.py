@@ -57,14 +57,22 @@ def counter_page_ms(script: str, heatmap: bool, clicks: int = 20) -> list[float]
         return _clicks(page, "Next", ready, clicks)
 
 
+LONG = "abcdefghijklmnopqrstuvwxyzabcd"  # 30 letters: 31 steps
+
+
+def _long_input(b, url: str):
+    """A tab on Home with LONG, at step 0."""
+    page = b.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(f"{url}/?task=reverse&model=reverse-additive&input={LONG}&step=0")
+    page.wait_for_selector("text=step 0 of 31", timeout=90_000)
+    return page
+
+
 def browser_step_ms(rounds: int = 2) -> list[float]:
     """Step through a 30-letter input (31 steps) `rounds` times, Reset in between."""
-    source = "abcdefghijklmnopqrstuvwxyzabcd"
     times: list[float] = []
     with app_server("app.py") as url, browser() as b:
-        page = b.new_page(viewport={"width": 1400, "height": 1200})
-        page.goto(f"{url}/?task=reverse&model=reverse-additive&input={source}&step=0")
-        page.wait_for_selector("text=step 0 of 31", timeout=90_000)
+        page = _long_input(b, url)
 
         def ready(p, i):
             _wait(p, f"step {i} of 31", i)
@@ -79,12 +87,9 @@ def browser_step_ms(rounds: int = 2) -> list[float]:
 def play_frames(rounds: int = 2) -> list[dict]:
     """Play a 30-letter input (31 steps) at 0.1 s a step, `rounds` times: each step's record
     from the step view (window.__stepview.shown: due, requested, painted, in ms)."""
-    source = "abcdefghijklmnopqrstuvwxyzabcd"
     records: list[dict] = []
     with app_server("app.py") as url, browser() as b:
-        page = b.new_page(viewport={"width": 1400, "height": 1200})
-        page.goto(f"{url}/?task=reverse&model=reverse-additive&input={source}&step=0")
-        page.wait_for_selector("text=step 0 of 31", timeout=90_000)
+        page = _long_input(b, url)
         page.locator(".stepview select").select_option("0.1")
         for _ in range(rounds):
             page.evaluate("() => { window.__stepview.shown = [] }")
