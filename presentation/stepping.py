@@ -36,11 +36,6 @@ ATTRIBUTION_HINT = "press Next ▶: each step adds its row a_i·"
 FORMULAS_HINT = "The formulas appear with their numbers from step 1 on."
 
 
-def general_tex(f: LiveFormula) -> str:
-    """A formula as the seed writes it (its name goes above it as text)."""
-    return f.general
-
-
 def live_tex(f: LiveFormula) -> str:
     """The same formula with this step's numbers."""
     return rf"\Rightarrow\quad {f.live}"
@@ -62,11 +57,11 @@ class Typeset:
         for formulas in per_step:
             row = []
             for f in formulas:
-                key = (f.name, general_tex(f))
+                key = (f.name, f.general)
                 if key not in index:
                     index[key] = len(out.general)
                     out.names.append(f.name)
-                    out.general.append(general_tex(f))
+                    out.general.append(f.general)
                 row.append((index[key], live_tex(f)))
             out.steps.append(row)
         return out
@@ -77,7 +72,7 @@ class Typeset:
 
 
 def step_key(i: int, what: str) -> str:
-    """The key of the server's block that belongs to step i (its formulas, its diagram):
+    """The key of the server's block that belongs to step i (its diagram):
     the step view shows the current step's block and hides the others (by the CSS class
     st-key-step-<i>-<what> Streamlit gives a keyed container)."""
     return f"step-{i}-{what}"

@@ -336,37 +336,18 @@ def attention_heatmap(
     """
     steps = _alpha_steps(trace, upto)
     room = max(rows or 0, len(steps))
-    return _rows_figure(
-        trace,
-        steps,
-        _alpha_trace(trace, steps, large, room),
-        [s.attention or [] for s in steps],
-        current,
-        large,
-        title,
-        strip,
-        hint,
-        rows=room,
-    )
-
-
-def _rows_figure(
-    trace: Trace,
-    steps: list[Step],
-    heat: dict,
-    strip_rows: list[list[float]],
-    current: int | None,
-    large: bool,
-    title: str | None,
-    strip: bool,
-    hint: str | None,
-    attribution: bool = False,
-    rows: int | None = None,
-) -> go.Figure:
-    """The figure of _rows_spec (what attention_heatmap and attribution_heatmap share)."""
     return _figure(
         _rows_spec(
-            trace, steps, heat, strip_rows, current, large, title, strip, hint, attribution, rows
+            trace,
+            steps,
+            _alpha_trace(trace, steps, large, room),
+            [s.attention or [] for s in steps],
+            current,
+            large,
+            title,
+            strip,
+            hint,
+            rows=room,
         )
     )
 
@@ -509,18 +490,20 @@ def attribution_heatmap(
     n = len(trace.steps) if upto is None else max(0, min(upto, len(trace.steps)))
     steps = trace.steps[:n]
     space = max(room or 0, n)
-    return _rows_figure(
-        trace,
-        steps,
-        _attribution_trace(trace, steps, rows, large, space),
-        scaled_rows(rows[:n], len(trace.source_tokens)).tolist(),
-        current,
-        large,
-        title or ATTRIBUTION_TITLE,
-        strip,
-        hint,
-        attribution=True,
-        rows=space,
+    return _figure(
+        _rows_spec(
+            trace,
+            steps,
+            _attribution_trace(trace, steps, rows, large, space),
+            scaled_rows(rows[:n], len(trace.source_tokens)).tolist(),
+            current,
+            large,
+            title or ATTRIBUTION_TITLE,
+            strip,
+            hint,
+            attribution=True,
+            rows=space,
+        )
     )
 
 

@@ -167,7 +167,7 @@ def test_step_view_typesets_each_general_formula_once_and_each_steps_numbers(tra
     for i in range(1, n + 1):
         want = step_formulas.step_formulas(trace, i)
         assert view.formulas.latex(i) == [
-            tex for f in want for tex in (stepping.general_tex(f), stepping.live_tex(f))
+            tex for f in want for tex in (f.general, stepping.live_tex(f))
         ]
     assert view.attribution_formulas is not None
     (general, live) = view.attribution_formulas.latex(2)

@@ -297,7 +297,7 @@ export default function (component) {
   }
 
   function showServerBlocks(i) {
-    // The server's blocks of step i (formulas, diagram): this one shown, the others hidden.
+    // The server's blocks of step i (its diagram): this one shown, the others hidden.
     let style = document.getElementById("stepview-blocks")
     if (!style) {
       style = el("style", { id: "stepview-blocks" })
