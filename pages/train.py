@@ -3,8 +3,10 @@
 The page is thin: the job board (ui.training_jobs) runs s2s_core.training.loop.train in a
 background thread, one job per server at a time; the curves come from
 presentation/figures/training.py. The task is the sidebar's. A finished model goes into this
-session's st.session_state["trained_models"] only (never to checkpoints/, never to another
-session); the frame (app.py) hands it over and makes it the sidebar's model.
+session's st.session_state["trained_models"] (never to checkpoints/); the frame (app.py)
+hands it over and makes it the sidebar's model. As it trains, the model is also kept in the
+model store under an unguessable id that the link carries (ui/models.py): a reload brings
+it back, and "Share this model" gives the link that opens it for others.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from presentation.formulas import FORMULAS
 from s2s_core import tasks
 from s2s_core.model.attention import RNN_ATTENTION_KINDS
 from s2s_core.shipped import ModelName
-from ui import frame, models, session, sidebar, training_jobs
+from ui import frame, models, session, sidebar, training_jobs, views
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
 
@@ -27,7 +29,7 @@ ss = st.session_state
 choice = sidebar.choices()
 large = choice.large
 
-MAX_OWN_MODELS = 5  # models one session may keep (each is a whole Seq2Seq in memory)
+MAX_OWN_MODELS = models.MAX_OWN_MODELS
 REFRESH_S = 1.0  # how often the live view redraws while a job runs
 STOPPED_BY = {
     "max_seconds": "the time budget ran out",
@@ -68,7 +70,9 @@ def start_job() -> None:
         cfg = training_jobs.make_config(
             choice.task.name, ss.train_attention, ss.train_hidden, ss.train_seconds, lim
         )
-        jobs.start(owner, cfg)
+        name = training_jobs.model_name(cfg, set(models.trained_models()), time.strftime("%H:%M"))
+        job = jobs.start(owner, cfg, models.model_store(), name)
+        ss[models.TRAINING] = job.model_id  # the link carries it from now: a reload claims it
         ss.pop("train_last", None)
     except (ValueError, training_jobs.Busy) as err:
         ss.train_error = str(err)
@@ -86,7 +90,7 @@ def board_state() -> str:
 
 
 def forget(name: str) -> None:
-    models.trained_models().pop(name, None)
+    models.forget(name)
     if ss.get("train_last", {}).get("name") == name:
         ss.pop("train_last")
 
@@ -223,11 +227,23 @@ if busy:
 
 if (last := ss.get("train_last")) and state != "mine":
     held = last["held_out"]
+    stored = last["name"] in models.stored_ids()
     st.success(
         f"Trained **{last['name']}**: it stopped because "
         f"{STOPPED_BY.get(last['stopped_by'], last['stopped_by'])}. Pick it in the "
-        "Model list on the home page or the explorer (this browser tab only)."
+        "Model list on any page. "
+        + (
+            "It is kept in the model store: a reload brings it back, and its link "
+            "(Share this model, below) opens it for others."
+            if stored
+            else ""
+        )
     )
+    if last.get("store_error"):
+        st.warning(
+            f"The model store did not keep this model ({last['store_error']}): it lives in "
+            "this browser tab only, and a reload loses it. Everything else works as usual."
+        )
     if held:
         m = st.columns(3)
         m[0].metric("exact match (held-out, training lengths)", f"{held['exact_match']:.1%}")
@@ -240,7 +256,11 @@ if (last := ss.get("train_last")) and state != "mine":
 
 own = models.trained_models()
 if own:
-    st.subheader("Your trained models (this browser tab only)")
+    st.subheader("Your models")
+    st.caption(
+        "Trained here or opened from a link. Those in the model store come back after a "
+        "reload (the link holds their ids); Share gives the link that opens one for others."
+    )
     rows = pd.DataFrame(
         [
             {
@@ -250,6 +270,7 @@ if own:
                 "d": c.model.cfg.hidden,
                 "held-out exact match": c.info.get("held_out", {}).get("exact_match"),
                 "steps": c.info.get("training", {}).get("steps"),
+                "kept": "model store" if name in models.stored_ids() else "this tab only",
             }
             for name, c in own.items()
         ]
@@ -260,9 +281,18 @@ if own:
         width="stretch",
         column_config={"held-out exact match": st.column_config.NumberColumn(format="percent")},
     )
-    forget_cols = st.columns(min(len(own), MAX_OWN_MODELS))
     for k, name in enumerate(own):
-        forget_cols[k].button(
-            f"Forget {name}", key=f"train_forget_{k}", on_click=forget, args=(name,)
+        row = st.columns([4, 2, 2], vertical_alignment="center")
+        row[0].markdown(f"**{name}**")
+        if name in models.stored_ids():
+            with row[1]:
+                views.share_button(name, key=f"train_share_{k}")
+        row[2].button(
+            "Forget",
+            key=f"train_forget_{k}",
+            on_click=forget,
+            args=(name,),
+            width="stretch",
+            help="Drop it from this tab (a shared link still opens it until the store's age limit)",
         )
 session.write_url()  # the link holds the task

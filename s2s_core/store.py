@@ -15,21 +15,34 @@ an age; `clean` removes models past the age, then the oldest until the total fit
 
 An id is checked before it is used (`check_id`): 22 characters of the URL-safe base64
 alphabet, nothing else, so it can never name a path (no "..", "/", NUL).
+
+Where the store lives and its caps come from the environment (`configured`):
+
+    S2S_MODEL_STORE          the folder (default: model_store/ next to checkpoints/)
+    S2S_MODEL_STORE_MB       the total cap in MB (default 512)
+    S2S_MODEL_MB             one model's cap in MB (default 8)
+    S2S_MODEL_STORE_DAYS     the age limit in days (default 14)
+
+Replicas that share one folder (a shared filesystem) share their stored models.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import secrets
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
 from s2s_core.training.checkpoints import Checkpoint, CheckpointError, load, save
+
+DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "model_store"  # git-ignored
 
 ID_BYTES = 16  # 128 bits of randomness
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")  # base64url of 16 bytes, without padding
@@ -114,6 +127,14 @@ class ModelStore:
         except (CheckpointError, OSError) as err:
             raise StoreError(f"the stored model is damaged and cannot be opened ({err})") from None
 
+    def version(self, model_id: str) -> int:
+        """When `model_id` was last stored (ns): a model stored again while it trains has a
+        new version. StoreError if there is none."""
+        try:
+            return (self._dir(model_id) / "config.json").stat().st_mtime_ns
+        except OSError:
+            raise StoreError("no stored model has this id (it may have been cleaned up)") from None
+
     def stored(self) -> list[tuple[float, int, Path]]:
         """(modified time, bytes, folder) of every stored model, oldest first."""
         if not self.root.is_dir():
@@ -141,3 +162,23 @@ class ModelStore:
         if total + room_for > self.limits.total_bytes:
             raise StoreError("the model store is full: it keeps no more models for now")
         return removed
+
+
+def configured(environ: Mapping[str, str] = os.environ) -> ModelStore:
+    """The store the environment names (the module docstring lists the variables); a cap
+    that is not a positive number keeps its default."""
+
+    def number(name: str, default: float) -> float:
+        try:
+            value = float(environ.get(name, default))
+        except ValueError:
+            return default
+        return value if math.isfinite(value) and value > 0 else default
+
+    base = Limits()
+    limits = Limits(
+        model_bytes=int(number("S2S_MODEL_MB", base.model_bytes / 2**20) * 2**20),
+        total_bytes=int(number("S2S_MODEL_STORE_MB", base.total_bytes / 2**20) * 2**20),
+        max_age_s=number("S2S_MODEL_STORE_DAYS", base.max_age_s / 86400) * 86400,
+    )
+    return ModelStore(Path(environ.get("S2S_MODEL_STORE") or DEFAULT_ROOT), limits)

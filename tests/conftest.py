@@ -1,4 +1,7 @@
-"""Shared fixtures: small untrained models of every attention kind (fast, seeded)."""
+"""Shared fixtures: small untrained models of every attention kind (fast, seeded), and a
+model store of the test run's own (never the repository's model_store/)."""
+
+import os
 
 import pytest
 import torch
@@ -21,3 +24,11 @@ def any_kind(request) -> Checkpoint:
 @pytest.fixture(params=[k for k in ATTENTION_KINDS if k != "none"])
 def attentive(request) -> Checkpoint:
     return tiny_checkpoint(request.param)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def model_store(tmp_path_factory):
+    """The app's model store for this test run (the app servers the tests start inherit it)."""
+    root = tmp_path_factory.mktemp("model_store")
+    os.environ["S2S_MODEL_STORE"] = str(root)
+    return root

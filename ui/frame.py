@@ -2,7 +2,8 @@
 
     the navigation              st.navigation: Home, Attention explorer, Bottleneck, Train, Theory
     the page config             once: wide, and the page's title in the browser tab
-    the link                    read once per browser session (task, model, input, step)
+    the link                    read once per browser session (task, model, input, step, the
+                                session's stored models), every value checked
     a finished training job     handed to the session that started it (the Train page)
     the shared sidebar          task, model and input where the page uses them, Classroom
                                 mode, figure format: the same values on every page
@@ -85,7 +86,7 @@ def draw() -> st.Page:
             page_icon="🔍",
             layout="wide",
         )
-        notes = session.init_from_url()
+        notes = session.init_from_url(claim=training_jobs.claim)
         training_jobs.deliver(st.session_state)
         sidebar.draw(spec)
         for note in notes:

@@ -1,20 +1,31 @@
 """Which models a page can use, loaded once per server process.
 
 Shipped checkpoints are read from checkpoints/ once (st.cache_resource: every session
-shares the same read-only model). Models trained in the browser live in this session's
-state only, so no other session ever sees them.
+shares the same read-only model). A session's own models (trained here, or opened from a
+link) are in its state: no other session lists them. A model trained here is also kept in
+the model store (s2s_core/store.py) under an unguessable id, which the link carries: the
+link, and only the link, opens it again (after a reload, in another tab, on another
+replica that shares the store's folder).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Container
+from dataclasses import replace
+
 import streamlit as st
 import torch
 
+from s2s_core import store
 from s2s_core.device import pick_device
 from s2s_core.shipped import CHECKPOINT_DIR, ModelName, read_metrics, shipped_names
 from s2s_core.training.checkpoints import Checkpoint, load
 
 TRAINED = "trained_models"  # session_state key: {name: Checkpoint} of this session's models
+STORED = "stored_models"  # session_state key: {name: id in the model store} of those kept there
+TRAINING = "training_id"  # session_state key: the store id of the model this session trains
+MAX_OWN_MODELS = 5  # models one session may keep (each is a whole Seq2Seq in memory)
 
 
 @st.cache_resource(show_spinner="Loading model…")
@@ -43,6 +54,72 @@ def shipped(task: str) -> tuple[str, ...]:
 
 def trained_models() -> dict[str, Checkpoint]:
     return st.session_state.setdefault(TRAINED, {})
+
+
+def stored_ids() -> dict[str, str]:
+    return st.session_state.setdefault(STORED, {})
+
+
+def link_ids() -> list[str]:
+    """The store ids the link carries: this session's stored models, and the one it trains."""
+    ids = [stored_ids()[name] for name in trained_models() if name in stored_ids()]
+    training = st.session_state.get(TRAINING)
+    return ids + [training] if training and training not in ids else ids
+
+
+def model_store() -> store.ModelStore:
+    """The model store the environment names (s2s_core/store.py: S2S_MODEL_STORE...)."""
+    return store.configured()
+
+
+@st.cache_resource(max_entries=64, show_spinner="Opening the model…")
+def _load_stored(model_id: str, version: int) -> Checkpoint:
+    """A stored model, read once per version (a class opening one link shares it)."""
+    ckpt = model_store().get(model_id, device())
+    ckpt.model.eval()
+    return ckpt
+
+
+def unique_name(name: str, taken: Container[str]) -> str:
+    """`name`, or with ' #2', ' #3'... after it if `taken` has it already."""
+    parsed = ModelName.parse(name)
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = str(replace(parsed, copy=n)) if parsed else f"{name} #{n}"
+        n += 1
+    return candidate
+
+
+def stored_name(ckpt: Checkpoint) -> str:
+    """The name a stored model was trained under, if it is a well-formed trained name of
+    its task (the store is on disk: its files are checked, never trusted)."""
+    name = ckpt.info.get("name")
+    parsed = ModelName.parse(name) if isinstance(name, str) and len(name) <= 80 else None
+    clock = parsed.trained if parsed is not None else None
+    if parsed and clock and re.fullmatch(r"[0-9:]{1,8}", clock) and parsed.task == ckpt.task:
+        return str(replace(parsed, copy=None))
+    return f"{ckpt.task}-model (from a link)"
+
+
+def open_stored(model_id: str) -> str:
+    """The stored model `model_id` joins this session's models, listed on every page; its
+    name. StoreError (a message) for an id that is malformed, unknown or damaged."""
+    store.check_id(model_id)
+    for name, known in stored_ids().items():
+        if known == model_id:
+            return name
+    ckpt = _load_stored(model_id, model_store().version(model_id))
+    name = unique_name(stored_name(ckpt), trained_models())
+    trained_models()[name] = ckpt
+    stored_ids()[name] = model_id
+    return name
+
+
+def forget(name: str) -> None:
+    """Drop one of this session's models (the store keeps it until its age limit: a
+    shared link still opens it)."""
+    trained_models().pop(name, None)
+    stored_ids().pop(name, None)
 
 
 def model_names(task: str) -> list[str]:

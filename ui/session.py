@@ -1,10 +1,11 @@
 """This browser session's decoding state, its trace cache, and the shareable link.
 
 State lives in st.session_state (one per browser tab, never shared). The link's query
-parameters mirror task, model, input, step, decoding, a Transformer's head and Home's
-heatmap (attention, attribution or both, and the attribution method), so a copied
-link reopens the same view: `init_from_url` reads them once per session (ui/frame.py calls it), and
-`write_url` keeps them current.
+parameters mirror task, model, input, step, decoding, a Transformer's head, Home's
+heatmap (attention, attribution or both, and the attribution method) and the store ids of
+the session's own models (`model_id`), so a copied link, or a reload, reopens the same
+view with the same models: `init_from_url` reads them once per session (ui/frame.py calls
+it), checking each, and `write_url` keeps them current.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Collection, MutableMapping
 from typing import Final, TypeVar
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from s2s_core import tasks
+from presentation.text import escape_markdown
+from s2s_core import store, tasks
 from s2s_core.attribution import METHODS, QUICK_S, Attribution, AttributionMethod, attribute
 from s2s_core.model.decoding import (
     Hypothesis,
@@ -26,10 +29,10 @@ from s2s_core.model.decoding import (
     greedy_trace,
     new_trace,
 )
-from s2s_core.shipped import ModelName
 from s2s_core.training.checkpoints import Checkpoint
 
-from .models import default_model, model_names
+from . import models
+from .models import default_model
 
 MAX_CACHED_TRACES = 32
 BEAM_WIDTHS = range(2, 9)
@@ -42,44 +45,110 @@ def max_steps(task_name: str) -> int:
     return tasks.get_task(task_name).max_target_len + 1
 
 
-def init_from_url() -> list[str]:
-    """Fill the state from the link once per session; returns notes about ignored values."""
+MAX_LINK_INPUT = 200  # characters a link's input may have (a task's inputs are far shorter)
+MAX_LINKED = 5  # stored models one link may open (models.MAX_OWN_MODELS a session keeps)
+_STEP, _BEAM = re.compile(r"[0-9]{1,3}"), re.compile(r"[2-8]")
+_HEAD = re.compile(r"[1-9][0-9]?\.[1-9][0-9]?")  # "3.2": layer 3, head 2
+
+
+def shown(value: str, limit: int = 24) -> str:
+    """A value from the link, quoted for a note: short, escapes for what cannot be seen (NUL,
+    an RTL override), and no Markdown, HTML or math (it is shown literally)."""
+    cut = value if len(value) <= limit else value[:limit] + "…"
+    return escape_markdown(repr(cut) if cut.isprintable() else ascii(cut))
+
+
+def init_from_url(claim: Callable[[str], bool] = lambda _id: False) -> list[str]:
+    """Fill the state from the link once per session; returns notes about refused values.
+
+    Every value is checked before it is used (anyone can type a link): a value the app
+    cannot use is replaced by its default, with a short note. Model ids (`model_id`, one per
+    stored model) come first: `claim(id)` takes over the job on the board that trains that
+    model (a reload while it trains); otherwise the model is opened from the store."""
     ss = st.session_state
     if ss.get("_url_read"):
         return []
     ss["_url_read"] = True
     qp, notes = st.query_params, []
-    task = qp.get("task", "reverse")
+    opened: list[str] = []  # the names of the stored models the link opened
+    ids = qp.get_all("model_id")
+    if len(ids) > MAX_LINKED:
+        notes.append(f"the link names {len(ids)} stored models; opening the first {MAX_LINKED}")
+    for model_id in ids[:MAX_LINKED]:
+        try:
+            if not claim(store.check_id(model_id)):
+                opened.append(models.open_stored(model_id))
+        except store.StoreError as err:
+            notes.append(f"model id {shown(model_id)}: {err}")
+    first = models.trained_models()[opened[0]] if opened else None
+
+    task = qp.get("task", first.task if first else "reverse")
     if task not in tasks.TASKS:
-        notes.append(f"unknown task {task!r} in the link; showing reverse")
+        notes.append(f"unknown task {shown(task)} in the link; showing reverse")
         task = "reverse"
     ss["task"] = task
-    model = qp.get("model", str(ModelName(task, "additive")))
-    if model not in model_names(task):
-        if "model" in qp:
-            notes.append(f"model {model!r} is not available here; showing {default_model(task)}")
-        model = default_model(task)
+    names = models.model_names(task)
+    fallback = opened[0] if opened and opened[0] in names else default_model(task)
+    model = qp.get("model", fallback)
+    if model not in names:
+        notes.append(f"model {shown(model)} is not available here; showing {fallback}")
+        model = fallback
     ss["model"] = model
-    ss["input"] = qp.get("input", tasks.get_task(task).default_input)
-    ss["decoding"] = "beam" if qp.get("decoding") == "beam" else "greedy"
-    beam = qp.get("beam", "3")
-    ss["beam_width"] = int(beam) if beam.isdigit() and int(beam) in BEAM_WIDTHS else 3
-    step = qp.get("step", "0")
-    ss["step"] = int(step) if step.isdigit() and len(step) < 4 else 0
-    if re.fullmatch(r"[1-9]\d?\.[1-9]\d?", head := qp.get("head", "")):  # "3.2": layer 3, head 2
-        layer, h = (int(x) - 1 for x in head.split("."))
-        ss["head"] = (layer, h)  # Home's picker keeps it only if the model has that head
-    if (view := qp.get("view")) in HEAT_VIEWS:
-        ss["heat_view"] = view
-    if (method := qp.get("attribution")) in METHODS:
-        ss["attribution_method"] = method
+    ss["input"] = _link_input(qp.get("input"), task, notes)
+    if (decoding := qp.get("decoding", "greedy")) not in ("greedy", "beam"):
+        notes.append(f"unknown decoding {shown(decoding)} in the link; decoding greedily")
+    ss["decoding"] = "beam" if decoding == "beam" else "greedy"
+    ss["beam_width"] = 3
+    if (beam := qp.get("beam")) is not None:
+        if _BEAM.fullmatch(beam):
+            ss["beam_width"] = int(beam)
+        else:
+            notes.append(f"beam width {shown(beam)} is not 2–8; using 3")
+    ss["step"] = 0
+    if (step := qp.get("step")) is not None:
+        if _STEP.fullmatch(step) and int(step) <= max_steps(task):
+            ss["step"] = int(step)
+        else:
+            notes.append(f"step {shown(step)} is not a step of this task; showing step 0")
+    if (head := qp.get("head")) is not None:
+        layer, h = (int(x) - 1 for x in head.split(".")) if _HEAD.fullmatch(head) else (-1, -1)
+        cfg = models.get_model(model).model.cfg
+        if cfg.is_transformer and 0 <= layer < cfg.layers and 0 <= h < cfg.heads:
+            ss["head"] = (layer, h)  # Home's picker shows this head
+        else:
+            notes.append(f"{model} has no head {shown(head)}; showing the mean of its heads")
+    if (view := qp.get("view")) is not None:
+        if view in HEAT_VIEWS:
+            ss["heat_view"] = view
+        else:
+            notes.append(f"unknown view {shown(view)} in the link; showing attention")
+    if (method := qp.get("attribution")) is not None:
+        if method in METHODS:
+            ss["attribution_method"] = method
+        else:
+            notes.append(f"unknown attribution method {shown(method)}; using integrated gradients")
     return notes
+
+
+def _link_input(text: str | None, task_name: str, notes: list[str]) -> str:
+    """The link's input, as if typed (the page says what it can't decode), unless it is too
+    long to be one: then the task's default input, with a note."""
+    task = tasks.get_task(task_name)
+    if text is None:
+        return task.default_input
+    if len(text) > MAX_LINK_INPUT:
+        notes.append(
+            f"the link's input {shown(text)} has {len(text):,} characters, far more than "
+            f"an input of this task ({task.max_source_len} at most); showing the default input"
+        )
+        return task.default_input
+    return text
 
 
 def write_url() -> None:
     """Mirror the state into the query parameters (the shareable link)."""
     ss = st.session_state
-    params = {
+    params: dict[str, str | list[str]] = {
         "task": ss["task"],
         "model": ss["model"],
         "input": ss.get("input", ""),
@@ -92,8 +161,18 @@ def write_url() -> None:
     if (view := ss.get("heat_view", "attention")) != "attention":
         params["view"] = view
         params["attribution"] = ss.get("attribution_method", "ig")
-    if dict(st.query_params) != params:
+    if ids := models.link_ids():  # a reload brings this session's stored models back
+        params["model_id"] = ids
+    now = {key: st.query_params.get_all(key) for key in st.query_params}
+    if now != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
         st.query_params.from_dict(params)
+
+
+def share_link(name: str) -> str:
+    """The link that opens the stored model `name` on this page for anyone who has it."""
+    ckpt = models.trained_models()[name]
+    query = urlencode({"task": ckpt.task, "model": name, "model_id": models.stored_ids()[name]})
+    return f"{st.context.url or ''}?{query}"
 
 
 def restart() -> None:

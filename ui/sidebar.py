@@ -1,7 +1,8 @@
 """The sidebar every page shares, drawn once by the frame (app.py).
 
     Task                  on every page
-    Model, Input          on the pages that decode one input (PageSpec.uses_model/uses_input)
+    Model, Input          on the pages that decode one input (PageSpec.uses_model/uses_input),
+                          and "Share this model" under a model kept in the model store
     Classroom mode        large text and figures for a projector
     Figure download       PNG or SVG from each figure's camera icon
 
@@ -24,7 +25,7 @@ from s2s_core import tasks
 from s2s_core.tasks import Task
 from s2s_core.training.evaluation import held_out
 
-from . import models, session
+from . import models, session, views
 from .navigation import PageSpec
 from .style import CLASSROOM_CSS
 
@@ -105,6 +106,8 @@ def _model_choice() -> None:
         help="none: one fixed context vector c for every step (seed §4–6); "
         "additive, dot, general: attention's score functions (seed §7)",
     )
+    if ss.model in models.stored_ids():  # trained here or opened from a link: it has a link
+        views.share_button(ss.model, key="share_sidebar")
 
 
 def _input_box() -> None:

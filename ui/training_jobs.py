@@ -6,9 +6,15 @@ it (a session id kept in that session's st.session_state), when it started, its 
 the Progress reports so far, a stop flag, and the result or error. The job trains in a
 background thread (s2s_core.training.loop.train); the page only reads the board.
 
-    start(owner, cfg)         refuses (Busy) while another job holds the board
+    start(owner, cfg, store)  refuses (Busy) while another job holds the board
     stop(owner)               sets the stop flag: train() stops after its next step
+    claim(model_id, owner)    the job whose model has this id passes to `owner` (a reload)
     collect(owner)            a finished job, handed only to its owner; frees the board
+
+Nothing lost: each job's model has an id in the model store (s2s_core/store.py) from the
+start; the training thread writes the model there at each evaluation and at the end, and
+the link of the session that trains it carries the id. A reload (a new session with the
+same link) claims the job while it runs, or opens the stored model once it is gone.
 
 A finished job whose owner never comes back to collect it (a closed tab) is dropped
 after ABANDONED_AFTER seconds, so the board cannot stay blocked.
@@ -35,6 +41,8 @@ from presentation.figures import training as figures_training
 from s2s_core import tasks
 from s2s_core.model.attention import RNN_ATTENTION_KINDS, AttentionKind
 from s2s_core.shipped import ModelName
+from s2s_core.store import ModelStore, StoreError, new_id
+from s2s_core.training.checkpoints import Checkpoint
 from s2s_core.training.loop import Progress, TrainConfig, TrainResult, train
 from s2s_core.training.recipes import TASK_SETTINGS
 
@@ -121,6 +129,11 @@ class Job:
 
     owner: str
     config: TrainConfig
+    name: str = ""  # the model's name ("reverse-additive-d64 (trained 14:03)")
+    store: ModelStore | None = None  # where the model is kept at each evaluation and the end
+    model_id: str = field(default_factory=new_id)  # its id in the store (and in the link)
+    saved: int = 0  # how many times the model was written to the store
+    store_error: str | None = None  # why the store did not take it (full, not writable)
     started: float = field(default_factory=time.monotonic)
     progress: list[Progress] = field(default_factory=list)
     stop_flag: threading.Event = field(default_factory=threading.Event)
@@ -147,6 +160,22 @@ class Job:
         self.progress.append(p)
         return self.stop_flag.is_set()
 
+    def keep(self, ckpt: Checkpoint) -> None:
+        """train()'s on_save (the training thread, between two steps): write the model to
+        the store under the job's id. A store that cannot take it leaves a message: the
+        model still reaches its session, in memory only."""
+        if self.store is None:
+            return
+        info = {**ckpt.info, "name": self.name}
+        try:
+            self.store.put(
+                Checkpoint(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, ckpt.task, info),
+                self.model_id,
+            )
+            self.saved, self.store_error = self.saved + 1, None
+        except StoreError as err:
+            self.store_error = str(err)
+
 
 class JobBoard:
     """At most one job per process; every method holds the lock while it reads or writes."""
@@ -155,13 +184,17 @@ class JobBoard:
         self.lock = threading.Lock()
         self.job: Job | None = None
 
-    def start(self, owner: str, cfg: TrainConfig) -> Job:
-        """Start a job in a background thread; Busy if the board holds one."""
+    def start(
+        self, owner: str, cfg: TrainConfig, store: ModelStore | None = None, name: str = ""
+    ) -> Job:
+        """Start a job in a background thread; Busy if the board holds one. The model is
+        kept in `store` (if given) as it trains, under the job's model_id."""
         with self.lock:
             self._drop_abandoned()
             if self.job is not None:
                 raise Busy(self.job.seconds_left())
-            job = self.job = Job(owner, replace(cfg))
+            name = name or model_name(cfg, [], time.strftime("%H:%M"))
+            job = self.job = Job(owner, replace(cfg), name, store)
         threading.Thread(
             target=self._run, args=(job,), name=f"train-{owner[:8]}", daemon=True
         ).start()
@@ -169,7 +202,9 @@ class JobBoard:
 
     def _run(self, job: Job) -> None:
         try:
-            result = train(job.config, on_progress=job.report, log=lambda _m: None)
+            result = train(
+                job.config, on_progress=job.report, log=lambda _m: None, on_save=job.keep
+            )
             result.checkpoint.model.eval()
             job.result = result
         except Exception as err:  # shown on the page as a message, never a traceback
@@ -195,6 +230,16 @@ class JobBoard:
             self.job.stop_flag.set()
             return True
 
+    def claim(self, model_id: str, owner: str) -> Job | None:
+        """The job whose model has id `model_id` now belongs to `owner` (the same student
+        after a reload: only the link of the session that started it holds the id)."""
+        with self.lock:
+            self._drop_abandoned()
+            if self.job is None or self.job.model_id != model_id:
+                return None
+            self.job.owner = owner
+            return self.job
+
     def collect(self, owner: str) -> Job | None:
         """The owner's finished job (and the board is free again), else None."""
         with self.lock:
@@ -219,10 +264,16 @@ def session_owner() -> str:
 def model_name(cfg: TrainConfig, taken: set[str] | list[str], clock: str) -> str:
     """A readable name not yet in `taken`: 'reverse-additive-d64 (trained 14:03)'."""
     name = ModelName(cfg.task, cfg.attention, cfg.hidden, trained=clock)
-    n = 2
-    while str(name) in taken:
-        name, n = replace(name, copy=n), n + 1
-    return str(name)
+    return models.unique_name(str(name), taken)
+
+
+def claim(model_id: str) -> bool:
+    """A link's model id that names the job on the board (the student reloaded the tab
+    while it trained): the job passes to this session, its live view and its model."""
+    if board().claim(model_id, session_owner()) is None:
+        return False
+    st.session_state[models.TRAINING] = model_id
+    return True
 
 
 def deliver(ss) -> bool:
@@ -232,18 +283,22 @@ def deliver(ss) -> bool:
     job = board().collect(session_owner())
     if job is None:
         return False
+    ss.pop(models.TRAINING, None)
     if job.error is not None or job.result is None:
         ss.train_error = f"Training failed: {job.error}"
         return True
     own = models.trained_models()
-    name = model_name(job.config, set(own), time.strftime("%H:%M"))
+    name = models.unique_name(job.name, own)
     result = job.result
     own[name] = result.checkpoint
+    if job.saved and job.store_error is None:  # its last state is in the store
+        models.stored_ids()[name] = job.model_id
     ss.train_last = {
         "name": name,
         "stopped_by": result.stopped_by,
         "history": figures_training.thin(result.history),
         "held_out": result.checkpoint.info.get("held_out", {}),
+        "store_error": job.store_error,
     }
     if ss.get("task") != job.config.task:  # a new task: its default input too
         ss["input"] = tasks.get_task(job.config.task).default_input

@@ -17,7 +17,7 @@ from s2s_core.model.decoding import Hypothesis, Trace, check_source
 from s2s_core.model.vocab import InputError, Vocab
 from s2s_core.tasks import Example, Task
 
-from . import session
+from . import models, session
 
 HEAT_VIEWS = dict(zip(session.HEAT_VIEWS, ("attention α", "attribution", "both"), strict=True))
 DIAGRAM_CAPTIONS = {
@@ -191,3 +191,16 @@ def beam_picker(hyps: list[Hypothesis], label: str, key: str, on_change=None) ->
         format_func=lambda k: f"#{k + 1} “{hyps[k].output}” (log P = {number(hyps[k].score)})",
     )
     return min(choice or 0, len(hyps) - 1)
+
+
+def share_button(name: str, key: str) -> None:
+    """ "Share this model": a popover with the link that opens the stored model `name` (a copy
+    button on the code block), for a teacher to hand the class."""
+    days = models.model_store().limits.max_age_s / 86400
+    with st.popover("Share this model", icon=":material/share:", width="stretch", key=key):
+        st.code(session.share_link(name), language=None, wrap_lines=True)
+        st.caption(
+            f"Whoever opens this link gets **{escape_markdown(name)}** on every page, as "
+            f"long as the store keeps it ({days:g} days). Nobody can list or open it "
+            "without the link."
+        )

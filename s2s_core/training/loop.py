@@ -323,6 +323,7 @@ class Run:
     tokens: int = 0
     stopped_by: str = "max_steps"  # one of STOPS
     start: float = field(default_factory=time.perf_counter)
+    on_save: Callable[[Checkpoint], None] | None = None  # rank 0, after each save (the app's store)
 
     @classmethod
     def begin(
@@ -382,6 +383,8 @@ class Run:
         }
         if self.out is not None and self.ctx.is_main:
             checkpoints.save(self.ckpt, self.out, self.optimizer)
+        if self.on_save is not None and self.ctx.is_main:
+            self.on_save(self.ckpt)
 
     def one_step(self, net: nn.Module, batch: Batch) -> Progress:
         """Set this step's learning rate (rank 0's clock), then one optimisation step."""
@@ -447,11 +450,14 @@ def train(
     resume: bool = False,
     on_progress: Callable[[Progress], bool | None] | None = None,
     log: Callable[[str], None] = print,
+    on_save: Callable[[Checkpoint], None] | None = None,
 ) -> TrainResult:
     """Train a model; write it to `out` at each evaluation and at the end (if given).
 
     on_progress(progress) is called after every step; returning True stops training
-    (the app's Stop button). With resume=True, training continues from `out`.
+    (the app's Stop button). on_save(checkpoint) is called where `out` is written, at each
+    evaluation and at the end (the app keeps its model store up to date). With resume=True,
+    training continues from `out`.
 
     Inside a torchrun process group (see cli/train.py and distributed.py) this process is
     one rank of W: it trains on its own data shard through DDP, and only rank 0 calls `log`
@@ -465,6 +471,7 @@ def train(
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     run = Run.begin(cfg, out, resume, ctx, log)
+    run.on_save = on_save
     task = task_registry.get_task(cfg.task)
     evaluation = held_out(task)
     test = [e for e in evaluation if in_training_range(task, e)]

@@ -1,5 +1,8 @@
 """The Train page in real Chromium: train a tiny model, watch its curves, then find it on
-the home page (same tab, same session). Screenshots under artifacts/."""
+the home page (same tab, same session), and after a reload (a new session: the link brings
+the model back from the model store). Screenshots under artifacts/."""
+
+import re
 
 import pytest
 
@@ -53,3 +56,22 @@ def test_page_in_chromium_trains_and_the_home_page_offers_the_model():
         wait_for_app(page)
         assert "Traceback" not in page.inner_text("body")
         page.screenshot(path=str(ARTIFACTS / "e2e-train-home.png"))
+
+        # Nothing lost: the link holds the model's id, and a reload (a new session, its
+        # memory empty) opens the model from the store and decodes with it.
+        page.wait_for_function("() => location.search.includes('model_id=')", timeout=30_000)
+        model_id = re.search(r"model_id=([A-Za-z0-9_-]{22})", page.url)
+        assert model_id, page.url
+        page.reload()
+        page.wait_for_selector(trained, timeout=60_000)  # still the sidebar's model
+        page.wait_for_selector("text=step 0 of", timeout=60_000)
+        wait_for_app(page)
+        page.get_by_test_id("sv-next").click()  # the step view steps with it
+        page.wait_for_selector("text=step 1 of", timeout=30_000)
+        body = page.inner_text("body")
+        assert "Traceback" not in body and "not available here" not in body
+        assert f"model_id={model_id[1]}" in page.url
+        page.screenshot(path=str(ARTIFACTS / "e2e-train-reloaded.png"))
+        page.get_by_role("button", name="Share this model").click()
+        page.wait_for_selector(f"text=/model_id={model_id[1]}/", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "e2e-train-share.png"))

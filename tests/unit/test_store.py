@@ -8,7 +8,16 @@ import os
 import pytest
 import torch
 
-from s2s_core.store import ID_PATTERN, Limits, ModelStore, StoreError, check_id, new_id
+from s2s_core.store import (
+    DEFAULT_ROOT,
+    ID_PATTERN,
+    Limits,
+    ModelStore,
+    StoreError,
+    check_id,
+    configured,
+    new_id,
+)
 from tests.support.models import tiny_checkpoint
 
 
@@ -87,3 +96,30 @@ def test_a_store_that_cannot_be_written_says_so(tmp_path):
     blocked.write_text("not a folder")
     with pytest.raises(StoreError, match="cannot be written"):
         ModelStore(blocked).put(tiny_checkpoint("none"))
+
+
+def test_the_environment_names_the_folder_and_the_caps(tmp_path):
+    store = configured(
+        {
+            "S2S_MODEL_STORE": str(tmp_path),
+            "S2S_MODEL_STORE_MB": "64",
+            "S2S_MODEL_MB": "0.5",
+            "S2S_MODEL_STORE_DAYS": "1",
+        }
+    )
+    assert store.root == tmp_path
+    assert store.limits == Limits(model_bytes=2**19, total_bytes=64 * 2**20, max_age_s=86400.0)
+    assert configured({}).root == DEFAULT_ROOT and configured({}).limits == Limits()
+    for bad in ("", "-5", "0", "nan", "inf", "lots"):  # not a positive number: the default
+        assert configured({"S2S_MODEL_STORE_MB": bad}).limits == Limits()
+
+
+def test_a_model_stored_again_has_a_new_version(tmp_path):
+    store = ModelStore(tmp_path)
+    model_id = store.put(tiny_checkpoint("dot"))
+    first = store.version(model_id)
+    os.utime(tmp_path / model_id / "config.json", ns=(first - 10**9, first - 10**9))
+    store.put(tiny_checkpoint("dot", seed=1), model_id)
+    assert store.version(model_id) > first - 10**9
+    with pytest.raises(StoreError, match="no stored model"):
+        store.version(new_id())

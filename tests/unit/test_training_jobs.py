@@ -8,7 +8,9 @@ the stop flag or a few seconds of budget end it. Each test has a board of its ow
 from __future__ import annotations
 
 import pytest
+import torch
 
+from s2s_core.store import ModelStore, new_id
 from s2s_core.training.loop import TrainConfig
 from tests.support.jobs import TINY, clear, wait_until
 from ui import training_jobs as tj
@@ -97,3 +99,33 @@ def test_model_names_are_readable_and_unique():
     assert tj.model_name(cfg, set(), "14:03") == "reverse-additive-d64 (trained 14:03)"
     taken = {"reverse-additive-d64 (trained 14:03)", "reverse-additive-d64 (trained 14:03) #2"}
     assert tj.model_name(cfg, taken, "14:03") == "reverse-additive-d64 (trained 14:03) #3"
+
+
+def test_the_model_is_stored_at_each_evaluation_and_at_the_end(board, tmp_path):
+    store = ModelStore(tmp_path)
+    written: list[int] = []
+    put = store.put
+    store.put = lambda ckpt, model_id=None: (
+        written.append(ckpt.info["training"]["steps"]) or put(ckpt, model_id)
+    )
+    cfg = TrainConfig(**TINY | {"max_steps": 25, "eval_every": 10})
+    job = board.start("alice", cfg, store, "dates-additive-d16 (trained 09:00)")
+    wait_until(lambda: job.done)
+    assert written == [10, 20, 25, 25]  # two evaluations, the last step's, the final scores
+    assert job.saved == 4 and job.store_error is None
+    back = store.get(job.model_id)
+    assert back.info["name"] == "dates-additive-d16 (trained 09:00)"
+    assert back.info["training"]["steps"] == 25 and "exact_match" in back.info["held_out"]
+    result = board.collect("alice").result.checkpoint
+    for (k, a), (_, b) in zip(
+        result.model.state_dict().items(), back.model.state_dict().items(), strict=True
+    ):
+        assert torch.equal(a, b), k  # the stored model is the trained one
+
+
+def test_a_job_is_claimed_only_by_its_model_id(board):
+    job = board.start("alice", TrainConfig(**TINY))
+    assert board.claim(new_id(), "mallory") is None and job.owner == "alice"
+    assert board.claim(job.model_id, "alice-after-reload") is job
+    assert job.owner == "alice-after-reload" and not board.stop("alice")
+    assert board.stop("alice-after-reload")
