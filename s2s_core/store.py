@@ -117,11 +117,22 @@ class ModelStore:
             shutil.rmtree(incoming, ignore_errors=True)
         return model_id
 
+    def _existing(self, model_id: str) -> Path:
+        """The folder of stored model `model_id`. While a model is stored again (put: two
+        renames, a millisecond apart) its folder is missing for that instant: look twice."""
+        directory = self._dir(model_id)
+        for wait in (0.0, 0.05):
+            time.sleep(wait)
+            if directory.is_dir():
+                return directory
+        days = self.limits.max_age_s / 86400
+        raise StoreError(
+            f"no stored model has this id (the store keeps a model {days:g} days, then removes it)"
+        )
+
     def get(self, model_id: str, device: torch.device | str = "cpu") -> Checkpoint:
         """The stored model `model_id`; StoreError if there is none or it is damaged."""
-        directory = self._dir(model_id)
-        if not directory.is_dir():
-            raise StoreError("no stored model has this id (it may have been cleaned up)")
+        directory = self._existing(model_id)
         try:
             return load(directory, device)
         except (CheckpointError, OSError) as err:
@@ -131,9 +142,9 @@ class ModelStore:
         """When `model_id` was last stored (ns): a model stored again while it trains has a
         new version. StoreError if there is none."""
         try:
-            return (self._dir(model_id) / "config.json").stat().st_mtime_ns
+            return (self._existing(model_id) / "config.json").stat().st_mtime_ns
         except OSError:
-            raise StoreError("no stored model has this id (it may have been cleaned up)") from None
+            raise StoreError("the stored model is damaged: it has no config.json") from None
 
     def stored(self) -> list[tuple[float, int, Path]]:
         """(modified time, bytes, folder) of every stored model, oldest first."""

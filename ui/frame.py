@@ -89,8 +89,12 @@ def draw() -> st.Page:
         notes = session.init_from_url(claim=training_jobs.claim)
         training_jobs.deliver(st.session_state)
         sidebar.draw(spec)
-        for note in notes:
-            st.warning(note)
+        if notes:  # one box, whatever the link got wrong
+            st.warning(
+                "**Part of this link could not be used:**\n"
+                + "\n".join(f"- {note}" for note in notes),
+                icon=":material/link_off:",
+            )
     return page
 
 

@@ -236,10 +236,13 @@ def test_a_hostile_link_opens_a_working_page_with_a_short_note(name, query, tmp_
     notes = [w.value for w in at.warning]
     errors = [e.value for e in at.error]  # an input the model can't decode: said inline
     assert notes or errors, f"{name}: refused without a word"
-    for note in notes:
-        assert len(note) <= 240, f"{name}: a long note: {note!r}"
-        assert not re.search(r"(?<!\\)[<>$\[\]*]", note), f"{name}: raw markup in {note!r}"
-        assert "\x00" not in note and "\u202e" not in note
+    for note in notes:  # one box: a title, then one line per refused value
+        title, *lines = note.split("\n- ")
+        assert title == "**Part of this link could not be used:**" and lines, note
+        for line in lines:
+            assert len(line) <= 200, f"{name}: a long note: {line!r}"
+            assert not re.search(r"(?<!\\)[<>$\[\]*]", line), f"{name}: raw markup: {line!r}"
+            assert "\x00" not in line and "\u202e" not in line
     if errors:
         assert name.startswith("input=") and all("can't be decoded" in e for e in errors)
     else:
