@@ -46,7 +46,7 @@ def max_steps(task_name: str) -> int:
 
 
 MAX_LINK_INPUT = 200  # characters a link's input may have (a task's inputs are far shorter)
-MAX_LINKED = 5  # stored models one link may open (models.MAX_OWN_MODELS a session keeps)
+MAX_LINKED = models.MAX_OWN_MODELS  # stored models one link may open
 _STEP, _BEAM = re.compile(r"[0-9]{1,3}"), re.compile(r"[2-8]")
 _HEAD = re.compile(r"[1-9][0-9]?\.[1-9][0-9]?")  # "3.2": layer 3, head 2
 
@@ -69,17 +69,9 @@ def init_from_url(claim: Callable[[str], bool] = lambda _id: False) -> list[str]
     if ss.get("_url_read"):
         return []
     ss["_url_read"] = True
-    qp, notes = st.query_params, []
-    opened: list[str] = []  # the names of the stored models the link opened
-    ids = qp.get_all("model_id")
-    if len(ids) > MAX_LINKED:
-        notes.append(f"the link names {len(ids)} stored models; opening the first {MAX_LINKED}")
-    for model_id in ids[:MAX_LINKED]:
-        try:
-            if not claim(store.check_id(model_id)):
-                opened.append(models.open_stored(model_id))
-        except store.StoreError as err:
-            notes.append(f"model id {shown(model_id)}: {err}")
+    qp = st.query_params
+    notes: list[str] = []
+    opened = _open_linked_models(qp.get_all("model_id"), claim, notes)
     first = models.trained_models()[opened[0]] if opened else None
 
     task = qp.get("task", first.task if first else "reverse")
@@ -128,6 +120,23 @@ def init_from_url(claim: Callable[[str], bool] = lambda _id: False) -> list[str]
         else:
             notes.append(f"unknown attribution method {shown(method)}; using integrated gradients")
     return notes
+
+
+def _open_linked_models(
+    ids: list[str], claim: Callable[[str], bool], notes: list[str]
+) -> list[str]:
+    """The link's stored models (`model_id`): each id checked, then claimed (the job on the
+    board trains it) or opened from the store. The names of those opened."""
+    if len(ids) > MAX_LINKED:
+        notes.append(f"the link names {len(ids)} stored models; opening the first {MAX_LINKED}")
+    opened = []
+    for model_id in ids[:MAX_LINKED]:
+        try:
+            if not claim(store.check_id(model_id)):
+                opened.append(models.open_stored(model_id))
+        except store.StoreError as err:
+            notes.append(f"model id {shown(model_id)}: {err}")
+    return opened
 
 
 def _link_input(text: str | None, task_name: str, notes: list[str]) -> str:

@@ -333,6 +333,7 @@ class Run:
         resume: bool,
         ctx: Context,
         log: Callable[[str], None],
+        on_save: Callable[[Checkpoint], None] | None = None,
     ) -> Run:
         """A fresh model on its device, or the one saved in `out` when resuming."""
         device = ctx.device or pick_device(cfg.device)
@@ -346,6 +347,7 @@ class Run:
             torch.optim.Adam(model.parameters(), lr=cfg.lr),
             None if out is None else Path(out),
             autocast_dtype(cfg, device),
+            on_save=on_save,
         )
         if resume and run.out and (run.out / "config.json").is_file():
             old = checkpoints.load(run.out, device)
@@ -454,10 +456,9 @@ def train(
 ) -> TrainResult:
     """Train a model; write it to `out` at each evaluation and at the end (if given).
 
-    on_progress(progress) is called after every step; returning True stops training
-    (the app's Stop button). on_save(checkpoint) is called where `out` is written, at each
-    evaluation and at the end (the app keeps its model store up to date). With resume=True,
-    training continues from `out`.
+    on_progress(progress) is called after every step; returning True stops training (the
+    app's Stop button). on_save(checkpoint) is called where `out` is written (the app's
+    model store). With resume=True, training continues from `out`.
 
     Inside a torchrun process group (see cli/train.py and distributed.py) this process is
     one rank of W: it trains on its own data shard through DDP, and only rank 0 calls `log`
@@ -470,8 +471,7 @@ def train(
         log, on_progress = (lambda _msg: None), None
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
-    run = Run.begin(cfg, out, resume, ctx, log)
-    run.on_save = on_save
+    run = Run.begin(cfg, out, resume, ctx, log, on_save)
     task = task_registry.get_task(cfg.task)
     evaluation = held_out(task)
     test = [e for e in evaluation if in_training_range(task, e)]
