@@ -250,3 +250,18 @@ def test_a_hostile_link_opens_a_working_page_with_a_short_note(name, query, tmp_
     assert at.selectbox(key="task").value in ("reverse", "sort")  # the sidebar works
     reached = [p for p in opened if "passwd" in p or "/tmp/A" in p or "..%2F" in p]
     assert not reached, f"{name}: opened {reached}"
+
+
+def test_a_link_brings_back_every_stored_model_of_the_tab(model_store):
+    store = ModelStore(Path(model_store))
+    name = "reverse-dot-d16 (trained 11:00)"
+    first, second = (
+        store.put(replace(tiny_checkpoint("dot", seed=k), info={"name": name})) for k in (0, 1)
+    )
+    at = app(model_id=[first, second], task="reverse")
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.session_state["stored_models"] == {name: first, f"{name} #2": second}
+    assert at.session_state["model"] == name  # the first of the link's models
+    assert ids(link(at)) == [first, second]  # the link keeps both: a reload opens both
+    assert {name, f"{name} #2"} <= set(at.selectbox(key="model").options)
