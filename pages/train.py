@@ -70,9 +70,7 @@ def start_job() -> None:
         cfg = training_jobs.make_config(
             choice.task.name, ss.train_attention, ss.train_hidden, ss.train_seconds, lim
         )
-        name = training_jobs.model_name(cfg, set(models.trained_models()), time.strftime("%H:%M"))
-        job = jobs.start(owner, cfg, models.model_store(), name)
-        ss[models.TRAINING] = job.model_id  # the link carries it from now: a reload claims it
+        training_jobs.start(cfg)  # kept in the model store as it trains; the link has its id
         ss.pop("train_last", None)
     except (ValueError, training_jobs.Busy) as err:
         ss.train_error = str(err)

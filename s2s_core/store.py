@@ -47,6 +47,7 @@ DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "model_store"  # git-ignore
 ID_BYTES = 16  # 128 bits of randomness
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")  # base64url of 16 bytes, without padding
 INCOMING = ".incoming-"  # the prefix of a model being written
+STALE_S = 3600.0  # a write unfinished this long was cut off (the server stopped): removed
 
 
 class StoreError(Exception):
@@ -121,13 +122,14 @@ class ModelStore:
         """The folder of stored model `model_id`. While a model is stored again (put: two
         renames, a millisecond apart) its folder is missing for that instant: look twice."""
         directory = self._dir(model_id)
-        for wait in (0.0, 0.05):
-            time.sleep(wait)
-            if directory.is_dir():
-                return directory
+        if not directory.is_dir() and any(self.root.glob(f"{INCOMING}{model_id}-old-*")):
+            time.sleep(0.05)  # being stored again right now: look once more
+        if directory.is_dir():
+            return directory
         days = self.limits.max_age_s / 86400
         raise StoreError(
-            f"no stored model has this id (the store keeps a model {days:g} days, then removes it)"
+            f"no stored model has this id (the store keeps a model up to {days:g} days after "
+            "it was trained, less when it fills up)"
         )
 
     def get(self, model_id: str, device: torch.device | str = "cpu") -> Checkpoint:
@@ -136,7 +138,7 @@ class ModelStore:
         try:
             return load(directory, device)
         except (CheckpointError, OSError) as err:
-            raise StoreError(f"the stored model is damaged and cannot be opened ({err})") from None
+            raise StoreError("the stored model is damaged and cannot be opened") from err
 
     def version(self, model_id: str) -> int:
         """When `model_id` was last stored (ns): a model stored again while it trains has a
@@ -159,8 +161,12 @@ class ModelStore:
 
     def clean(self, room_for: int = 0, keep: str = "", now: float | None = None) -> list[str]:
         """Remove models older than the age limit, then the oldest until `room_for` more
-        bytes fit in the total; never `keep`. The ids removed. StoreError if it cannot fit."""
+        bytes fit in the total; never `keep`. The ids removed. StoreError if it cannot fit.
+        Writes left unfinished (a server stopped in the middle) go too, after STALE_S."""
         now = time.time() if now is None else now
+        for unfinished in self.root.glob(f"{INCOMING}*") if self.root.is_dir() else []:
+            if now - unfinished.stat().st_mtime > STALE_S:
+                shutil.rmtree(unfinished, ignore_errors=True)
         removed = []
         models = self.stored()
         total = sum(size for _, size, _ in models)

@@ -4,7 +4,8 @@
     the page config             once: wide, and the page's title in the browser tab
     the link                    read once per browser session (task, model, input, step, the
                                 session's stored models), every value checked
-    a finished training job     handed to the session that started it (the Train page)
+    a finished training job     handed to the session that started it (the Train page), and
+                                models a link waits for (training in another tab) opened
     the shared sidebar          task, model and input where the page uses them, Classroom
                                 mode, figure format: the same values on every page
 
@@ -88,6 +89,7 @@ def draw() -> st.Page:
         )
         notes = session.init_from_url(claim=training_jobs.claim)
         training_jobs.deliver(st.session_state)
+        training_jobs.open_waiting()
         sidebar.draw(spec)
         if notes:  # one box, whatever the link got wrong
             st.warning(

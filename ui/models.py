@@ -17,7 +17,7 @@ from dataclasses import replace
 import streamlit as st
 import torch
 
-from s2s_core import store
+from s2s_core import store, tasks
 from s2s_core.device import pick_device
 from s2s_core.shipped import CHECKPOINT_DIR, ModelName, read_metrics, shipped_names
 from s2s_core.training.checkpoints import Checkpoint, load
@@ -25,6 +25,7 @@ from s2s_core.training.checkpoints import Checkpoint, load
 TRAINED = "trained_models"  # session_state key: {name: Checkpoint} of this session's models
 STORED = "stored_models"  # session_state key: {name: id in the model store} of those kept there
 TRAINING = "training_id"  # session_state key: the store id of the model this session trains
+WAITING = "waiting_ids"  # session_state key: store ids of models another tab still trains
 MAX_OWN_MODELS = 5  # models one session may keep (each is a whole Seq2Seq in memory)
 
 
@@ -60,11 +61,18 @@ def stored_ids() -> dict[str, str]:
     return st.session_state.setdefault(STORED, {})
 
 
+def waiting_ids() -> list[str]:
+    return st.session_state.setdefault(WAITING, [])
+
+
 def link_ids() -> list[str]:
-    """The store ids the link carries: this session's stored models, and the one it trains."""
+    """The store ids the link carries: this session's stored models, the one it trains and
+    those it waits for."""
     ids = [stored_ids()[name] for name in trained_models() if name in stored_ids()]
     training = st.session_state.get(TRAINING)
-    return ids + [training] if training and training not in ids else ids
+    if training:
+        ids.append(training)
+    return list(dict.fromkeys(ids + waiting_ids()))  # each once, in this order
 
 
 def model_store() -> store.ModelStore:
@@ -109,6 +117,8 @@ def open_stored(model_id: str) -> str:
         if known == model_id:
             return name
     ckpt = _load_stored(model_id, model_store().version(model_id))
+    if ckpt.task not in tasks.TASKS:  # stored by a version of the app with other tasks
+        raise store.StoreError("the stored model is for a task this app does not have")
     name = unique_name(stored_name(ckpt), trained_models())
     trained_models()[name] = ckpt
     stored_ids()[name] = model_id

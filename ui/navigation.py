@@ -81,3 +81,13 @@ def current(page: st.Page) -> PageSpec:
 def link(key: str, label: str) -> None:
     """A link to another page of the app."""
     st.page_link(BY_KEY[key].path, label=label, icon=":material/arrow_forward:")
+
+
+def home_url(url: str) -> str:
+    """The app's address (Home) from the address of any of its pages: 'http://host/lab/train'
+    -> 'http://host/lab' (the app may be served under a path of its own)."""
+    url = url.split("?")[0].rstrip("/")
+    for spec in PAGES:
+        if url.endswith("/" + spec.url_path):
+            return url.removesuffix("/" + spec.url_path)
+    return url

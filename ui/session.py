@@ -33,6 +33,7 @@ from s2s_core.training.checkpoints import Checkpoint
 
 from . import models
 from .models import default_model
+from .navigation import home_url
 
 MAX_CACHED_TRACES = 32
 BEAM_WIDTHS = range(2, 9)
@@ -51,20 +52,21 @@ _STEP, _BEAM = re.compile(r"[0-9]{1,3}"), re.compile(r"[2-8]")
 _HEAD = re.compile(r"[1-9][0-9]?\.[1-9][0-9]?")  # "3.2": layer 3, head 2
 
 
-def shown(value: str, limit: int = 24) -> str:
+def shown(value: str, limit: int = 40) -> str:
     """A value from the link, quoted for a note: short, escapes for what cannot be seen (NUL,
     an RTL override), and no Markdown, HTML or math (it is shown literally)."""
     cut = value if len(value) <= limit else value[:limit] + "…"
     return escape_markdown(repr(cut) if cut.isprintable() else ascii(cut))
 
 
-def init_from_url(claim: Callable[[str], bool] = lambda _id: False) -> list[str]:
+def init_from_url(claim: Callable[[str], str] = lambda _id: "no job") -> list[str]:
     """Fill the state from the link once per session; returns notes about refused values.
 
     Every value is checked before it is used (anyone can type a link): a value the app
     cannot use is replaced by its default, with a short note. Model ids (`model_id`, one per
-    stored model) come first: `claim(id)` takes over the job on the board that trains that
-    model (a reload while it trains); otherwise the model is opened from the store."""
+    stored model) come first: `claim(id)` (training_jobs.claim) takes over the job on the
+    board that trains the model, or waits for it; with no such job the model is opened from
+    the store."""
     ss = st.session_state
     if ss.get("_url_read"):
         return []
@@ -103,10 +105,8 @@ def init_from_url(claim: Callable[[str], bool] = lambda _id: False) -> list[str]
         else:
             notes.append(f"step {shown(step)} is not a step of this task; showing step 0")
     if (head := qp.get("head")) is not None:
-        layer, h = (int(x) - 1 for x in head.split(".")) if _HEAD.fullmatch(head) else (-1, -1)
-        cfg = models.get_model(model).model.cfg
-        if cfg.is_transformer and 0 <= layer < cfg.layers and 0 <= h < cfg.heads:
-            ss["head"] = (layer, h)  # Home's picker shows this head
+        if (found := _head(head, model)) is not None:
+            ss["head"] = found  # Home's picker shows this head
         else:
             notes.append(f"{model} has no head {shown(head)}; showing the mean of its heads")
     if (view := qp.get("view")) is not None:
@@ -122,9 +122,7 @@ def init_from_url(claim: Callable[[str], bool] = lambda _id: False) -> list[str]
     return notes
 
 
-def _open_linked_models(
-    ids: list[str], claim: Callable[[str], bool], notes: list[str]
-) -> list[str]:
+def _open_linked_models(ids: list[str], claim: Callable[[str], str], notes: list[str]) -> list[str]:
     """The link's stored models (`model_id`): each id checked, then claimed (the job on the
     board trains it) or opened from the store. The names of those opened."""
     if len(ids) > MAX_LINKED:
@@ -132,11 +130,26 @@ def _open_linked_models(
     opened = []
     for model_id in ids[:MAX_LINKED]:
         try:
-            if not claim(store.check_id(model_id)):
+            outcome = claim(store.check_id(model_id))
+            if outcome == "another tab":
+                notes.append(
+                    f"model id {shown(model_id)} is still training in another tab; it joins "
+                    "your Model list when its training ends (at your next click)"
+                )
+            elif outcome == "no job":
                 opened.append(models.open_stored(model_id))
         except store.StoreError as err:
             notes.append(f"model id {shown(model_id)}: {err}")
     return opened
+
+
+def _head(text: str, model: str) -> tuple[int, int] | None:
+    """ "3.2" as (layer 2, head 1), counted from 0, if `model` is a Transformer with that head."""
+    if not _HEAD.fullmatch(text):
+        return None
+    layer, head = (int(part) - 1 for part in text.split("."))
+    cfg = models.get_model(model).model.cfg
+    return (layer, head) if cfg.is_transformer and layer < cfg.layers and head < cfg.heads else None
 
 
 def _link_input(text: str | None, task_name: str, notes: list[str]) -> str:
@@ -178,10 +191,11 @@ def write_url() -> None:
 
 
 def share_link(name: str) -> str:
-    """The link that opens the stored model `name` on this page for anyone who has it."""
+    """The link that opens the stored model `name` on Home for anyone who has it (its task,
+    and its id: whoever opens it names the model themselves)."""
     ckpt = models.trained_models()[name]
-    query = urlencode({"task": ckpt.task, "model": name, "model_id": models.stored_ids()[name]})
-    return f"{st.context.url or ''}?{query}"
+    query = urlencode({"task": ckpt.task, "model_id": models.stored_ids()[name]})
+    return f"{home_url(st.context.url or '')}?{query}"
 
 
 def restart() -> None:

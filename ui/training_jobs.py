@@ -14,7 +14,8 @@ background thread (s2s_core.training.loop.train); the page only reads the board.
 Nothing lost: each job's model has an id in the model store (s2s_core/store.py) from the
 start; the training thread writes the model there at each evaluation and at the end, and
 the link of the session that trains it carries the id. A reload (a new session with the
-same link) claims the job while it runs, or opens the stored model once it is gone.
+same link, the old tab gone) claims the job while it runs; a link opened while the tab
+that trains is still open (a copied address) waits, and opens the model once it is done.
 
 A finished job whose owner never comes back to collect it (a closed tab) is dropped
 after ABANDONED_AFTER seconds, so the board cannot stay blocked.
@@ -33,9 +34,13 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from presentation.figures import training as figures_training
 from s2s_core import tasks
@@ -48,6 +53,7 @@ from s2s_core.training.recipes import TASK_SETTINGS
 
 from . import models, session
 
+Claim = Literal["mine", "another tab", "no job"]  # who trains a model (JobBoard.claim)
 OWNER = "train_owner"  # session_state key: this session's id on the board
 ABANDONED_AFTER = 300.0  # seconds a finished, uncollected job may hold the board
 MIN_SECONDS = 5
@@ -129,6 +135,7 @@ class Job:
 
     owner: str
     config: TrainConfig
+    tab: str | None = None  # the owner's browser tab (its Streamlit session id)
     name: str = ""  # the model's name ("reverse-additive-d64 (trained 14:03)")
     store: ModelStore | None = None  # where the model is kept at each evaluation and the end
     model_id: str = field(default_factory=new_id)  # its id in the store (and in the link)
@@ -185,7 +192,12 @@ class JobBoard:
         self.job: Job | None = None
 
     def start(
-        self, owner: str, cfg: TrainConfig, store: ModelStore | None = None, name: str = ""
+        self,
+        owner: str,
+        cfg: TrainConfig,
+        store: ModelStore | None = None,
+        name: str = "",
+        tab: str | None = None,
     ) -> Job:
         """Start a job in a background thread; Busy if the board holds one. The model is
         kept in `store` (if given) as it trains, under the job's model_id."""
@@ -194,7 +206,7 @@ class JobBoard:
             if self.job is not None:
                 raise Busy(self.job.seconds_left())
             name = name or model_name(cfg, [], time.strftime("%H:%M"))
-            job = self.job = Job(owner, replace(cfg), name, store)
+            job = self.job = Job(owner, replace(cfg), tab, name, store)
         threading.Thread(
             target=self._run, args=(job,), name=f"train-{owner[:8]}", daemon=True
         ).start()
@@ -230,15 +242,21 @@ class JobBoard:
             self.job.stop_flag.set()
             return True
 
-    def claim(self, model_id: str, owner: str) -> Job | None:
-        """The job whose model has id `model_id` now belongs to `owner` (the same student
-        after a reload: only the link of the session that started it holds the id)."""
+    def claim(
+        self, model_id: str, owner: str, tab: str | None, tab_open: Callable[[str | None], bool]
+    ) -> Claim:
+        """Who trains the model `model_id`: "mine" (the job now belongs to `owner` in `tab`:
+        the student reloaded, the tab that started it is gone), "another tab" (that tab is
+        still open: someone opened a copy of its link; it keeps its job), "no job"."""
         with self.lock:
             self._drop_abandoned()
-            if self.job is None or self.job.model_id != model_id:
-                return None
-            self.job.owner = owner
-            return self.job
+            job = self.job
+            if job is None or job.model_id != model_id:
+                return "no job"
+            if tab_open(job.tab):
+                return "another tab"
+            job.owner, job.tab = owner, tab
+            return "mine"
 
     def collect(self, owner: str) -> Job | None:
         """The owner's finished job (and the board is free again), else None."""
@@ -267,13 +285,61 @@ def model_name(cfg: TrainConfig, taken: set[str] | list[str], clock: str) -> str
     return models.unique_name(str(name), taken)
 
 
-def claim(model_id: str) -> bool:
-    """A link's model id that names the job on the board (the student reloaded the tab
-    while it trained): the job passes to this session, its live view and its model."""
-    if board().claim(model_id, session_owner()) is None:
+def this_tab() -> str | None:
+    """This browser tab's Streamlit session id (None outside a script run)."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else None
+
+
+def tab_open(tab: str | None) -> bool:
+    """Whether browser tab `tab` is still connected to this server (a reloaded tab is not).
+    AppTest runs no server, only a mock of one, whose answers are not True: no tab is open."""
+    if tab is None or not Runtime.exists():
         return False
-    st.session_state[models.TRAINING] = model_id
-    return True
+    return Runtime.instance().is_active_session(tab) is True
+
+
+def start(cfg: TrainConfig) -> Job:
+    """Start this session's job (the Train page's Start button): the model is kept in the
+    model store as it trains, and the link carries its id from now on. Busy if the board
+    holds another job."""
+    name = model_name(cfg, set(models.trained_models()), time.strftime("%H:%M"))
+    job = board().start(session_owner(), cfg, models.model_store(), name, this_tab())
+    st.session_state[models.TRAINING] = job.model_id
+    return job
+
+
+def claim(model_id: str) -> Claim:
+    """A link's model id that names the job on the board: if the tab that trains it is gone
+    (the student reloaded it), the job passes to this session, its live view and its model;
+    if that tab is still open, this session waits for the model (`open_waiting`)."""
+    outcome = board().claim(model_id, session_owner(), this_tab(), tab_open)
+    if outcome == "mine":
+        st.session_state[models.TRAINING] = model_id
+    elif outcome == "another tab":
+        models.waiting_ids().append(model_id)
+    return outcome
+
+
+def open_waiting() -> None:
+    """The models this session waits for (a link opened while another tab trained them):
+    each joins the Model list once its job is off the board or done. The frame calls this
+    at every run."""
+    waiting = models.waiting_ids()
+    job = board().current()
+    for model_id in list(waiting):
+        if job is not None and job.model_id == model_id and not job.done:
+            continue  # still training
+        waiting.remove(model_id)
+        try:
+            name = models.open_stored(model_id)
+        except StoreError as err:
+            st.warning(f"The model this link was waiting for could not be opened: {err}")
+            continue
+        st.toast(
+            f"**{name}** has finished training: it is in your Model list.",
+            icon=":material/model_training:",
+        )
 
 
 def deliver(ss) -> bool:

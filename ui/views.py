@@ -194,13 +194,13 @@ def beam_picker(hyps: list[Hypothesis], label: str, key: str, on_change=None) ->
 
 
 def share_button(name: str, key: str) -> None:
-    """ "Share this model": a popover with the link that opens the stored model `name` (a copy
-    button on the code block), for a teacher to hand the class."""
+    """The Share this model button: a popover with the link that opens the stored model
+    `name` (a copy button on the code block), for a teacher to hand the class."""
     days = models.model_store().limits.max_age_s / 86400
     with st.popover("Share this model", icon=":material/share:", width="stretch", key=key):
         st.code(session.share_link(name), language=None, wrap_lines=True)
         st.caption(
-            f"Whoever opens this link gets **{escape_markdown(name)}** on every page, as "
-            f"long as the store keeps it ({days:g} days). Nobody can list or open it "
-            "without the link."
+            f"Whoever opens this link gets **{escape_markdown(name)}** on every page, for up "
+            f"to {days:g} days (less if the model store fills up). Nobody can list or open "
+            "it without the link."
         )

@@ -41,6 +41,13 @@ def test_page_in_chromium_trains_and_the_home_page_offers_the_model():
         page.wait_for_timeout(500)  # let Vega draw the lines
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "e2e-train-running.png"), full_page=True)
+        page.reload()  # by accident, while it trains: the new session takes the job over
+        page.wait_for_function(
+            r"""() => [...document.querySelectorAll("[data-testid='stProgress']")].some(
+                   p => /Training reverse-additive-d16: step \d+/.test(p.innerText))""",
+            timeout=60_000,
+        )
+        assert "another tab" not in page.inner_text("body")
         page.wait_for_selector("text=Trained reverse-additive-d16", timeout=WAIT_S * 1000)
         wait_for_app(page)
         page.wait_for_selector("[data-testid='stDataFrame'] canvas", timeout=30_000)

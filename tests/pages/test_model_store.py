@@ -27,6 +27,7 @@ from tests.support.apptest import ROOT, TRAIN, app, step_view
 from tests.support.jobs import TINY, clear, wait_until
 from tests.support.links import corpus
 from tests.support.models import tiny_checkpoint
+from ui import navigation
 from ui import training_jobs as tj
 
 
@@ -173,7 +174,7 @@ def test_a_damaged_or_half_written_stored_model_is_refused_with_a_note(model_sto
         at.run()
         assert not at.exception
         (note,) = at.warning
-        assert message in note.value
+        assert message in note.value and str(model_store) not in note.value  # no server path
         assert at.session_state["model"] == "reverse-additive"  # the shipped models work
         assert step_view(at)["key"]
 
@@ -186,14 +187,66 @@ def test_the_share_button_gives_a_link_that_opens_the_model_elsewhere(model_stor
     teacher.run()
     assert teacher.session_state["model"] == name and not teacher.warning
     (code,) = [c.value for c in teacher.sidebar.get("code")]  # in the Share popover
-    assert f"model_id={model_id}" in code and "task=reverse" in code
+    assert code.endswith(f"?task=reverse&model_id={model_id}")  # Home, the task, the id
     student = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     student.query_params.update(dict(p.split("=", 1) for p in code.split("?", 1)[1].split("&")))
     student.run()
     assert student.session_state["model"] == name and decoded(student, name)
+    assert not student.warning
     stranger = app(task="reverse")  # without the id nobody lists it
     stranger.run()
     assert name not in stranger.selectbox(key="model").options
+
+
+def test_a_copied_link_opened_while_its_tab_still_trains_waits_for_the_model(
+    free_board, monkeypatch
+):
+    mine = app(TRAIN)
+    mine.run()
+    mine.session_state["train_seconds"] = 60
+    mine.selectbox(key="task").set_value("dates").run()
+    mine.select_slider(key="train_hidden").set_value(16)
+    mine.button(key="train_start").click().run()
+    job = free_board.current()
+    monkeypatch.setattr(tj, "tab_open", lambda tab: True)  # the training tab is still open
+    copy = app(**link(mine))  # a classmate opens the address bar's link
+    copy.run()
+    assert not copy.exception and job.owner == mine.session_state[tj.OWNER]  # not taken
+    (note,) = [w.value for w in copy.warning]
+    assert "still training in another tab" in note
+    assert ids(link(copy)) == [job.model_id]  # it waits; a reload would wait too
+    mine.button(key="train_stop").click().run()
+    wait_until(lambda: mine.session_state["trained_models"], poll=mine.run)
+    (name,) = mine.session_state["trained_models"]  # the tab that trained it has it
+    copy.run()  # the next click: the model has joined the copy's Model list
+    assert copy.session_state["stored_models"] == {name: job.model_id}
+    assert not copy.session_state["waiting_ids"] and not copy.exception
+
+
+def test_a_shared_model_keeps_working_whatever_its_name_in_the_sharing_tab(model_store):
+    name = "reverse-dot-d16 (trained 11:00)"
+    put = ModelStore(Path(model_store)).put
+    first, second = (
+        put(replace(tiny_checkpoint("dot", seed=k), info={"name": name})) for k in (0, 1)
+    )
+    teacher = app(model_id=[first, second], task="reverse", model=f"{name} #2")
+    teacher.run()
+    assert teacher.session_state["model"] == f"{name} #2"
+    (code,) = [c.value for c in teacher.sidebar.get("code")]
+    student = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    student.query_params.update(dict(p.split("=", 1) for p in code.split("?", 1)[1].split("&")))
+    student.run()
+    assert not student.warning and student.session_state["stored_models"] == {name: second}
+
+
+def test_a_stored_model_of_a_task_the_app_does_not_have_is_refused(model_store):
+    model_id = ModelStore(Path(model_store)).put(replace(tiny_checkpoint("dot"), task="klingon"))
+    at = app(model_id=model_id)
+    at.run()
+    assert not at.exception and at.session_state["task"] == "reverse"
+    (note,) = [w.value for w in at.warning]
+    assert "a task this app does not have" in note and "unknown task" not in note
+    assert not at.session_state["trained_models"] and "model_id" not in link(at)
 
 
 # --- the hostile-link corpus ----------------------------------------------------------------
@@ -265,3 +318,18 @@ def test_a_link_brings_back_every_stored_model_of_the_tab(model_store):
     assert at.session_state["model"] == name  # the first of the link's models
     assert ids(link(at)) == [first, second]  # the link keeps both: a reload opens both
     assert {name, f"{name} #2"} <= set(at.selectbox(key="model").options)
+
+
+@pytest.mark.parametrize(
+    ("url", "home"),
+    [
+        ("http://host:8501", "http://host:8501"),
+        ("http://host:8501/", "http://host:8501"),
+        ("http://host:8501/train", "http://host:8501"),
+        ("https://school.example/lab/explorer", "https://school.example/lab"),
+        ("https://school.example/lab/home?x=1", "https://school.example/lab"),
+        ("", ""),
+    ],
+)
+def test_a_share_link_always_opens_home(url, home):
+    assert navigation.home_url(url) == home

@@ -123,3 +123,14 @@ def test_a_model_stored_again_has_a_new_version(tmp_path):
     assert store.version(model_id) > first - 10**9
     with pytest.raises(StoreError, match="no stored model"):
         store.version(new_id())
+
+
+def test_clean_up_removes_writes_a_stopped_server_left_unfinished(tmp_path):
+    store = ModelStore(tmp_path)
+    kept = store.put(tiny_checkpoint("dot"))
+    stale, fresh = tmp_path / f".incoming-{new_id()}-0000", tmp_path / f".incoming-{new_id()}-1"
+    stale.mkdir()
+    fresh.mkdir()  # a write going on right now
+    os.utime(stale, (1, 1))
+    store.clean()
+    assert not stale.exists() and fresh.exists() and store.get(kept)

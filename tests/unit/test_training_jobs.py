@@ -123,9 +123,14 @@ def test_the_model_is_stored_at_each_evaluation_and_at_the_end(board, tmp_path):
         assert torch.equal(a, b), k  # the stored model is the trained one
 
 
-def test_a_job_is_claimed_only_by_its_model_id(board):
-    job = board.start("alice", TrainConfig(**TINY))
-    assert board.claim(new_id(), "mallory") is None and job.owner == "alice"
-    assert board.claim(job.model_id, "alice-after-reload") is job
-    assert job.owner == "alice-after-reload" and not board.stop("alice")
+def test_a_job_passes_only_with_its_model_id_and_once_its_tab_is_gone(board):
+    job = board.start("alice", TrainConfig(**TINY), tab="tab-1")
+    open_tabs = {"tab-1"}
+    is_open = open_tabs.__contains__
+    assert board.claim(new_id(), "mallory", "tab-9", is_open) == "no job"
+    assert board.claim(job.model_id, "bob", "tab-2", is_open) == "another tab"  # a copied link
+    assert job.owner == "alice" and job.tab == "tab-1"
+    open_tabs.clear()  # alice reloads: her old tab disconnects
+    assert board.claim(job.model_id, "alice-after-reload", "tab-3", is_open) == "mine"
+    assert (job.owner, job.tab) == ("alice-after-reload", "tab-3") and not board.stop("alice")
     assert board.stop("alice-after-reload")
