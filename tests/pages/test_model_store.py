@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from s2s_core.store import ModelStore, new_id
 from s2s_core.training.loop import TrainConfig
-from tests.support.apptest import ROOT, TRAIN, app, step_view
+from tests.support.apptest import BOTTLENECK, EXPLORER, ROOT, THEORY, TRAIN, app, step_view
 from tests.support.jobs import TINY, clear, wait_until
 from tests.support.links import corpus
 from tests.support.models import tiny_checkpoint
@@ -333,3 +333,16 @@ def test_a_link_brings_back_every_stored_model_of_the_tab(model_store):
 )
 def test_a_share_link_always_opens_home(url, home):
     assert navigation.home_url(url) == home
+
+
+@pytest.mark.parametrize("page", [EXPLORER, BOTTLENECK, TRAIN, THEORY])
+def test_a_hostile_link_straight_to_another_page_gets_its_note_there(page):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"task": "<script>", "step": "²", "model_id": "../../etc/passwd"})
+    at.switch_page(page)  # the page's own address: its first run reads the link
+    at.run()
+    assert not at.exception
+    (note,) = [w.value for w in at.warning]
+    assert "unknown task" in note and "step" in note and "not a valid id" in note
+    assert at.selectbox(key="task").value == "reverse"
+    assert at.title[0].value != "Seq2Seq Attention Lab"  # the page itself, not Home
