@@ -133,8 +133,8 @@ def _open_linked_models(ids: list[str], claim: Callable[[str], str], notes: list
             outcome = claim(store.check_id(model_id))
             if outcome == "another tab":
                 notes.append(
-                    f"model id {shown(model_id)} is still training in another tab; it joins "
-                    "your Model list when its training ends (at your next click)"
+                    f"model id {shown(model_id)} is still training in another tab; it "
+                    "becomes your model here when its training ends"
                 )
             elif outcome == "no job":
                 opened.append(models.open_stored(model_id))

@@ -321,25 +321,50 @@ def claim(model_id: str) -> Claim:
     return outcome
 
 
+WATCH_S = 2.0  # how often a tab waiting for a model looks at the board
+
+
+def _still_training(model_id: str) -> bool:
+    job = board().current()
+    return job is not None and job.model_id == model_id and not job.done
+
+
 def open_waiting() -> None:
     """The models this session waits for (a link opened while another tab trained them):
-    each joins the Model list once its job is off the board or done. The frame calls this
-    at every run."""
+    each joins the Model list, and becomes the sidebar's model, once its job is done. The
+    frame calls this at every run; while some still train, a fragment looks at the board
+    every WATCH_S seconds and reruns the page when one has finished."""
     waiting = models.waiting_ids()
-    job = board().current()
     for model_id in list(waiting):
-        if job is not None and job.model_id == model_id and not job.done:
-            continue  # still training
+        if _still_training(model_id):
+            continue
         waiting.remove(model_id)
         try:
             name = models.open_stored(model_id)
         except StoreError as err:
             st.warning(f"The model this link was waiting for could not be opened: {err}")
             continue
+        _select(st.session_state, models.trained_models()[name].task, name)
         st.toast(
-            f"**{name}** has finished training: it is in your Model list.",
+            f"**{name}** has finished training: it is now the sidebar's model.",
             icon=":material/model_training:",
         )
+    if waiting:
+        st.fragment(_watch, run_every=WATCH_S)()
+
+
+def _watch() -> None:
+    if not all(_still_training(model_id) for model_id in models.waiting_ids()):
+        st.rerun()  # the whole page: open_waiting opens the model
+
+
+def _select(ss, task: str, name: str) -> None:
+    """Make model `name` of `task` the sidebar's (with the task's default input if the task
+    changes): every page opens with it."""
+    if ss.get("task") != task:
+        ss["input"] = tasks.get_task(task).default_input
+    ss["task"], ss["model"] = task, name
+    session.restart()
 
 
 def deliver(ss) -> bool:
@@ -366,10 +391,7 @@ def deliver(ss) -> bool:
         "held_out": result.checkpoint.info.get("held_out", {}),
         "store_error": job.store_error,
     }
-    if ss.get("task") != job.config.task:  # a new task: its default input too
-        ss["input"] = tasks.get_task(job.config.task).default_input
-    ss["task"], ss["model"] = job.config.task, name
-    session.restart()
+    _select(ss, job.config.task, name)
     st.toast(
         f"Your model **{name}** has finished training: it is now the sidebar's model.",
         icon=":material/model_training:",

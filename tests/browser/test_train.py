@@ -48,6 +48,11 @@ def test_page_in_chromium_trains_and_the_home_page_offers_the_model():
             timeout=60_000,
         )
         assert "another tab" not in page.inner_text("body")
+        # A classmate opens a copy of the link on Home while this tab still trains: the job
+        # stays here; the copy waits, and takes the model by itself once training ends.
+        classmate = b.new_page(viewport={"width": 1400, "height": 1000})
+        classmate.goto(page.url.replace("/train?", "/?"))
+        classmate.wait_for_selector("text=still training in another tab", timeout=60_000)
         page.wait_for_selector("text=Trained reverse-additive-d16", timeout=WAIT_S * 1000)
         wait_for_app(page)
         page.wait_for_selector("[data-testid='stDataFrame'] canvas", timeout=30_000)
@@ -56,8 +61,12 @@ def test_page_in_chromium_trains_and_the_home_page_offers_the_model():
         for bad in ("Traceback", "Error:", "Exception"):
             assert bad not in body
         page.screenshot(path=str(ARTIFACTS / "e2e-train-done.png"), full_page=True)
-        page.get_by_role("link", name="Home").click()  # same tab, same session
         trained = r"text=/reverse-additive-d16 \(trained \d\d:\d\d\)/"  # its name, once
+        classmate.wait_for_selector(trained, timeout=30_000)  # no click: it reran by itself
+        wait_for_app(classmate)
+        assert "Traceback" not in classmate.inner_text("body")
+        classmate.screenshot(path=str(ARTIFACTS / "e2e-train-classmate.png"))
+        page.get_by_role("link", name="Home").click()  # same tab, same session
         page.wait_for_selector(trained, timeout=60_000)
         page.wait_for_selector("text=step 0 of", timeout=60_000)
         wait_for_app(page)

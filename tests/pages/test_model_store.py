@@ -215,11 +215,13 @@ def test_a_copied_link_opened_while_its_tab_still_trains_waits_for_the_model(
     (note,) = [w.value for w in copy.warning]
     assert "still training in another tab" in note
     assert ids(link(copy)) == [job.model_id]  # it waits; a reload would wait too
+    assert copy.session_state["model"] == "dates-additive"  # meanwhile: the shipped one
     mine.button(key="train_stop").click().run()
     wait_until(lambda: mine.session_state["trained_models"], poll=mine.run)
     (name,) = mine.session_state["trained_models"]  # the tab that trained it has it
-    copy.run()  # the next click: the model has joined the copy's Model list
+    copy.run()  # (the browser reruns by itself: ui/training_jobs.py WATCH_S)
     assert copy.session_state["stored_models"] == {name: job.model_id}
+    assert copy.session_state["model"] == name and copy.session_state["task"] == "dates"
     assert not copy.session_state["waiting_ids"] and not copy.exception
 
 
