@@ -48,7 +48,7 @@ def max_steps(task_name: str) -> int:
 
 MAX_LINK_INPUT = 200  # characters a link's input may have (a task's inputs are far shorter)
 MAX_LINKED = models.MAX_OWN_MODELS  # stored models one link may open
-_STEP, _BEAM = re.compile(r"[0-9]{1,3}"), re.compile(r"[2-8]")
+_STEP = re.compile(r"[0-9]{1,3}")
 _HEAD = re.compile(r"[1-9][0-9]?\.[1-9][0-9]?")  # "3.2": layer 3, head 2
 
 
@@ -94,10 +94,11 @@ def init_from_url(claim: Callable[[str], str] = lambda _id: "no job") -> list[st
     ss["decoding"] = "beam" if decoding == "beam" else "greedy"
     ss["beam_width"] = 3
     if (beam := qp.get("beam")) is not None:
-        if _BEAM.fullmatch(beam):
+        if beam in {str(width) for width in BEAM_WIDTHS}:
             ss["beam_width"] = int(beam)
         else:
-            notes.append(f"beam width {shown(beam)} is not 2–8; using 3")
+            widths = f"{BEAM_WIDTHS[0]}–{BEAM_WIDTHS[-1]}"
+            notes.append(f"beam width {shown(beam)} is not {widths}; using 3")
     ss["step"] = 0
     if (step := qp.get("step")) is not None:
         if _STEP.fullmatch(step) and int(step) <= max_steps(task):
@@ -144,7 +145,8 @@ def _open_linked_models(ids: list[str], claim: Callable[[str], str], notes: list
 
 
 def _head(text: str, model: str) -> tuple[int, int] | None:
-    """ "3.2" as (layer 2, head 1), counted from 0, if `model` is a Transformer with that head."""
+    """Layer and head of a link's "3.2" as (2, 1), counted from 0, if `model` is a
+    Transformer with that head; else None."""
     if not _HEAD.fullmatch(text):
         return None
     layer, head = (int(part) - 1 for part in text.split("."))

@@ -206,7 +206,7 @@ class JobBoard:
             if self.job is not None:
                 raise Busy(self.job.seconds_left())
             name = name or model_name(cfg, [], time.strftime("%H:%M"))
-            job = self.job = Job(owner, replace(cfg), tab, name, store)
+            job = self.job = Job(owner, replace(cfg), tab=tab, name=name, store=store)
         threading.Thread(
             target=self._run, args=(job,), name=f"train-{owner[:8]}", daemon=True
         ).start()

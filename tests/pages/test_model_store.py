@@ -24,19 +24,11 @@ from streamlit.testing.v1 import AppTest
 from s2s_core.store import ModelStore, new_id
 from s2s_core.training.loop import TrainConfig
 from tests.support.apptest import BOTTLENECK, EXPLORER, ROOT, THEORY, TRAIN, app, step_view
-from tests.support.jobs import TINY, clear, wait_until
+from tests.support.jobs import TINY, start_run, wait_until
 from tests.support.links import corpus
 from tests.support.models import tiny_checkpoint
 from ui import navigation
 from ui import training_jobs as tj
-
-
-@pytest.fixture
-def free_board():
-    b = tj.board()
-    clear(b)
-    yield b
-    clear(b)
 
 
 def link(at: AppTest) -> dict[str, str | list[str]]:
@@ -59,10 +51,7 @@ def decoded(at: AppTest, name: str) -> list[str]:
 def train_tiny(at: AppTest) -> str:
     """Train a d = 16 dates model for the shortest budget on the Train page of session `at`
     (the page's own Start button); its name once the frame has handed it over."""
-    at.selectbox(key="task").set_value("dates").run()
-    at.select_slider(key="train_hidden").set_value(16)
-    at.slider(key="train_seconds").set_value(at.slider(key="train_seconds").min)
-    at.button(key="train_start").click().run()
+    start_run(at)
     assert not at.exception and not at.error
     wait_until(lambda: at.session_state["trained_models"], poll=at.run)
     (name,) = at.session_state["trained_models"]
@@ -112,10 +101,7 @@ def test_a_trained_model_opens_from_its_link_in_another_session_and_process(free
 def test_a_reload_while_training_takes_the_job_over(free_board):
     mine = app(TRAIN)
     mine.run()
-    mine.session_state["train_seconds"] = 60
-    mine.selectbox(key="task").set_value("dates").run()
-    mine.select_slider(key="train_hidden").set_value(16)
-    mine.button(key="train_start").click().run()
+    start_run(mine, seconds=60)
     (model_id,) = ids(link(mine))  # the job's model id is in the link from the start
     reloaded = app(TRAIN, **link(mine))
     reloaded.run()
@@ -203,10 +189,7 @@ def test_a_copied_link_opened_while_its_tab_still_trains_waits_for_the_model(
 ):
     mine = app(TRAIN)
     mine.run()
-    mine.session_state["train_seconds"] = 60
-    mine.selectbox(key="task").set_value("dates").run()
-    mine.select_slider(key="train_hidden").set_value(16)
-    mine.button(key="train_start").click().run()
+    start_run(mine, seconds=60)
     job = free_board.current()
     monkeypatch.setattr(tj, "tab_open", lambda tab: True)  # the training tab is still open
     copy = app(**link(mine))  # a classmate opens the address bar's link

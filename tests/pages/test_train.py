@@ -1,36 +1,20 @@
 """The Train page (pages/train.py) through AppTest: one AppTest is one browser session.
 
 Training here is real but tiny (d = 16, a few seconds). The job board is one per process,
-like on the server, so every test leaves it free (the `free_board` fixture). A finished job
-is handed over by the frame (app.py): its model becomes the sidebar's, on every page.
+like on the server, so every test leaves it free (the `free_board` fixture in
+tests/pages/conftest.py). A finished job is handed over by the frame (app.py): its model
+becomes the sidebar's, on every page.
 """
 
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from s2s_core.training.loop import TrainConfig
 from tests.support.apptest import TRAIN, app
-from tests.support.jobs import TINY, WAIT_S, clear, wait_until
+from tests.support.jobs import TINY, WAIT_S, start_run, wait_until
 from tests.support.models import tiny_checkpoint
 from ui import training_jobs as tj
-
-
-@pytest.fixture
-def free_board():
-    """The process-wide board the page uses, free before and after the test."""
-    b = tj.board()
-    clear(b)
-    yield b
-    clear(b)
-
-
-def start_tiny_run(at: AppTest) -> None:
-    at.selectbox(key="task").set_value("dates").run()  # the sidebar's Task
-    at.select_slider(key="train_hidden").set_value(16)
-    at.slider(key="train_seconds").set_value(at.slider(key="train_seconds").min)
-    at.button(key="train_start").click().run()
 
 
 def test_page_renders_its_settings_within_the_caps(free_board):
@@ -51,7 +35,7 @@ def test_a_run_trains_a_model_for_this_session_only(free_board):
     mine, other = app(TRAIN), app(TRAIN)
     mine.run()
     other.run()
-    start_tiny_run(mine)
+    start_run(mine)
     assert not mine.exception and not mine.error
     assert mine.button(key="train_start").disabled  # one job at a time, even for its owner
     (bar,) = mine.get("progress")  # the live view is drawn

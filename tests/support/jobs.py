@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+from streamlit.testing.v1 import AppTest
+
 from ui import training_jobs as tj
 
 TINY = {
@@ -35,3 +37,13 @@ def clear(board: tj.JobBoard) -> None:
         job.stop_flag.set()
         wait_until(lambda: job.done)
         board.collect(job.owner)
+
+
+def start_run(at: AppTest, seconds: int | None = None) -> None:
+    """Start a d = 16 dates job with the Train page's own widgets (the sidebar's Task, then
+    Start): a budget of `seconds`, else the shortest the page allows."""
+    at.selectbox(key="task").set_value("dates").run()
+    at.select_slider(key="train_hidden").set_value(16)
+    budget = at.slider(key="train_seconds")
+    budget.set_value(seconds or budget.min)
+    at.button(key="train_start").click().run()
