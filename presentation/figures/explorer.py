@@ -1,6 +1,6 @@
 """Extra figures and tables for the Attention explorer and the Theory page.
 
-Pure functions, plain data in, a Plotly figure or a pandas table out (as in heatmap.py):
+Pure functions, plain data in, a Plotly figure or a pandas table out (as in heatmap/):
 
     grid_columns          how many attention heatmaps fit side by side (small multiples)
     grid_heatmap          heatmap.attention_heatmap, made readable at its size in that grid

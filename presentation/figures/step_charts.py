@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from presentation.figures.heatmap import _figure
+from presentation.figures.plotly_spec import figure
 from presentation.style import (
     CURRENT_COLOR,
     FIXED_COLOR,
@@ -43,7 +43,7 @@ def topk_rows(step: Step) -> list[tuple[str, float, bool]]:
 
 def topk_bar(step: Step | None, large: bool = False, k: int | None = None) -> go.Figure:
     """The figure of topk_spec."""
-    return _figure(topk_spec(step, large, k))
+    return figure(topk_spec(step, large, k))
 
 
 def topk_spec(step: Step | None, large: bool = False, k: int | None = None) -> dict:
@@ -123,7 +123,7 @@ def context_norm_chart(
     n_steps: int | None = None,
 ) -> go.Figure:
     """The figure of context_norm_spec."""
-    return _figure(context_norm_spec(norms, fixed_norm, current, large, n_steps))
+    return figure(context_norm_spec(norms, fixed_norm, current, large, n_steps))
 
 
 def context_norm_spec(
