@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from presentation.figures.plotly_spec import figure
+from presentation.figures.plotly_spec import figure, text_px
 from presentation.style import (
     CURRENT_COLOR,
     FIXED_COLOR,
@@ -30,6 +30,7 @@ FIXED_LABEL = "‖c‖ (fixed)"
 CHOSEN = "chosen y_i"
 TOPK_TITLE = "P(y_i | y_<i, X): the most likely next tokens<br><sub>in red the chosen y_i</sub>"
 TOPK_HINT = "press Next ▶: each step's most likely tokens appear here"
+WIDEST_P = "1.00"  # the widest P written beside a bar: a bar of P = 1 ends at the right edge
 
 
 def topk_rows(step: Step) -> list[tuple[str, float, bool]]:
@@ -61,7 +62,8 @@ def topk_spec(step: Step | None, large: bool = False, k: int | None = None) -> d
 
 
 def _topk_bars(rows: list[tuple[str, float, bool]], large: bool) -> dict:
-    """The bars of P(y_i = token) at y = 1, 2, ..., each with its P written beside it."""
+    """The bars of P(y_i = token) at y = 1, 2, ..., each with its P written beside it, past
+    the axis if need be (cliponaxis off): in the right margin for a bar that ends at 1."""
     return dict(
         type="bar",
         orientation="h",
@@ -78,14 +80,15 @@ def _topk_bars(rows: list[tuple[str, float, bool]], large: bool) -> dict:
 
 
 def _topk_layout(rows: list[tuple[str, float, bool]], slots: int, large: bool) -> dict:
-    """Room for `slots` bars, the tokens' labels on the left, P from 0 to 1 along x."""
+    """Room for `slots` bars, the tokens' labels on the left, P from 0 to 1 along x, and on
+    the right room for the P of the longest bar."""
     size = font_size(large)
     return dict(
         title=dict(text=TOPK_TITLE, font=dict(size=size + 2)),
         height=(110 if large else 80) + slots * (44 if large else 26) + (60 if large else 44),
         margin=dict(
             l=16 + int(0.7 * size * max([4, *(len(token_text(t)) for t, *_ in rows)])),
-            r=40,
+            r=int(text_px(WIDEST_P, size)) + 10,  # the P of a bar that ends at 1 fits in it
             t=110 if large else 80,
             b=60 if large else 44,
         ),
