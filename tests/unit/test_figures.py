@@ -1,6 +1,9 @@
 """The decoding figures (presentation.figures.heatmap and .step_charts): built from a Trace
 without a browser; we inspect the figure objects."""
 
+import ast
+from pathlib import Path
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -319,3 +322,28 @@ def test_attribution_heatmap_works_without_attention_and_checks_its_rows(plain):
     assert np.asarray(fig.data[0].z).shape == (len(plain.steps), len(SOURCE))
     with pytest.raises(ValueError, match="attribution rows for"):
         attribution_heatmap(plain, attribution_rows(plain)[:-1])
+
+
+# --- the rooms of the figures -----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def private_imports(path: Path) -> list[str]:
+    """The names starting with "_" that `path` imports from another module of the figures."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "presentation.figures"
+        ):
+            found += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    return found
+
+
+def test_no_module_imports_a_private_name_of_the_figures():
+    """What one room of the figures uses from another has a public name (the top-k chart
+    once borrowed the heatmap's `_figure`)."""
+    layers = ["presentation", "ui", "pages", "benchmarks", "tests"]
+    files = [f for layer in layers for f in (ROOT / layer).rglob("*.py")] + [ROOT / "app.py"]
+    borrowed = {str(f.relative_to(ROOT)): private_imports(f) for f in files}
+    assert {f: names for f, names in borrowed.items() if names} == {}
