@@ -1,6 +1,6 @@
 """Extra figures and tables for the Attention explorer and the Theory page.
 
-Pure functions, plain data in, a Plotly figure or a pandas table out (as in heatmap.py):
+Pure functions, plain data in, a Plotly figure or a pandas table out (as in heatmap/):
 
     grid_columns          how many attention heatmaps fit side by side (small multiples)
     grid_heatmap          heatmap.attention_heatmap, made readable at its size in that grid
@@ -117,59 +117,19 @@ def head_grid(
     heads = [s.heads for s in trace.steps if s.heads is not None]  # [step][layer][head][j]
     if not heads:
         raise ValueError("not a Transformer trace: its steps have no per-head attention")
-    L, H, T, n = len(heads[0]), len(heads[0][0]), len(trace.source_tokens), len(heads)
-    titles = [
-        f"layer {layer + 1}, head {h + 1}"
-        + ("" if agreement is None else f" · {agreement[layer][h]:.0%} on gold")
-        for layer in range(L)
-        for h in range(H)
-    ]
+    L, H, n = len(heads[0]), len(heads[0][0]), len(heads)
     fig = make_subplots(
-        rows=L, cols=H, subplot_titles=titles, horizontal_spacing=0.03, vertical_spacing=0.1
+        rows=L,
+        cols=H,
+        subplot_titles=_head_titles(L, H, agreement),
+        horizontal_spacing=0.03,
+        vertical_spacing=0.1,
     )
-    rows = [
-        f"{i}·{s.token.strip('<>') if len(s.token) > 2 else s.token}"
-        for i, s in enumerate(trace.steps[:n], start=1)
-    ]
     for layer in range(L):
         for h in range(H):
             z = [step[layer][h] for step in heads]  # (n, T): this head's alpha_ij
-            fig.add_trace(
-                go.Heatmap(
-                    z=z,
-                    x=list(range(1, T + 1)),
-                    y=list(range(1, n + 1)),
-                    zmin=0.0,
-                    zmax=1.0,
-                    colorscale=COLORSCALE,
-                    showscale=layer == 0 and h == 0,
-                    colorbar=dict(title="α", len=0.5, thickness=12),
-                    hovertemplate=f"layer {layer + 1}, head {h + 1}<br>"
-                    "step i = %{y}, source j = %{x}<br>α = %{z:.3f}<extra></extra>",
-                ),
-                row=layer + 1,
-                col=h + 1,
-            )
-    size = font_size(large) - 3
-    fig.update_xaxes(
-        tickvals=list(range(1, T + 1)),
-        ticktext=[t.strip("<>") if len(t) > 2 else t for t in trace.source_tokens],
-        tickangle=0,
-        tickfont=dict(size=size),
-        side="top",
-        showgrid=False,
-    )
-    fig.update_yaxes(
-        tickvals=list(range(1, n + 1)),
-        ticktext=rows,
-        autorange="reversed",  # step 1 at the top, as in every other heatmap
-        tickfont=dict(size=size),
-        showgrid=False,
-    )
-    fig.update_yaxes(showticklabels=False)
-    for layer in range(L):  # step labels on the first column only
-        fig.update_yaxes(showticklabels=True, row=layer + 1, col=1)
-    fig.update_annotations(font=dict(size=font_size(large) - 1), yshift=18)
+            fig.add_trace(_head_heatmap(z, layer, h), row=layer + 1, col=h + 1)
+    _label_head_axes(fig, trace, n, L, large)
     fig.update_layout(
         height=L * (n * (20 if large else 14) + 90) + 40,
         margin=dict(l=60, r=20, t=60, b=10),
@@ -178,6 +138,62 @@ def head_grid(
         font=dict(size=font_size(large)),
     )
     return fig
+
+
+def _head_titles(L: int, H: int, agreement: list[list[float]] | None) -> list[str]:
+    """The titles "layer l, head h", row by row, each with its agreement when given."""
+    return [
+        f"layer {layer + 1}, head {h + 1}"
+        + ("" if agreement is None else f" · {agreement[layer][h]:.0%} on gold")
+        for layer in range(L)
+        for h in range(H)
+    ]
+
+
+def _head_heatmap(z: list[list[float]], layer: int, h: int) -> go.Heatmap:
+    """One head's alpha_ij (n, T) at x = j, y = i; only the first carries the colour bar."""
+    n, T = len(z), len(z[0])
+    return go.Heatmap(
+        z=z,
+        x=list(range(1, T + 1)),
+        y=list(range(1, n + 1)),
+        zmin=0.0,
+        zmax=1.0,
+        colorscale=COLORSCALE,
+        showscale=layer == 0 and h == 0,
+        colorbar=dict(title="α", len=0.5, thickness=12),
+        hovertemplate=f"layer {layer + 1}, head {h + 1}<br>"
+        "step i = %{y}, source j = %{x}<br>α = %{z:.3f}<extra></extra>",
+    )
+
+
+def _label_head_axes(fig: go.Figure, trace: Trace, n: int, L: int, large: bool) -> None:
+    """The source symbols above every heatmap; the steps "i·y_i" left of the first column."""
+    size = font_size(large) - 3
+    fig.update_xaxes(
+        tickvals=list(range(1, len(trace.source_tokens) + 1)),
+        ticktext=[_short(t) for t in trace.source_tokens],
+        tickangle=0,
+        tickfont=dict(size=size),
+        side="top",
+        showgrid=False,
+    )
+    fig.update_yaxes(
+        tickvals=list(range(1, n + 1)),
+        ticktext=[f"{i}·{_short(s.token)}" for i, s in enumerate(trace.steps[:n], start=1)],
+        autorange="reversed",  # step 1 at the top, as in every other heatmap
+        tickfont=dict(size=size),
+        showgrid=False,
+    )
+    fig.update_yaxes(showticklabels=False)
+    for layer in range(L):  # step labels on the first column only
+        fig.update_yaxes(showticklabels=True, row=layer + 1, col=1)
+    fig.update_annotations(font=dict(size=font_size(large) - 1), yshift=18)
+
+
+def _short(token: str) -> str:
+    """A special token without its brackets ("<eos>": "eos"), so that it fits a small cell."""
+    return token.strip("<>") if len(token) > 2 else token
 
 
 def beam_frame(hyps: list[Hypothesis], expected: Example | None = None) -> pd.DataFrame:
@@ -261,16 +277,7 @@ def length_chart(
     fig = go.Figure()
     for n, (name, points) in enumerate(series.items()):
         kept = [(index[lo], x) for lo, _, x in points if lo in index]
-        fig.add_trace(
-            go.Scatter(
-                x=[k for k, _ in kept],
-                y=[100 * x for _, x in kept],
-                mode="lines+markers",
-                name=name,
-                line=dict(color=SERIES_COLORS[n % len(SERIES_COLORS)], width=3),
-                hovertemplate=f"{name}<br>" + "exact match %{y:.1f}%<extra></extra>",
-            )
-        )
+        fig.add_trace(_model_line(name, kept, SERIES_COLORS[n % len(SERIES_COLORS)]))
     here = [k for k, (lo, hi, _) in enumerate(buckets) if length is not None and lo <= length <= hi]
     if here:
         fig.add_vline(
@@ -281,21 +288,43 @@ def length_chart(
         )
     beyond = [k for k, (lo, _, _) in enumerate(buckets) if train_max is not None and lo > train_max]
     if beyond:
-        fig.add_vrect(
-            x0=beyond[0] - 0.5,
-            x1=len(buckets) - 0.5,
-            fillcolor=SHADE_COLOR,
-            line_width=0,
-            layer="below",
-            annotation_text="longer than in training",
-            annotation_position="top left",
-            annotation=dict(yanchor="bottom"),
-        )  # above the plot, clear of the lines
-    size = font_size(large)
+        _shade_beyond_training(fig, beyond[0], len(buckets))
+    _length_layout(fig, buckets, large)
+    return fig
+
+
+def _model_line(name: str, kept: list[tuple[int, float]], color: str) -> go.Scatter:
+    """One model's exact match (in %) at the buckets' indices k: `kept` [(k, share)]."""
+    return go.Scatter(
+        x=[k for k, _ in kept],
+        y=[100 * x for _, x in kept],
+        mode="lines+markers",
+        name=name,
+        line=dict(color=color, width=3),
+        hovertemplate=f"{name}<br>" + "exact match %{y:.1f}%<extra></extra>",
+    )
+
+
+def _shade_beyond_training(fig: go.Figure, first: int, count: int) -> None:
+    """Shade the buckets first..count-1: inputs longer than any in training."""
+    fig.add_vrect(
+        x0=first - 0.5,
+        x1=count - 0.5,
+        fillcolor=SHADE_COLOR,
+        line_width=0,
+        layer="below",
+        annotation_text="longer than in training",
+        annotation_position="top left",
+        annotation=dict(yanchor="bottom"),
+    )  # above the plot, clear of the lines
+
+
+def _length_layout(fig: go.Figure, buckets: list[tuple[int, int, float]], large: bool) -> None:
+    """The buckets "lo–hi" along x, exact match 0..100% along y, the legend underneath."""
     fig.update_layout(
         title=dict(text="exact match by input length (held-out set)"),
         height=460 if large else 340,
-        font=dict(size=size),
+        font=dict(size=font_size(large)),
         margin=dict(l=50, r=20, t=90, b=40),
         plot_bgcolor="white",
         legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.4, yanchor="top"),
@@ -311,4 +340,3 @@ def length_chart(
     fig.update_yaxes(
         title_text="exact match (%)", range=[-3, 103], gridcolor=GRID_COLOR, automargin=True
     )
-    return fig

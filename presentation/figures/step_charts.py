@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from presentation.figures.heatmap import _figure
+from presentation.figures.plotly_spec import figure, text_px
 from presentation.style import (
     CURRENT_COLOR,
     FIXED_COLOR,
@@ -30,6 +30,7 @@ FIXED_LABEL = "‖c‖ (fixed)"
 CHOSEN = "chosen y_i"
 TOPK_TITLE = "P(y_i | y_<i, X): the most likely next tokens<br><sub>in red the chosen y_i</sub>"
 TOPK_HINT = "press Next ▶: each step's most likely tokens appear here"
+WIDEST_P = "1.00"  # the widest P written beside a bar: a bar of P = 1 ends at the right edge
 
 
 def topk_rows(step: Step) -> list[tuple[str, float, bool]]:
@@ -43,7 +44,7 @@ def topk_rows(step: Step) -> list[tuple[str, float, bool]]:
 
 def topk_bar(step: Step | None, large: bool = False, k: int | None = None) -> go.Figure:
     """The figure of topk_spec."""
-    return _figure(topk_spec(step, large, k))
+    return figure(topk_spec(step, large, k))
 
 
 def topk_spec(step: Step | None, large: bool = False, k: int | None = None) -> dict:
@@ -57,27 +58,37 @@ def topk_spec(step: Step | None, large: bool = False, k: int | None = None) -> d
     """
     rows = topk_rows(step) if step is not None else []
     slots = max(k or 0, len(rows), 1)
-    size = font_size(large)
-    y = list(range(1, len(rows) + 1))
-    bars = dict(
+    return dict(data=[_topk_bars(rows, large)], layout=_topk_layout(rows, slots, large))
+
+
+def _topk_bars(rows: list[tuple[str, float, bool]], large: bool) -> dict:
+    """The bars of P(y_i = token) at y = 1, 2, ..., each with its P written beside it, past
+    the axis if need be (cliponaxis off): in the right margin for a bar that ends at 1."""
+    return dict(
         type="bar",
         orientation="h",
         x=[p for _, p, _ in rows],
-        y=y,
+        y=list(range(1, len(rows) + 1)),
         marker=dict(color=[CURRENT_COLOR if chosen else OTHER_COLOR for *_, chosen in rows]),
         text=[f"{p:.2f}" for _, p, _ in rows],
         textposition="outside",
-        textfont=dict(size=size, color="#333333"),
+        textfont=dict(size=font_size(large), color="#333333"),
         cliponaxis=False,
         customdata=[token_text(tok) for tok, *_ in rows],
         hovertemplate="y_i = %{customdata}<br>P = %{x:.3f}<extra></extra>",
     )
-    layout = dict(
+
+
+def _topk_layout(rows: list[tuple[str, float, bool]], slots: int, large: bool) -> dict:
+    """Room for `slots` bars, the tokens' labels on the left, P from 0 to 1 along x, and on
+    the right room for the P of the longest bar."""
+    size = font_size(large)
+    return dict(
         title=dict(text=TOPK_TITLE, font=dict(size=size + 2)),
         height=(110 if large else 80) + slots * (44 if large else 26) + (60 if large else 44),
         margin=dict(
             l=16 + int(0.7 * size * max([4, *(len(token_text(t)) for t, *_ in rows)])),
-            r=40,
+            r=int(text_px(WIDEST_P, size)) + 10,  # the P of a bar that ends at 1 fits in it
             t=110 if large else 80,
             b=60 if large else 44,
         ),
@@ -94,25 +105,25 @@ def topk_spec(step: Step | None, large: bool = False, k: int | None = None) -> d
         ),
         yaxis=dict(
             range=[slots + 0.5, 0.5],  # reversed: the most likely on top
-            tickvals=y,
+            tickvals=list(range(1, len(rows) + 1)),
             ticktext=[token_text(tok) for tok, *_ in rows],
             fixedrange=True,
         ),
-        annotations=[]
-        if rows
-        else [
-            dict(
-                text=TOPK_HINT,
-                xref="paper",
-                yref="paper",
-                x=0.5,
-                y=0.5,
-                showarrow=False,
-                font=dict(size=size, color=MUTED_COLOR),
-            )
-        ],
+        annotations=[] if rows else [_hint(TOPK_HINT, size)],
     )
-    return dict(data=[bars], layout=layout)
+
+
+def _hint(text: str, size: int) -> dict:
+    """A line written in the middle of an empty chart."""
+    return dict(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font=dict(size=size, color=MUTED_COLOR),
+    )
 
 
 def context_norm_chart(
@@ -123,7 +134,7 @@ def context_norm_chart(
     n_steps: int | None = None,
 ) -> go.Figure:
     """The figure of context_norm_spec."""
-    return _figure(context_norm_spec(norms, fixed_norm, current, large, n_steps))
+    return figure(context_norm_spec(norms, fixed_norm, current, large, n_steps))
 
 
 def context_norm_spec(
@@ -143,56 +154,75 @@ def context_norm_spec(
     """
     size = font_size(large)
     last = max(n_steps or len(norms), 2)
-    data = [
-        dict(
-            type="scatter",
-            mode="lines+markers",
-            name=ATTENTION_LABEL,
-            x=list(range(1, len(norms) + 1)),
-            y=[float(v) for v in norms],
-            line=dict(color=OTHER_COLOR, width=3),
-            marker=dict(size=9 if large else 7),
-            hovertemplate="step %{x}<br>‖c_i‖ = %{y:.3f}<extra></extra>",
-        )
-    ]
+    data = [_norms_line(norms, large)]
     top = max([float(v) for v in norms] + ([float(fixed_norm)] if fixed_norm else []) + [1.0])
-    shapes, annotations = [], []
+    annotations = []
     if fixed_norm is not None:
-        data.append(
-            dict(
-                type="scatter",
-                mode="lines",
-                name=FIXED_LABEL,
-                x=[0.5, last + 0.5],
-                y=[float(fixed_norm)] * 2,
-                line=dict(color=FIXED_COLOR, width=2, dash="dash"),
-                hovertemplate="fixed c (no attention)<br>‖c‖ = %{y:.3f}<extra></extra>",
-            )
-        )
-        annotations.append(
-            dict(
-                text="fixed c (no attention)",
-                x=0.6,
-                y=float(fixed_norm),
-                xanchor="left",
-                yanchor="bottom",
-                showarrow=False,
-                font=dict(size=size, color=FIXED_COLOR),
-            )
-        )
-    if current is not None and 1 <= current <= len(norms):
-        shapes.append(
-            dict(
-                type="line",
-                x0=current,
-                x1=current,
-                yref="paper",
-                y0=0,
-                y1=1,
-                line=dict(color=CURRENT_COLOR, width=2, dash="dot"),
-            )
-        )
-    layout = dict(
+        data.append(_fixed_line(fixed_norm, last))
+        annotations.append(_fixed_label(fixed_norm, size))
+    now = current if current is not None and 1 <= current <= len(norms) else None
+    shapes = [] if now is None else [_step_marker(now)]
+    layout = dict(_norms_layout(last, top, large), shapes=shapes, annotations=annotations)
+    return dict(data=data, layout=layout)
+
+
+def _norms_line(norms: list[float], large: bool) -> dict:
+    """||c_i|| at steps i = 1..len(norms), a line with a marker per step."""
+    return dict(
+        type="scatter",
+        mode="lines+markers",
+        name=ATTENTION_LABEL,
+        x=list(range(1, len(norms) + 1)),
+        y=[float(v) for v in norms],
+        line=dict(color=OTHER_COLOR, width=3),
+        marker=dict(size=9 if large else 7),
+        hovertemplate="step %{x}<br>‖c_i‖ = %{y:.3f}<extra></extra>",
+    )
+
+
+def _fixed_line(fixed_norm: float, last: int) -> dict:
+    """||c|| of the model without attention: the same at every step, dashed across."""
+    return dict(
+        type="scatter",
+        mode="lines",
+        name=FIXED_LABEL,
+        x=[0.5, last + 0.5],
+        y=[float(fixed_norm)] * 2,
+        line=dict(color=FIXED_COLOR, width=2, dash="dash"),
+        hovertemplate="fixed c (no attention)<br>‖c‖ = %{y:.3f}<extra></extra>",
+    )
+
+
+def _fixed_label(fixed_norm: float, size: int) -> dict:
+    """The fixed line's name, written on it at the left."""
+    return dict(
+        text="fixed c (no attention)",
+        x=0.6,
+        y=float(fixed_norm),
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=size, color=FIXED_COLOR),
+    )
+
+
+def _step_marker(current: int) -> dict:
+    """A dotted vertical line at step i = `current`."""
+    return dict(
+        type="line",
+        x0=current,
+        x1=current,
+        yref="paper",
+        y0=0,
+        y1=1,
+        line=dict(color=CURRENT_COLOR, width=2, dash="dot"),
+    )
+
+
+def _norms_layout(last: int, top: float, large: bool) -> dict:
+    """Steps 1..last along x, ||c_i|| from 0 to a little above `top` along y."""
+    size = font_size(large)
+    return dict(
         title=dict(
             text="‖c_i‖: the length of the context vector at each step", font=dict(size=size + 2)
         ),
@@ -212,7 +242,4 @@ def context_norm_spec(
         yaxis=dict(
             title=dict(text="‖c_i‖"), range=[0, 1.15 * top], gridcolor=GRID_COLOR, zeroline=False
         ),
-        shapes=shapes,
-        annotations=annotations,
     )
-    return dict(data=data, layout=layout)

@@ -1,6 +1,9 @@
 """The decoding figures (presentation.figures.heatmap and .step_charts): built from a Trace
 without a browser; we inspect the figure objects."""
 
+import ast
+from pathlib import Path
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -15,10 +18,10 @@ from presentation.figures.heatmap import (
     scaled_rows,
     source_strip,
 )
-from presentation.figures.step_charts import context_norm_chart, topk_bar
+from presentation.figures.step_charts import WIDEST_P, context_norm_chart, topk_bar
 from presentation.style import CURRENT_COLOR
 from presentation.text import token_text
-from s2s_core.model.decoding import Trace, greedy_trace
+from s2s_core.model.decoding import Step, Trace, greedy_trace
 from tests.support.models import tiny_checkpoint
 
 SOURCE = "attention"  # 9 letters, 't' three times and 'n' twice: they must stay 9 columns
@@ -198,6 +201,21 @@ def test_topk_bar_keeps_room_for_k_rows_and_grows_in_classroom_mode(trace):
     )
 
 
+@pytest.mark.parametrize("large", [False, True])
+def test_topk_bar_leaves_room_for_the_p_of_a_certain_step(large):
+    """A bar of P = 1 ends at the plot's right edge; its "1.00" is written past it (Plotly's
+    text pad, 3 px), in the right margin, and must fit there: in Classroom mode the margin
+    was 40 px and the label about 46, cut by the figure's edge."""
+    certain = Step(1, "a", 1.0, [("a", 1.0), ("b", 0.0)], None, None, [0.0], 0.0, 0.0)
+    fig = valid_plotly(topk_bar(certain, large=large))
+    bars = fig.data[0]
+    assert bars.text[0] == WIDEST_P == "1.00" and max(bars.x) == fig.layout.xaxis.range[1] == 1
+    assert bars.textposition == "outside" and bars.cliponaxis is False  # past the axis
+    digit, point = 0.6, 0.3  # em: at least as wide as Plotly's fonts write them
+    label_px = (3 * digit + point) * bars.textfont.size
+    assert fig.layout.margin.r >= 3 + label_px
+
+
 def test_context_norm_chart_with_fixed_line(trace, plain):
     norms = [s.context_norm for s in trace.steps]
     fig = valid_plotly(context_norm_chart(norms, fixed_norm=plain.fixed_context_norm, current=2))
@@ -258,7 +276,7 @@ def test_the_spec_checks_above_reject_a_wrong_property(trace):
         go.Figure(data=[bars])
 
 
-# --- attribution beside attention (#14) ------------------------------------------------------
+# --- attribution beside attention ------------------------------------------------------------
 
 
 def attribution_rows(t: Trace) -> list[list[float]]:
@@ -304,3 +322,28 @@ def test_attribution_heatmap_works_without_attention_and_checks_its_rows(plain):
     assert np.asarray(fig.data[0].z).shape == (len(plain.steps), len(SOURCE))
     with pytest.raises(ValueError, match="attribution rows for"):
         attribution_heatmap(plain, attribution_rows(plain)[:-1])
+
+
+# --- the rooms of the figures -----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def private_imports(path: Path) -> list[str]:
+    """The names starting with "_" that `path` imports from another module of the figures."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "presentation.figures"
+        ):
+            found += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    return found
+
+
+def test_no_module_imports_a_private_name_of_the_figures():
+    """What one room of the figures uses from another has a public name (the top-k chart
+    once borrowed the heatmap's `_figure`)."""
+    layers = ["presentation", "ui", "pages", "benchmarks", "tests"]
+    files = [f for layer in layers for f in (ROOT / layer).rglob("*.py")] + [ROOT / "app.py"]
+    borrowed = {str(f.relative_to(ROOT)): private_imports(f) for f in files}
+    assert {f: names for f, names in borrowed.items() if names} == {}
