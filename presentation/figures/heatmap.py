@@ -34,7 +34,7 @@ import plotly.graph_objects as go
 
 from presentation.figures.frames import Frames, Op, plain
 from presentation.style import CURRENT_COLOR, MUTED_COLOR, font_size
-from s2s_core.model.decoding import Step, Trace
+from s2s_core.trace import Step, Trace
 
 NO_ATTENTION = "this model has no attention: it uses one fixed context vector c for every step"
 # Colour scales written out: Plotly's Python names ("Blues") run the other way round in
