@@ -1,10 +1,10 @@
 """Bottleneck: one fixed vector c cannot hold a long input; attention removes that limit.
 
 The seed's §6 (the bottleneck), §7 (attention) and §9 (limits), and Bahdanau et al. 2015,
-fig. 2. The page is thin: numbers come from presentation/bottleneck.py, charts from
-presentation/figures/bottleneck.py. Shipped results are read from each checkpoint's metrics.json
-(nothing is computed for them); re-runs and timings happen on a button press, bounded in time,
-and stay in this browser session's state.
+fig. 2. The page is thin: measurements come from analysis/bottleneck.py, tables from
+presentation/bottleneck.py, charts from presentation/figures/bottleneck.py. Shipped results
+are read from each checkpoint's metrics.json (nothing is computed for them); re-runs and
+timings happen on a button press, bounded in time, and stay in this browser session's state.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis import bottleneck as measure
 from presentation import bottleneck as bn
 from presentation import truth
 from presentation.figures import bottleneck as figs
@@ -34,9 +35,9 @@ TIMING_LENGTHS, TIMING_RUNS = 6, 5
 def per_source_norms(task_name: str, name: str) -> pd.DataFrame:
     """‖c‖ and ‖c_i‖ of a shipped model on the task's chosen inputs (cached per checkpoint)."""
     task = tasks.get_task(task_name)
-    groups = bn.sources_by_length(task, NORM_LENGTHS, NORM_PER_LENGTH)
+    groups = measure.sources_by_length(task, NORM_LENGTHS, NORM_PER_LENGTH)
     sources = [s for group in groups.values() for s in group]
-    return bn.context_norms(models.get_model(name), sources, task.max_target_len + 1)
+    return measure.context_norms(models.get_model(name), sources, task.max_target_len + 1)
 
 
 def chart(figure) -> None:
@@ -130,14 +131,14 @@ if c3.button("Re-run on fresh samples", key="bn_rerun", type="primary", width="s
     ss["bn_seed"] = ss.get("bn_seed", 0) + 1  # a new sample each press: seeds 1, 2, …
     bar = st.progress(0.0, text="Drawing fresh sources…")
 
-    def show_progress(p: bn.LiveProgress) -> None:
+    def show_progress(p: measure.LiveProgress) -> None:
         bar.progress(
             p.scored / p.total,
             text=f"{p.scored} of {p.total} sources scored by every model · {p.elapsed:.1f} s",
         )
 
     ckpts = {models.label(n): models.get_model(n) for n in run_names}
-    result = bn.reevaluate(
+    result = measure.reevaluate(
         ckpts, task, int(n_fresh), ss["bn_seed"], float(budget), show_progress, LIVE_CHUNK
     )
     bar.empty()
@@ -199,7 +200,7 @@ norms = pd.concat(
         for n in pair
     ]
 )
-bound = max(bn.norm_bound(models.get_model(n)) for n in pair)
+bound = max(measure.norm_bound(models.get_model(n)) for n in pair)
 chart(figs.norms_chart(norms, bound, large))
 st.caption(
     f"{NORM_PER_LENGTH} held-out inputs per length, decoded greedily. The fixed model's ‖c‖ "
@@ -251,9 +252,9 @@ if st.button(
     key="bn_time",
     help=f"{TIMING_RUNS} runs per length, median; at most {TIMING_SECONDS} s",
 ):
-    groups = bn.sources_by_length(task, TIMING_LENGTHS, 1)
+    groups = measure.sources_by_length(task, TIMING_LENGTHS, 1)
     with st.spinner("Timing greedy decoding…"):
-        timings = bn.decode_times(
+        timings = measure.decode_times(
             {lab: models.get_model(n) for lab, n in pair_labels.items()},
             [g[0] for g in groups.values()],
             task.max_target_len + 1,
@@ -264,7 +265,7 @@ if st.button(
 timings = ss.get("bn_timing", {}).get(task.name)
 if timings:
     kinds = {lab: models.get_model(n).model.cfg.attention for lab, n in pair_labels.items()}
-    chart(figs.timing_chart(bn.timing_frame(timings), kinds, large))
+    chart(figs.timing_chart(measure.timing_frame(timings), kinds, large))
     runs = min(t.runs for t in timings)
     st.caption(
         f"Median of {runs} runs of one whole greedy decoding (the trace the app draws) "

@@ -13,16 +13,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.agreement import alignment_agreement, attribution_agreement, head_agreement
 from presentation.figures import explorer as figures
 from presentation.figures.heatmap import NO_ATTENTION
-from presentation.heads import head_agreement
 from presentation.text import escape_markdown, number, sentence, token_text
-from presentation.verdicts import (
-    OVER_REGULARISED,
-    alignment_agreement,
-    attribution_agreement,
-    over_regularised,
-)
+from presentation.verdicts import OVER_REGULARISED, over_regularised
 from s2s_core.attribution import METHODS
 from s2s_core.model.decoding import Trace
 from s2s_core.tasks import Example

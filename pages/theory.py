@@ -1,22 +1,26 @@
 """Theory: the seed's sections with their formulas, each with a live example on your input.
 
 The sections are data (presentation/theory.py), their formulas come from the registry
-(presentation/formulas.py), shown with the source of the function that computes each. The
-live numbers come from the shipped fixed-context model (none) and the sidebar's model (or,
-if it has no attention, the task's additive one), decoding the sidebar's input. Each
-section points to the page that shows it in full.
+(presentation/formulas.py), shown with the source of the function that computes each
+(analysis/formulas.py). The live numbers come from the shipped fixed-context model (none)
+and the sidebar's model (or, if it has no attention, the task's additive one), decoding the
+sidebar's input: analysis/examples.py computes them, presentation/theory_latex.py writes
+them. Each section points to the page that shows it in full.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from analysis import examples, limits
+from analysis import formulas as code
+from analysis.agreement import alignment_agreement
 from presentation import theory, truth
+from presentation import theory_latex as written
 from presentation.figures import explorer as figures_explorer
 from presentation.figures import heatmap as figures
 from presentation.formulas import FORMULAS
 from presentation.text import escape_markdown, number
-from presentation.verdicts import alignment_agreement
 from s2s_core.shipped import ModelName
 from s2s_core.training import throughput
 from ui import frame, models, navigation, session, sidebar, views
@@ -66,14 +70,13 @@ st.caption(
 
 
 def live_1() -> None:
-    st.latex(theory.sequence_example(att).latex()[0])
+    st.latex(written.sequence_latex(examples.sequence_example(att))[0])
     if expected is not None and not expected.accepts(att.output):
         st.caption(f"The task's answer would be `{expected.target}`.")
 
 
 def live_2() -> None:
-    seq = theory.sequence_example(att)
-    st.latex(seq.latex()[1])
+    st.latex(written.sequence_latex(examples.sequence_example(att))[1])
     st.caption(
         f"One factor per output step of {att_name}, the final ‹eos› included: "
         "how sure the model was of each symbol it wrote."
@@ -81,8 +84,8 @@ def live_2() -> None:
 
 
 def live_4() -> None:
-    enc = theory.encoder_example(fixed)
-    for line in enc.latex():
+    enc = examples.encoder_example(fixed)
+    for line in written.encoder_latex(enc):
         st.latex(line)
     views.plotly(
         figures_explorer.encoder_norm_chart(enc.tokens, enc.norms, enc.fixed_norm, large=large),
@@ -93,15 +96,14 @@ def live_4() -> None:
 
 
 def live_5() -> None:
-    dec = theory.decoder_example(fixed, step)
-    for line in dec.latex():
+    dec = examples.decoder_example(fixed, step)
+    for line in written.decoder_latex(dec):
         st.latex(line)
     st.caption(f"Step t = {dec.t} of {none_name} (no attention: the same c at every step).")
 
 
 def live_6() -> None:
-    enc = theory.encoder_example(fixed)
-    st.latex(enc.squeeze_latex())
+    st.latex(written.squeeze_latex(examples.encoder_example(fixed)))
     left, right = st.columns(2)
     curves, train_max = {}, None
     for col, name, trace in ((left, none_name, fixed), (right, att_name, att)):
@@ -112,11 +114,11 @@ def live_6() -> None:
             metrics = models.shipped_metrics((name,)).get(name)
             if metrics is None:
                 continue
-            curves[models.label(name)] = theory.exact_by_length(metrics)
+            curves[models.label(name)] = limits.exact_by_length(metrics)
             train_max = metrics["train_max_length"]
             here, longest = (
-                theory.bucket_for(metrics, len(source)),
-                theory.longest_bucket(metrics),
+                limits.bucket_for(metrics, len(source)),
+                limits.longest_bucket(metrics),
             )
             lines = [
                 f"at the longest training lengths {longest['lengths'][0]}–"
@@ -139,8 +141,8 @@ def live_6() -> None:
 
 def live_7() -> None:
     st.latex(rf"\text{{this model scores with }} {FORMULAS[att.attention_kind].latex}")
-    example = theory.attention_example(att, step)
-    for line in example.latex():
+    example = examples.attention_example(att, step)
+    for line in written.attention_latex(example):
         st.latex(line)
     st.caption(f"Step i = {example.i} of {att_name}: the source coloured by α_i·.")
     views.plotly(
@@ -179,11 +181,14 @@ def live_8() -> None:
     for name, trace in pictures:
         shown = min(step, len(trace.steps))
         st.markdown(f"**{escape_markdown(models.label(name))}**, step {shown}")
-        views.diagram_view(trace, shown, large)
+        # a Transformer's picture is of one head, or the mean of all: its caption names
+        # "the head picked above", this picker (other traces: no widget, None)
+        head = views.head_picker(trace, key="theory_head")
+        views.diagram_view(trace, shown, large, head)
 
 
 def live_9() -> None:
-    T, T_out = theory.sequential_depth(att)
+    T, T_out = examples.sequential_depth(att)
     st.latex(
         rf"\text{{this input: }} T = {T},\ T' = {T_out}: \quad {T} + {T_out} = {T + T_out}"
         r"\text{ recurrent steps one after another}"
@@ -195,7 +200,9 @@ def live_9() -> None:
             "Measured by": lim.measured,
             "Numbers": number,
         }
-        for lim, number in zip(theory.LIMITATIONS, theory.limitation_numbers(att))
+        for lim, number in zip(
+            theory.LIMITATIONS, written.limitation_lines(limits.limitation_numbers(att))
+        )
     ]
     st.table(rows)
     transformer_name = str(ModelName(task.name, "transformer"))
@@ -206,7 +213,7 @@ def live_9() -> None:
         f"**RNN against Transformer on this input** (T = {T}, T' = {T_out}; the shipped "
         f"Transformer has L = {cfg_t.layers} layers of {cfg_t.heads} heads)"
     )
-    st.table(theory.architecture_rows(T, T_out, cfg_t.layers))
+    st.table(written.architecture_rows(*examples.architectures(T, T_out, cfg_t.layers)))
     measure_speed(cfg_t)
 
 
@@ -230,13 +237,13 @@ def measure_speed(cfg_t) -> None:
                 cfg_t, MEASURE_LENGTHS, models.device(), seconds=MEASURE_SECONDS
             )
     if key in ss:
-        st.dataframe(theory.throughput_rows(ss[key]), hide_index=True)
-        st.caption(theory.throughput_summary(ss[key]))
+        st.dataframe(limits.throughput_rows(ss[key]), hide_index=True)
+        st.caption(limits.throughput_summary(ss[key]))
 
 
 def live_10() -> None:
     for name, trace in ((none_name, fixed), (att_name, att)):
-        seq = theory.sequence_example(trace)
+        seq = examples.sequence_example(trace)
         st.markdown(
             f"**{escape_markdown(models.label(name))}:** `{trace.output or '(empty)'}` · "
             f"log P(Y | X) = {number(seq.log_probability, 3)} "
@@ -264,7 +271,7 @@ def formula(key: str) -> None:
     if f.deviation:
         st.caption(f"In the code: {f.deviation}")
     with st.expander(f"The code: `{f.where}`"):
-        st.code(f.source(), language="python")
+        st.code(code.source(f.implementation), language="python")
 
 
 def show(section: theory.Section) -> None:

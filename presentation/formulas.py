@@ -2,9 +2,11 @@
 and where the code deviates from the seed and why.
 
 Every page reads its formulas from here (Home's live formulas, the Theory page, the Train
-page), and the tests compare each function with a literal transcription of its formula:
-there is no second copy of any formula. The Theory page shows, under each formula, the
-source of the function that implements it (`source`).
+page, docs/theory.md), and the tests compare each function with a literal transcription of
+its formula: there is no second copy of any formula. Each entry names its function as
+"module:qualified name" (an entry point's spelling): this layer draws and never imports the
+model; analysis/formulas.py finds the function and its source, which the Theory page shows
+under each formula, with the formula comment right above it.
 
 Symbols (Sutskever et al. 2014; Cho et al. 2014; Bahdanau et al. 2015; Luong et al. 2015):
 x_j source symbol, h_j encoder state, c fixed context, s_i decoder state, y_i output symbol,
@@ -13,14 +15,7 @@ e_ij score, alpha_ij attention weight, c_i context vector of step i.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from s2s_core import attribution
-from s2s_core.model import attention, decoding, rnn, transformer
-from s2s_core.training import objective
 
 
 @dataclass(frozen=True)
@@ -29,24 +24,23 @@ class Formula:
     section: int  # the seed's section that introduces it
     name: str  # what it is, in words
     latex: str  # the formula, with the seed's symbols
-    implementation: Callable[..., Any]  # the function that computes it
+    implementation: str  # the function that computes it: "s2s_core.model.attention:dot_score"
     deviation: str | None = None  # where the code differs from the seed, and why
+
+    @property
+    def module(self) -> str:
+        """'s2s_core.model.attention': the module of the implementation."""
+        return self.implementation.partition(":")[0]
+
+    @property
+    def qualname(self) -> str:
+        """'dot_score', or 'Attention.scores' for a method: the function in its module."""
+        return self.implementation.partition(":")[2]
 
     @property
     def where(self) -> str:
         """'s2s_core/model/attention.py · dot_score': the file and the function."""
-        module = inspect.getmodule(self.implementation)
-        path = (module.__name__ if module else "?").replace(".", "/") + ".py"
-        return f"{path} · {self.implementation.__qualname__}"
-
-    def source(self) -> str:
-        """The source of the implementation, with the formula comment right above it."""
-        lines, start = inspect.getsourcelines(self.implementation)
-        module = inspect.getmodule(self.implementation)
-        module_lines = inspect.getsourcelines(module)[0] if module else []
-        comment = module_lines[start - 2] if start >= 2 and module_lines else ""
-        head = [comment] if comment.lstrip().startswith("#") else []
-        return "".join(head + lines)
+        return f"{self.module.replace('.', '/')}.py · {self.qualname}"
 
 
 _PREVIOUS_STATE = (
@@ -61,7 +55,7 @@ _ALL: tuple[Formula, ...] = (
         2,
         "the output, one symbol at a time",
         r"P(Y \mid X) = \prod_{t=1}^{T'} P(y_t \mid y_1, \ldots, y_{t-1}, X)",
-        decoding.sequence_log_probability,
+        "s2s_core.trace:sequence_log_probability",
         "Computed as log P(Y | X) = Σ_t log P(y_t | y_<t, X): a product of many "
         "probabilities would round to 0.",
     ),
@@ -70,7 +64,7 @@ _ALL: tuple[Formula, ...] = (
         4,
         "encoder step",
         r"h_t = f(x_t, h_{t-1})",
-        rnn.encoder_step,
+        "s2s_core.model.rnn:encoder_step",
         "f is one GRU (or LSTM) step. The encoder runs it over the whole source at once "
         "with nn.GRU, fused and fast; Encoder.stepwise is the same loop written out, and "
         "a test checks that the two agree.",
@@ -80,7 +74,7 @@ _ALL: tuple[Formula, ...] = (
         4,
         "encoder state of position j (both directions)",
         r"h_j = [\overrightarrow{h}_j ; \overleftarrow{h}_j]",
-        rnn.annotation,
+        "s2s_core.model.rnn:annotation",
         "The encoder is bidirectional: one RNN reads left to right, one right to left, "
         "so h_j knows the symbols on both sides of x_j.",
     ),
@@ -89,7 +83,7 @@ _ALL: tuple[Formula, ...] = (
         4,
         "fixed context",
         r"c = [\overrightarrow{h}_T ; \overleftarrow{h}_1], \quad c \in \mathbb{R}^d",
-        rnn.fixed_context,
+        "s2s_core.model.rnn:fixed_context",
         "The seed writes c = h_T, the last state of one RNN. With two directions the last "
         "state of each is taken: the forward RNN ends at x_T, the backward one at x_1.",
     ),
@@ -98,7 +92,7 @@ _ALL: tuple[Formula, ...] = (
         5,
         "first decoder state",
         r"s_0 = \tanh(W_{\mathrm{init}}\, c)",
-        rnn.initial_state,
+        "s2s_core.model.rnn:initial_state",
         "The seed leaves s_0 open; as in Bahdanau et al. (2015) it is made from c.",
     ),
     Formula(
@@ -106,7 +100,7 @@ _ALL: tuple[Formula, ...] = (
         5,
         "decoder state",
         r"s_i = g(y_{i-1}, s_{i-1}, c_i)",
-        rnn.decoder_step,
+        "s2s_core.model.rnn:decoder_step",
         "g is a GRU (or LSTM) cell on [E y_{i-1} ; c_i]. Without attention c_i = c at "
         "every step: the seed's §5 form s_t = g(y_{t-1}, s_{t-1}, c).",
     ),
@@ -115,7 +109,7 @@ _ALL: tuple[Formula, ...] = (
         5,
         "next-token distribution",
         r"P(y_i \mid y_{<i}, X) = \mathrm{softmax}(W_o [s_i ; c_i] + b_o)",
-        rnn.readout,
+        "s2s_core.model.rnn:readout",
         "The seed writes softmax(W_o s_t + b_o). Here the readout also sees the context, "
         "as in Cho et al. (2014) and Bahdanau et al. (2015): y_i can come straight from "
         "where the decoder looks. The function returns the logits; softmax gives P.",
@@ -125,7 +119,7 @@ _ALL: tuple[Formula, ...] = (
         7,
         "alignment score",
         r"e_{ij} = a(s_{i-1}, h_j)",
-        attention.Attention.scores,
+        "s2s_core.model.attention:Attention.scores",
         "The part of a(·,·) that does not depend on s (U_a h_j, W_a h_j) is computed once "
         "per source (Attention.precompute), not at every step.",
     ),
@@ -134,14 +128,14 @@ _ALL: tuple[Formula, ...] = (
         7,
         "alignment scores (additive)",
         r"e_{ij} = v_a^\top \tanh(W_a s_{i-1} + U_a h_j)",
-        attention.additive_score,
+        "s2s_core.model.attention:additive_score",
     ),
     Formula(
         "dot",
         7,
         "alignment scores (dot)",
         r"e_{ij} = s_{i-1}^\top h_j",
-        attention.dot_score,
+        "s2s_core.model.attention:dot_score",
         _PREVIOUS_STATE,
     ),
     Formula(
@@ -149,7 +143,7 @@ _ALL: tuple[Formula, ...] = (
         7,
         "alignment scores (general)",
         r"e_{ij} = s_{i-1}^\top W_a h_j",
-        attention.general_score,
+        "s2s_core.model.attention:general_score",
         _PREVIOUS_STATE,
     ),
     Formula(
@@ -157,7 +151,7 @@ _ALL: tuple[Formula, ...] = (
         7,
         "padding",
         r"e_{ij} = -\infty \text{ where } x_j \text{ is padding}",
-        attention.mask_padding,
+        "s2s_core.model.attention:mask_padding",
         "Not in the seed: a batch pads its shorter sources, and padding must get no "
         "weight, so every row of α sums to 1 over the real symbols.",
     ),
@@ -166,21 +160,21 @@ _ALL: tuple[Formula, ...] = (
         7,
         "attention weights (softmax over j)",
         r"\alpha_{ij} = \frac{\exp(e_{ij})}{\sum_{k=1}^{T} \exp(e_{ik})}",
-        attention.attention_weights,
+        "s2s_core.model.attention:attention_weights",
     ),
     Formula(
         "context",
         7,
         "context vector",
         r"c_i = \sum_{j=1}^{T} \alpha_{ij} h_j",
-        attention.context_vector,
+        "s2s_core.model.attention:context_vector",
     ),
     Formula(
         "input_x_gradient",
         7,
         "attribution (input × gradient)",
         r"a_{ij} = e_j^{\top} \nabla_{e_j} \log P(y_i \mid y_{<i}, X)",
-        attribution.attribute_rows,
+        "s2s_core.attribution:input_x_gradient",
         "Not in the seed. One backward pass per step; it promises no sum, and where P(y_i) is "
         "already near 1 its gradient, and so a_ij, is near 0 (saturation).",
     ),
@@ -189,7 +183,7 @@ _ALL: tuple[Formula, ...] = (
         7,
         "memory that keeps its symbol (the -hx models)",
         r"m_j = h_j + W_x E x_j, \quad c_i = \sum_{j=1}^{T} \alpha_{ij} m_j",
-        rnn.keep_symbol,
+        "s2s_core.model.rnn:keep_symbol",
         "Not in the seed: an answer to attention's one-position shift. The forward half of a "
         "bidirectional h_{j+1} read x_j one step before, so dot attention over h alone looks "
         "one position past the "
@@ -202,7 +196,7 @@ _ALL: tuple[Formula, ...] = (
         "scaled dot-product attention (Transformer)",
         r"\mathrm{Attention}(Q, K, V) = "
         r"\mathrm{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V",
-        transformer.scaled_dot_product_attention,
+        "s2s_core.model.transformer:scaled_dot_product_attention",
         "Masked positions get −∞ before the softmax: padding in the source, and in the "
         "decoder's self-attention every position after the current one (the causal mask).",
     ),
@@ -212,7 +206,7 @@ _ALL: tuple[Formula, ...] = (
         "multi-head attention (Transformer)",
         r"\mathrm{MultiHead}(Q, K, V) = [\mathrm{head}_1; \ldots; \mathrm{head}_H]\, W^O,"
         r"\quad \mathrm{head}_h = \mathrm{Attention}(Q W_h^Q, K W_h^K, V W_h^V)",
-        transformer.MultiHeadAttention.forward,
+        "s2s_core.model.transformer:MultiHeadAttention.forward",
         "W^Q, W^K and W^V are one d × d matrix each, for all heads at once; `split` cuts "
         "the product into H slices of d_k = d / H, one per head.",
     ),
@@ -222,14 +216,14 @@ _ALL: tuple[Formula, ...] = (
         "sinusoidal positional encoding (Transformer)",
         r"PE_{(pos,\,2k)} = \sin\!\left(\frac{pos}{10000^{2k/d}}\right),\quad"
         r" PE_{(pos,\,2k+1)} = \cos\!\left(\frac{pos}{10000^{2k/d}}\right)",
-        transformer.sinusoidal_positions,
+        "s2s_core.model.transformer:sinusoidal_positions",
     ),
     Formula(
         "transformer_readout",
         9,
         "the output distribution (Transformer)",
         r"P(y_i \mid y_{<i}, X) = \mathrm{softmax}(W_o\, \mathrm{LN}(z_i) + b_o)",
-        transformer.TransformerSeq2Seq.readout,
+        "s2s_core.model.transformer:TransformerSeq2Seq.readout",
         "z_i is the last decoder layer's output at position i; pre-LN blocks leave it "
         "unnormalised, so one LayerNorm comes before W_o.",
     ),
@@ -240,7 +234,7 @@ _ALL: tuple[Formula, ...] = (
         r"\begin{gathered}a_{ij} = (e_j - b_j)^{\top}\! \int_0^1 \nabla_{e_j} \log P\big(y_i"
         r" \mid y_{<i}, b + t\,(e - b)\big)\, dt \\ \sum_j a_{ij} = \log P(y_i \mid X) - "
         r"\log P(y_i \mid b)\end{gathered}",
-        attribution.attribute_rows,
+        "s2s_core.attribution:integrated_gradients",
         "Not in the seed: attention says where the decoder looked, attribution how much each "
         "source symbol moved the chosen token's log-probability (Sundararajan et al. 2017). "
         "e_j is x_j's embedding, the baseline b all <pad> (a zero embedding); the integral "
@@ -252,7 +246,7 @@ _ALL: tuple[Formula, ...] = (
         5,
         "training loss (teacher forcing)",
         r"L = -\frac{1}{N}\sum_{i} \log P(y_i \mid y_{<i}, X)",
-        objective.token_nll,
+        "s2s_core.training.objective:token_nll",
         "N counts the real target symbols of the batch (padding excluded); the decoder "
         "is fed the true y_{i-1} (teacher forcing). Some recipes smooth the labels: "
         "(1 - eps) of the weight on y_i, eps spread evenly over the vocabulary.",

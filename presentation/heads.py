@@ -3,16 +3,15 @@
 A Transformer step records the cross-attention row of every layer ℓ and head h over the
 source (Step.heads[ℓ][h][j]); `Step.attention` is their mean. The heatmap, the source strip
 and the CSV all draw `Step.attention`, so showing one head is a trace whose steps carry that
-head's row instead: `with_head(trace, (ℓ, h))`. Plain data in, plain data out.
+head's row instead: `with_head(trace, (ℓ, h))`. Plain data in, plain data out. (How often
+each head looks at the gold alignment: analysis/agreement.py, head_agreement.)
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from presentation.verdicts import alignment_agreement
-from s2s_core.model.decoding import Trace
-from s2s_core.tasks import Example
+from s2s_core.trace import Trace
 
 Head = tuple[int, int] | None  # (layer, head), 0-based; None: the mean of all of them
 
@@ -41,18 +40,3 @@ def with_head(trace: Trace, choice: Head) -> Trace:
         s if s.heads is None else replace(s, attention=list(s.heads[layer][h])) for s in trace.steps
     ]
     return replace(trace, steps=steps)
-
-
-def head_agreement(trace: Trace, expected: Example | None) -> list[list[float]] | None:
-    """[layer][head]: the share of this trace's steps whose largest weight of that head falls
-    on the gold (or derived) alignment; None where it cannot be measured."""
-    first = next((s.heads for s in trace.steps if s.heads is not None), None)
-    if first is None or alignment_agreement(trace, expected) is None:
-        return None
-
-    def share(choice: tuple[int, int]) -> float:
-        measured = alignment_agreement(with_head(trace, choice), expected)
-        hits, total = measured if measured else (0, 1)
-        return hits / total
-
-    return [[share((layer, h)) for h in range(len(first[0]))] for layer in range(len(first))]

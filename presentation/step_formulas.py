@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from analysis.examples import top_positions
 from presentation.formulas import FORMULAS
 from presentation.heads import Head
 from presentation.text import latex_token, number
-from s2s_core.attribution import METHODS, Attribution
-from s2s_core.model.decoding import Step, Trace, sequence_log_probability
+from s2s_core.trace import METHODS, Attribution, Step, Trace, sequence_log_probability
 
 
 @dataclass
@@ -22,11 +22,6 @@ class LiveFormula:
     name: str  # what it is, in words
     general: str  # the formula with its symbols (from the registry)
     live: str  # the same formula at this step, with numbers
-
-
-def top_positions(weights: list[float], k: int = 3) -> list[int]:
-    """The k source positions j (0-based) with the largest weights, largest first."""
-    return sorted(range(len(weights)), key=lambda j: -weights[j])[:k]
 
 
 def _live(key: str, live: str) -> LiveFormula:
@@ -85,37 +80,39 @@ def attention_formulas(trace: Trace, i: int, step: Step) -> list[LiveFormula]:
         _live(key, line) for key, line in zip((trace.attention_kind, "softmax", "context"), lines)
     ]
     if trace.memory == "h+x":  # what h_j stood for above is m_j = h_j + W_x E x_j
-        top = top_positions(step.attention)
-        out.append(
-            _live(
-                "keep_symbol",
-                ", ".join(
-                    rf"\lVert m_{{{j + 1}}} \rVert = {trace.encoder_norms[j]:.2f}\ "
-                    rf"({latex_token(trace.source_tokens[j])})"
-                    for j in top
-                )
-                + rf", \quad c_{{{i}}} = "
-                + " + ".join(rf"{step.attention[j]:.2f}\,m_{{{j + 1}}}" for j in top)
-                + (r" + \ldots" if len(trace.source_tokens) > len(top) else ""),
-            )
-        )
+        out.append(_live("keep_symbol", _memory_line(trace, i, step)))
     return out
 
 
-def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[LiveFormula]:
-    """Step i of a Transformer (seed §9): the cross-attention row of `head` (None: the mean of
-    all heads), taken from step.heads whatever row the trace shows, how the heads of the last
-    layer split over its most attended position, the context the mean row makes (for the
-    pages only), and the position code of y_{i-1}."""
-    assert step.heads is not None and step.attention is not None
+def _memory_line(trace: Trace, i: int, step: Step) -> str:
+    """The -hx models: the norms of the m_j attended most, then c_i as their weighted sum
+    (two lines: one would not fit beside the heatmap)."""
+    assert step.attention is not None
+    top = top_positions(step.attention)
+    norms = ", ".join(
+        rf"\lVert m_{{{j + 1}}} \rVert = {trace.encoder_norms[j]:.2f}\ "
+        rf"({latex_token(trace.source_tokens[j])})"
+        for j in top
+    )
+    context = " + ".join(rf"{step.attention[j]:.2f}\,m_{{{j + 1}}}" for j in top) + (
+        r" + \ldots" if len(trace.source_tokens) > len(top) else ""
+    )
+    return rf"\begin{{gathered}}{norms} \\ c_{{{i}}} = {context}\end{{gathered}}"
+
+
+def _mean_row(step: Step) -> list[float]:
+    """The mean of every layer's and head's cross-attention row: bar alpha_i. (Step.attention)."""
+    assert step.heads is not None
+    rows = [row for layer in step.heads for row in layer]
+    return [sum(r[j] for r in rows) / len(rows) for j in range(len(rows[0]))]
+
+
+def _head_weights(trace: Trace, i: int, step: Step, head: Head, shown: list[float]) -> str:
+    """The row shown (one head's alpha_i., or the mean of all) with its largest three written
+    out. The row itself is the registry's Attention(Q, K, V) above: only d_k is filled in."""
+    assert step.heads is not None
     L, H, d = len(step.heads), len(step.heads[0]), len(step.context)
-    mean = [
-        sum(h[j] for layer in step.heads for h in layer) / (L * H)
-        for j in range(len(step.heads[0][0]))
-    ]
-    shown = mean if head is None else step.heads[head[0]][head[1]]  # whatever the trace shows
     tokens, top = trace.source_tokens, top_positions(shown)
-    etc = r", \ldots" if len(tokens) > len(top) else ""
     if head is None:
         row = r"\bar\alpha"
         definition = (
@@ -124,37 +121,50 @@ def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[L
         )
     else:
         row = r"\alpha"
-        definition = (
-            rf"\text{{layer {head[0] + 1}, head {head[1] + 1}: }} \alpha_{{{i},j}} = "
-            rf"\mathrm{{softmax}}_j\!\left(\frac{{q_{{{i}}} \cdot k_j}}{{\sqrt{{{d // H}}}}}\right)"
-        )
-    values = (
-        ", ".join(
-            rf"{row}_{{{i},{j + 1}}} = {shown[j]:.2f}\ ({latex_token(tokens[j])})" for j in top
-        )
-        + etc
-        + rf", \quad \sum_j {row}_{{{i}j}} = {sum(shown):.2f}"
+        definition = rf"\text{{layer {head[0] + 1}, head {head[1] + 1}: }} d_k = {d // H}"
+    values = ", ".join(
+        rf"{row}_{{{i},{j + 1}}} = {shown[j]:.2f}\ ({latex_token(tokens[j])})" for j in top
     )
-    weights = rf"\begin{{gathered}}{definition} \\ {values}\end{{gathered}}"
-    j = top[0]  # where the shown row looks most: how each head of the last layer weighs it
-    split = rf"\text{{layer {L}, at }} j = {j + 1}\ ({latex_token(tokens[j])}):\ " + ", ".join(
-        rf"\mathrm{{head}}_{{{h + 1}}}\ {step.heads[L - 1][h][j]:.2f}" for h in range(H)
+    etc = r", \ldots" if len(tokens) > len(top) else ""
+    total = rf", \quad \sum_j {row}_{{{i}j}} = {sum(shown):.2f}"
+    return rf"\begin{{gathered}}{definition} \\ {values}{etc}{total}\end{{gathered}}"
+
+
+def _head_split(trace: Trace, step: Step, head: Head, shown: list[float]) -> str:
+    """Every head of one layer (the picked head's; for the mean, the last) at the position
+    the shown row weighs most: how the heads that MultiHead concatenates share it."""
+    assert step.heads is not None
+    layer = len(step.heads) - 1 if head is None else head[0]
+    j = top_positions(shown, 1)[0]
+    token = latex_token(trace.source_tokens[j])
+    return rf"\text{{layer {layer + 1}, at }} j = {j + 1}\ ({token}):\ " + ", ".join(
+        rf"\mathrm{{head}}_{{{h + 1}}}\ {weights[j]:.2f}"
+        for h, weights in enumerate(step.heads[layer])
     )
+
+
+def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[LiveFormula]:
+    """Step i of a Transformer (seed §9): the cross-attention row of `head` (None: the mean of
+    all heads), taken from step.heads whatever row the trace shows, how the heads of that
+    layer split over its most attended position, the context the mean row makes (for the
+    pages only), and the position code of y_{i-1}."""
+    assert step.heads is not None
+    shown = _mean_row(step) if head is None else step.heads[head[0]][head[1]]
     context = (
-        rf"\text{{shown as }} c_{{{i}}} = \textstyle\sum_j \bar\alpha_{{{i}j}}\, m_j,"
-        rf" \ \lVert c_{{{i}}} \rVert = {step.context_norm:.2f}"
-        r"\text{: a summary for the pages; the model itself mixes each head's own values "
-        r"} m_j W_h^V \text{, then } W^O"
+        rf"\begin{{gathered}}c_{{{i}}} = \textstyle\sum_j \bar\alpha_{{{i}j}}\, m_j,"
+        rf" \quad \lVert c_{{{i}}} \rVert = {step.context_norm:.2f} \\"
+        r" \text{a summary for the pages: each head mixes its own } m_j W_h^V"
+        r"\text{, then } W^O\end{gathered}"
     )
-    pos = i - 1  # y_{i-1} sits at position i - 1 (y_0 = <sos> at 0)
+    pos, d = i - 1, len(step.context)  # y_{i-1} sits at position i - 1 (y_0 = <sos> at 0)
     positions = (
         rf"y_{{{i - 1}}} \text{{ at }} pos = {pos}:\ PE_{{({pos},0)}} = \sin {pos} = "
         rf"{math.sin(pos):.2f},\ PE_{{({pos},1)}} = \cos {pos} = {math.cos(pos):.2f},"
         rf"\ \ldots \ ({d} \text{{ numbers}})"
     )
     return [
-        _live("scaled_dot_product", weights),
-        _live("multi_head", split),
+        _live("scaled_dot_product", _head_weights(trace, i, step, head, shown)),
+        _live("multi_head", _head_split(trace, step, head, shown)),
         LiveFormula(
             "context vector (the Transformer's: for display)", FORMULAS["context"].latex, context
         ),
@@ -162,43 +172,44 @@ def transformer_formulas(trace: Trace, i: int, step: Step, head: Head) -> list[L
     ]
 
 
+def state_line(i: int, previous: str, context: str, state_norm: float, cell: str = "g") -> str:
+    """The decoder state at step i: s_i = cell(y_{i-1}, s_{i-1}, context) with its norm."""
+    return (
+        rf"s_{{{i}}} = {cell}(y_{{{i - 1}}} = {latex_token(previous)},\ s_{{{i - 1}}},"
+        rf"\ {context}), \quad \lVert s_{{{i}}} \rVert = {state_norm:.2f}"
+    )
+
+
+def readout_line(i: int, token: str, prob: float, forced: bool = False, more: str = "") -> str:
+    """P(y_i = token | y_<i, X) at step i, then `more`, and whether the token was imposed."""
+    p = rf"P(y_{{{i}}} = {latex_token(token)} \mid y_{{<{i}}}, X) = {prob:.3f}"
+    return p + more + (r"\ \text{(forced)}" if forced else "")
+
+
 def step_formulas(trace: Trace, i: int, rnn: str = "gru", head: Head = None) -> list[LiveFormula]:
     """The formulas of seed §5-§7 (a Transformer: §9) at step i (1-based) of `trace`; `head`:
     the Transformer head whose row is shown (None: their mean)."""
     step = trace.steps[i - 1]
     prev = "<sos>" if i == 1 else trace.steps[i - 2].token
-    cell = r"\mathrm{" + rnn.upper() + "}"
     if trace.attention_kind == "transformer":
+        norm = rf", \quad \lVert \mathrm{{LN}}(z_{{{i}}}) \rVert = {step.state_norm:.2f}"
+        readout = readout_line(i, step.token, step.prob, step.forced, norm)
         return [
             *transformer_formulas(trace, i, step, head),
-            _live(
-                "transformer_readout",
-                rf"P(y_{{{i}}} = {latex_token(step.token)} \mid y_{{<{i}}}, X) = "
-                rf"{step.prob:.3f}, \quad \lVert \mathrm{{LN}}(z_{{{i}}}) \rVert = "
-                rf"{step.state_norm:.2f}" + (r"\ \text{(forced)}" if step.forced else ""),
-            ),
+            _live("transformer_readout", readout),
             sequence_formula(trace, i),
         ]
     if not trace.has_attention:
         out, ctx = [fixed_context_formula(trace, i)], "c"
     else:
         out, ctx = attention_formulas(trace, i, step), f"c_{{{i}}}"
-    out.append(
-        _live(
-            "decoder_step",
-            rf"s_{{{i}}} = {cell}(y_{{{i - 1}}} = {latex_token(prev)},\ s_{{{i - 1}}},"
-            rf"\ {ctx}), \quad \lVert s_{{{i}}} \rVert = {step.state_norm:.2f}",
-        )
-    )
-    out.append(
-        _live(
-            "readout",
-            rf"P(y_{{{i}}} = {latex_token(step.token)} \mid y_{{<{i}}}, X) = "
-            rf"{step.prob:.3f}" + (r"\ \text{(forced)}" if step.forced else ""),
-        )
-    )
-    out.append(sequence_formula(trace, i))
-    return out
+    cell = r"\mathrm{" + rnn.upper() + "}"
+    return [
+        *out,
+        _live("decoder_step", state_line(i, prev, ctx, step.state_norm, cell)),
+        _live("readout", readout_line(i, step.token, step.prob, step.forced)),
+        sequence_formula(trace, i),
+    ]
 
 
 def attribution_formula(trace: Trace, attribution: Attribution, i: int) -> LiveFormula:

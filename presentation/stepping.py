@@ -25,9 +25,8 @@ from presentation.heads import Head
 from presentation.step_formulas import LiveFormula
 from presentation.text import token_text
 from presentation.verdicts import token_marks
-from s2s_core.attribution import Attribution
-from s2s_core.model.decoding import Trace
 from s2s_core.tasks import Example
+from s2s_core.trace import Attribution, Trace
 
 HeatView = Literal["attention", "attribution", "both"]
 SPEEDS = (2.0, 1.2, 0.8, 0.5, 0.3, 0.1)  # seconds per step; 0.1: ten steps a second

@@ -1,17 +1,17 @@
-"""Is an output right? Per symbol, as a whole, and where the attention looked.
+"""Is an output right? Per symbol and as a whole.
 
-Plain data in, plain data out: every page that shows an output asks these.
+Plain data in, plain data out: every page that shows an output asks these. (Where the
+attention looked, measured against the gold alignment: analysis/agreement.py.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from s2s_core.model.decoding import Trace
 from s2s_core.model.vocab import EOS, split_tokens
 from s2s_core.tasks import Example, Task
 from s2s_core.tasks.past import regular_pasts
-from s2s_core.training.evaluation import Prediction
+from s2s_core.trace import Trace
 
 
 def first_error(output: Sequence[str], target: Sequence[str]) -> int | None:
@@ -47,40 +47,6 @@ def token_marks(trace: Trace, expected: Example | None) -> list[bool]:
         (k < len(target) and target[k] == s.token) or (s.token == EOS and k == len(target))
         for k, s in enumerate(trace.steps)
     ]
-
-
-def attention_argmax(trace: Trace) -> list[int] | None:
-    """argmax_j alpha_ij for every step i (None without attention)."""
-    if not trace.has_attention:
-        return None
-    return [
-        max(range(len(s.attention)), key=s.attention.__getitem__)
-        for s in trace.steps
-        if s.attention is not None
-    ]
-
-
-def alignment_agreement(trace: Trace, expected: Example | None) -> tuple[int, int] | None:
-    """(steps whose argmax alpha_ij lies in the gold span, steps with a gold span).
-
-    None where it cannot be measured: no known answer, no gold alignment, no attention.
-    """
-    if expected is None or expected.alignment is None or not trace.has_attention:
-        return None
-    hits, total = Prediction(expected, trace.output, attention_argmax(trace)).alignment_hits()
-    return (hits, total) if total else None
-
-
-def attribution_agreement(
-    trace: Trace, argmax: list[int], expected: Example | None
-) -> tuple[int, int] | None:
-    """alignment_agreement for attribution: (steps whose largest a_ij lies in the gold span,
-    steps with a gold span), `argmax` one position per step; None where it cannot be
-    measured (no known answer, no gold alignment, an output other than the answer)."""
-    if expected is None or expected.alignment is None:
-        return None
-    hits, total = Prediction(expected, trace.output, argmax).alignment_hits()
-    return (hits, total) if total else None
 
 
 def over_regularised(task: Task, expected: Example | None, output: str) -> bool:

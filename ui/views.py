@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.agreement import alignment_agreement
 from presentation.figures import diagrams
 from presentation.heads import Head, head_choices, head_label
 from presentation.text import escape_markdown, number, sentence
-from presentation.verdicts import alignment_agreement, verdict
+from presentation.verdicts import verdict
 from s2s_core.attribution import GAP_TOLERANCE, Attribution
 from s2s_core.model.decoding import Hypothesis, Trace, check_source
 from s2s_core.model.vocab import InputError, Vocab

@@ -19,7 +19,6 @@ import altair as alt
 import pandas as pd
 
 from presentation.style import BAND_COLOR, BAND_TEXT_COLOR, EXTRA_COLORS, KIND_COLORS, font_size
-from s2s_core.training.evaluation import BUCKET_WIDTH
 
 REFERENCE_COLOR = KIND_COLORS["additive"]
 EXTRAPOLATION_LABEL = "extrapolation: longer than any training input"
@@ -74,11 +73,11 @@ def _segments(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _length_axis(midpoints: pd.Series) -> alt.Axis:
+def _length_axis(rows: pd.DataFrame) -> alt.Axis:
     """Ticks at the buckets' midpoints, labelled with the bucket's lengths ('6–10')."""
-    half = (BUCKET_WIDTH - 1) / 2
+    half = float((rows.hi - rows.lo).max()) / 2  # every bucket is as wide
     return alt.Axis(
-        values=sorted(float(m) for m in midpoints.unique()),
+        values=sorted(float(m) for m in rows.length.unique()),
         grid=False,
         labelExpr=f"(datum.value - {half}) + '–' + (datum.value + {half})",
     )
@@ -118,7 +117,7 @@ def accuracy_chart(
     x = alt.X(
         "length:Q",
         title="source length T",
-        axis=_length_axis(rows.length),
+        axis=_length_axis(rows),
         scale=alt.Scale(domain=[rows.lo.min() - 0.5, rows.hi.max() + 0.5], nice=False),
     )
     top = max(1.0, float(rows.high.max()))  # PER can pass 100% (outputs longer than words)
@@ -128,45 +127,46 @@ def accuracy_chart(
         .mark_area(opacity=0.15)
         .encode(x=x, y=alt.Y("low:Q", title=metric), y2="high:Q", color=color, detail="model:N")
     )
-    lines = (
-        alt.Chart(_per_model_segments(rows))
-        .mark_line(size=3)
-        .encode(
-            x=x,
-            y=y,
-            color=color,
-            detail="model:N",
-            strokeDash=alt.StrokeDash(
-                "segment:N",
-                title=None,
-                scale=alt.Scale(domain=[INSIDE, BEYOND], range=[[1, 0], [6, 4]]),
-                legend=alt.Legend() if rows.extrapolation.any() else None,
-            ),
-        )
-    )
-    points = (
-        alt.Chart(rows)
-        .mark_point(filled=True, size=60)
-        .encode(
-            x=x,
-            y=y,
-            color=color,
-            tooltip=[
-                "model:N",
-                alt.Tooltip("lengths:N", title="source lengths"),
-                "n:Q",
-                alt.Tooltip("value:Q", title=metric, format=".1%"),
-                alt.Tooltip("low:Q", title="95% low", format=".1%"),
-                alt.Tooltip("high:Q", title="95% high", format=".1%"),
-            ],
-        )
-    )
-    layers = _extrapolation_layer(train_max, float(rows.hi.max())) + [band, lines, points]
+    layers = [band, _accuracy_lines(rows, x, y, color), _accuracy_points(rows, x, y, color, metric)]
     return _style(
-        alt.layer(*layers),
+        alt.layer(*_extrapolation_layer(train_max, float(rows.hi.max())), *layers),
         title or f"{metric} by source length (band: 95% interval)",
         large,
         height=360,
+    )
+
+
+def _accuracy_lines(rows: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color) -> alt.Chart:
+    """A line per model, dashed where it extrapolates beyond the training lengths."""
+    dash = alt.StrokeDash(
+        "segment:N",
+        title=None,
+        scale=alt.Scale(domain=[INSIDE, BEYOND], range=[[1, 0], [6, 4]]),
+        legend=alt.Legend() if rows.extrapolation.any() else None,
+    )
+    return (
+        alt.Chart(_per_model_segments(rows))
+        .mark_line(size=3)
+        .encode(x=x, y=y, color=color, detail="model:N", strokeDash=dash)
+    )
+
+
+def _accuracy_points(
+    rows: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color, metric: str
+) -> alt.Chart:
+    """A point per bucket, its tooltip the bucket's lengths, n and interval."""
+    tooltip = [
+        "model:N",
+        alt.Tooltip("lengths:N", title="source lengths"),
+        "n:Q",
+        alt.Tooltip("value:Q", title=metric, format=".1%"),
+        alt.Tooltip("low:Q", title="95% low", format=".1%"),
+        alt.Tooltip("high:Q", title="95% high", format=".1%"),
+    ]
+    return (
+        alt.Chart(rows)
+        .mark_point(filled=True, size=60)
+        .encode(x=x, y=y, color=color, tooltip=tooltip)
     )
 
 
@@ -309,7 +309,7 @@ def capacity_by_length_chart(frame: pd.DataFrame, large: bool = False) -> alt.Ch
         alt.Chart(rows)
         .mark_line(point=True, size=2)
         .encode(
-            x=alt.X("length:Q", title="source length T", axis=_length_axis(rows.length)),
+            x=alt.X("length:Q", title="source length T", axis=_length_axis(rows)),
             y=alt.Y(
                 "value:Q",
                 title="exact match",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from typing import Literal
 
-from s2s_core.model.decoding import Step, Trace
+from s2s_core.trace import Step, Trace
 
 MAX_SOURCE = 14  # source positions drawn; a longer input shows its first and last ones
 MAX_STEPS = 4  # decoder steps drawn: the current one and the ones just before it

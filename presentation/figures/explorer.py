@@ -31,8 +31,8 @@ from presentation.style import (
     SHADE_COLOR,
     font_size,
 )
-from s2s_core.model.decoding import Hypothesis, Trace
 from s2s_core.tasks import Example
+from s2s_core.trace import Hypothesis, Trace
 
 PAGE_WIDTH = 880  # pixels a wide Streamlit page gives its content on a laptop, sidebar open
 MAX_SIDE_BY_SIDE = 4

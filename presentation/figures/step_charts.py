@@ -23,7 +23,7 @@ from presentation.style import (
     font_size,
 )
 from presentation.text import token_text
-from s2s_core.model.decoding import Step
+from s2s_core.trace import Step
 
 ATTENTION_LABEL = "‖c_i‖ (attention)"
 FIXED_LABEL = "‖c‖ (fixed)"

@@ -1,4 +1,4 @@
-"""Training curves: pure functions, a list of training.Progress in, an Altair chart out.
+"""Training curves: pure functions, a list of training progress records in, an Altair chart out.
 
 What the Train page draws while a model learns (seed §5, teacher forcing):
 
@@ -16,13 +16,12 @@ to the browser each second stays small.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import altair as alt
 import pandas as pd
 
 from presentation.style import CURRENT_COLOR, OTHER_COLOR, SUCCESS_COLOR, font_size
-from s2s_core.training.loop import Progress
 
 LOSS = "loss L (batch)"
 TOKEN_ACCURACY = "token accuracy (batch)"
@@ -32,7 +31,20 @@ MAX_POINTS = 400
 ChartT = TypeVar("ChartT", alt.Chart, alt.LayerChart)
 
 
-def thin(history: Sequence[Progress], max_points: int = MAX_POINTS) -> list[Progress]:
+class Progress(Protocol):
+    """What the curves read of one training step (s2s_core.training.loop.Progress has it)."""
+
+    step: int
+    seconds: float
+    loss: float
+    token_accuracy: float  # on this batch, teacher-forced
+    exact_match: float | None  # held-out, greedy; only on evaluation steps
+
+
+P = TypeVar("P", bound=Progress)
+
+
+def thin(history: Sequence[P], max_points: int = MAX_POINTS) -> list[P]:
     """Every k-th step so that at most about max_points remain, plus every evaluation
     step (the exact-match points) and the last step."""
     k = max(1, -(-len(history) // max_points))  # ceil(len / max_points)

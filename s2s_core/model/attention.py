@@ -103,6 +103,7 @@ class Attention(nn.Module):
             return self.W_a(memory)
         return memory
 
+    # e_ij = a(s_{i-1}, h_j), a one of the three score functions above
     def scores(self, s_prev: Tensor, keys: Tensor) -> Tensor:
         """e_i. = a(s_{i-1}, h_.): (B, d), (B, T, d) -> (B, T)."""
         if self.kind == "additive":

@@ -8,110 +8,26 @@ Decoding produces y_1, y_2, ... one token at a time (seed §5):
 
 Every step is recorded as a `Step`: the token and its probability, the top-k
 alternatives, the attention row alpha_i. and scores e_i. over the source positions,
-the context vector c_i with its norm, and the decoder state norm ||s_i||. A
+the context vector c_i with its norm, and the decoder state norm ||s_i||. Step, Trace and
+Hypothesis are plain data (s2s_core/trace.py): the pages read them without torch. A
 generator yields the steps one at a time, so a caller can stop, step or replay
 without recomputing the prefix.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
 
-from s2s_core.model.attention import AttentionKind
 from s2s_core.model.build import Model
-from s2s_core.model.config import MemoryKind
 from s2s_core.model.steps import Encoded, StepTensors
 from s2s_core.model.vocab import EOS, EOS_ID, PAD_ID, SOS, SOS_ID, InputError, Vocab
+from s2s_core.trace import Hypothesis, Step, Trace
 
 TOP_K = 5
-
-
-@dataclass
-class Step:
-    """One decoding step i: everything the app shows about it."""
-
-    index: int  # i = 1, 2, ...
-    token: str  # y_i, the token emitted ("<eos>" ends the output)
-    prob: float  # P(y_i | y_<i, X)
-    topk: list[tuple[str, float]]  # the k most likely tokens with their probabilities
-    attention: list[float] | None  # alpha_i. (a weight per source position; None: no attention)
-    scores: list[float] | None  # e_i. (the scores before the softmax)
-    context: list[float]  # c_i (the fixed c for a model without attention)
-    context_norm: float  # ||c_i||
-    state_norm: float  # ||s_i||
-    forced: bool = False  # True when y_i was imposed rather than chosen by the model
-    # Transformer only: the cross-attention row of every layer and head over the source,
-    # [layer][head][j] (`attention` is their mean), and the decoder's
-    # self-attention over its inputs so far, [layer][head][k] for y_0 = <sos>, y_1 .. y_{i-1}
-    heads: list[list[list[float]]] | None = None
-    self_attention: list[list[list[float]]] | None = None
-
-
-class Written:
-    """What a list of steps wrote: a Trace and a beam Hypothesis both have `steps`."""
-
-    steps: list[Step]
-    separator: str  # '' between characters; ' ' between words (g2p's phonemes: "N AY T")
-
-    @property
-    def output(self) -> str:
-        """The symbols written, <eos> left out, joined by the separator."""
-        return self.separator.join(s.token for s in self.steps if s.token != EOS)
-
-    @property
-    def finished(self) -> bool:
-        """The last step wrote <eos>."""
-        return bool(self.steps) and self.steps[-1].token == EOS
-
-
-@dataclass
-class Trace(Written):
-    """A whole decoding: the source, its steps and the output."""
-
-    source: str
-    source_tokens: list[str]  # one per position j (repeated symbols stay distinct positions)
-    attention_kind: AttentionKind
-    steps: list[Step] = field(default_factory=list)
-    encoder_norms: list[float] = field(default_factory=list)  # ||h_j||, one per source_tokens
-    fixed_context_norm: float = 0.0  # ||c||, the encoder's final state
-    separator: str = ""  # the target vocabulary's (Vocab.separator)
-    memory: MemoryKind = "h"  # what the attention reads: h_j, or "h+x" h_j + W_x E x_j
-
-    @property
-    def has_attention(self) -> bool:
-        """The one place that says whether the steps carry alpha_i. and e_i. (a model with
-        attention) or not (one fixed c for every step)."""
-        return self.attention_kind != "none"
-
-    def attention_matrix(self) -> list[list[float]] | None:
-        """alpha as rows i (steps) by columns j (source positions); None without attention."""
-        if not self.has_attention:
-            return None
-        return [s.attention for s in self.steps if s.attention is not None]
-
-    def to_json(self) -> dict:
-        return {
-            "input": self.source,
-            "output": self.output,
-            "attention_kind": self.attention_kind,
-            "finished": self.finished,
-            "fixed_context_norm": self.fixed_context_norm,
-            "encoder_norms": self.encoder_norms,
-            "steps": [asdict(s) for s in self.steps],
-        }
-
-
-# log P(Y | X) = sum_t log P(y_t | y_<t, X)
-def sequence_log_probability(step_probs: Sequence[float]) -> float:
-    """The log-probability of a whole output from its steps' P(y_t | y_<t, X) (a step with
-    P = 0, a forced token the model rules out, counts as 1e-300)."""
-    return sum(math.log(max(p, 1e-300)) for p in step_probs)
 
 
 def check_source(text: str, src_vocab: Vocab, max_len: int) -> None:
@@ -243,15 +159,6 @@ def greedy_trace(
         greedy_steps(model, src_vocab, tgt_vocab, source, max_steps, enc=enc, **kwargs)
     )
     return trace
-
-
-@dataclass
-class Hypothesis(Written):
-    """One beam-search candidate: its tokens, log-probability and its own steps."""
-
-    steps: list[Step]
-    score: float  # log P(y_1..y_n | X) = sum_i log P(y_i | y_<i, X)
-    separator: str = ""
 
 
 def _expand(enc: Encoded, n: int) -> Encoded:

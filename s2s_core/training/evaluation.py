@@ -25,7 +25,7 @@ import torch
 from torch import Tensor
 
 from s2s_core import tasks as task_registry
-from s2s_core.attribution import attribute_rows, hits, integrated_gradients
+from s2s_core.attribution import Rows, hits, input_x_gradient, integrated_gradients
 from s2s_core.model.data import encode_padded
 from s2s_core.model.decoding import greedy_batch
 from s2s_core.model.vocab import PAD_ID, SOS_ID, split_tokens
@@ -253,7 +253,7 @@ def attribution_steps(ckpt: Checkpoint, preds: list[Prediction]) -> list[Attribu
 def padded_batch(
     rows: list[AttributionRow], device: torch.device
 ) -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
-    """(src, src_len, tgt_in, target, step) for attribution.attribute_rows, padded with <pad>."""
+    """(src, src_len, tgt_in, target, step) for attribution.Rows, padded with <pad>."""
     T, n = max(len(r.source) for r in rows), max(len(r.tgt_in) for r in rows)
     return (
         torch.tensor([r.source + [PAD_ID] * (T - len(r.source)) for r in rows], device=device),
@@ -285,8 +285,8 @@ def attribution_agreement(
     gaps = changes = 0.0
     for k in range(0, len(rows), rows_per_batch):
         batch = padded_batch(rows[k : k + rows_per_batch], ckpt.model.device)
-        ig, change, _ = integrated_gradients(ckpt.model, *batch)
-        ixg, _ = attribute_rows(ckpt.model, *batch, "ixg")
+        ig, change, _ = integrated_gradients(ckpt.model, Rows(*batch))
+        ixg = input_x_gradient(ckpt.model, Rows(*batch))
         gaps += float((ig.sum(1) - change).abs().sum())
         changes += float(change.abs().sum())
         padding = torch.arange(ig.size(1), device=ig.device) >= batch[1].unsqueeze(1)  # (R, T)

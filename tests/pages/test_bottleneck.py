@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from presentation import bottleneck as bn
+from analysis import bottleneck as measure
 from presentation import style
 from s2s_core import shipped, tasks
 from tests.support.apptest import BOTTLENECK, app
@@ -104,7 +104,7 @@ def test_timing_button_draws_decode_times():
 
 
 def timing_lengths(task: str) -> int:
-    return len(bn.sources_by_length(tasks.get_task(task), 6, 1))
+    return len(measure.sources_by_length(tasks.get_task(task), 6, 1))
 
 
 def test_classroom_mode_is_kept_and_enlarges_the_charts():

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from presentation.verdicts import alignment_agreement
+from analysis.agreement import alignment_agreement
 from s2s_core.model.decoding import beam_search
 from s2s_core.shipped import shipped_names
 from s2s_core.tasks import TASKS, get_task

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from analysis import examples, limits
 from presentation import theory
+from presentation import theory_latex as written
+from presentation.figures import diagrams
 from presentation.formulas import FORMULAS
 from s2s_core.tasks import TASKS
 from tests.support.apptest import ROOT, THEORY, app, latex_bodies
@@ -27,11 +30,11 @@ def test_theory_shows_every_section_with_formulas_and_live_numbers(task):
             assert formula in bodies, (s.number, formula)
     att, fixed = trace_of(f"{task}-additive", source), trace_of(f"{task}-none", source)
     live = [
-        *theory.sequence_example(att).latex(),
-        *theory.encoder_example(fixed).latex(),
-        *theory.decoder_example(fixed, 1).latex(),
-        *theory.attention_example(att, 1).latex(),
-        theory.encoder_example(fixed).squeeze_latex(),
+        *written.sequence_latex(examples.sequence_example(att)),
+        *written.encoder_latex(examples.encoder_example(fixed)),
+        *written.decoder_latex(examples.decoder_example(fixed, 1)),
+        *written.attention_latex(examples.attention_example(att, 1)),
+        written.squeeze_latex(examples.encoder_example(fixed)),
     ]
     for line in live:
         assert line in bodies
@@ -48,9 +51,9 @@ def test_theory_follows_the_step_and_the_score_function():
     bodies = latex_bodies(at)
     dot, fixed = trace_of("reverse-dot", "attention"), trace_of("reverse-none", "attention")
     for line in [
-        *theory.attention_example(dot, 4).latex(),
-        *theory.decoder_example(fixed, 4).latex(),
-        *theory.sequence_example(dot).latex(),
+        *written.attention_latex(examples.attention_example(dot, 4)),
+        *written.decoder_latex(examples.decoder_example(fixed, 4)),
+        *written.sequence_latex(examples.sequence_example(dot)),
     ]:
         assert line in bodies
     assert rf"\text{{this model scores with }} {FORMULAS['dot'].latex}" in bodies
@@ -72,8 +75,27 @@ def test_theory_limitations_table_has_the_measurements():
     limitations, architectures = at.table  # the seed's table; RNN against Transformer
     frame = limitations.value
     assert list(frame["Limitation"]) == [lim.name for lim in theory.LIMITATIONS]
-    assert list(frame["Numbers"]) == theory.limitation_numbers(
-        trace_of("reverse-additive", "attention")
+    assert list(frame["Numbers"]) == written.limitation_lines(
+        limits.limitation_numbers(trace_of("reverse-additive", "attention"))
     )
-    rows = theory.architecture_rows(9, 10, 3)  # "attention", its 10 steps, L = 3
+    rows = written.architecture_rows(*examples.architectures(9, 10, 3))  # "attention": T' = 10
     assert architectures.value.to_dict("records") == rows
+
+
+def test_the_transformer_picture_follows_the_head_picked_above_it():
+    """§8's Transformer caption speaks of "the head picked above": the picker is there, for
+    the Transformer only, and its picture follows it (edges as wide as that head's row)."""
+    at = app(THEORY)
+    at.run()
+    picker = at.selectbox(key="theory_head")
+    assert picker.label == "Cross-attention shown" and picker.value is None  # the mean first
+    assert [s.key for s in at.selectbox].count("theory_head") == 1
+    assert any("the head picked above" in c.value for c in at.caption)
+    mean = [el.proto.spec for el in at.get("graphviz_chart")]
+    picker.set_value((0, 0)).run()  # layer 1, head 1
+    assert not at.exception
+    picked = [el.proto.spec for el in at.get("graphviz_chart")]
+    assert picked[:2] == mean[:2] and picked[2] != mean[2]  # fixed and attention unchanged
+    transformer = trace_of("reverse-transformer", "attention")
+    assert picked[2] == diagrams.diagram(transformer, 1, False, (0, 0))  # at step 1
+    assert mean[2] == diagrams.diagram(transformer, 1, False, None)

@@ -11,10 +11,12 @@ from s2s_core import attribution
 from s2s_core.attribution import (
     GAP_TOLERANCE,
     IG_STEPS,
+    Rows,
     attribute,
-    attribute_rows,
     chosen_log_probability,
     hits,
+    input_x_gradient,
+    integral,
     source_embedding,
 )
 from s2s_core.model.decoding import greedy_trace
@@ -89,16 +91,8 @@ def test_padding_gets_exactly_zero():
     src = torch.tensor([[4, 5, 6, 7], [8, 9, PAD_ID, PAD_ID]])
     src_len = torch.tensor([4, 2])
     tgt_in = torch.tensor([[SOS_ID, 5, 6], [SOS_ID, 9, 8]])
-    for method in ("ig", "ixg"):
-        a, _ = attribute_rows(
-            ckpt.model,
-            src,
-            src_len,
-            tgt_in,
-            torch.tensor([7, 4]),
-            torch.tensor([2, 1]),
-            method,  # type: ignore[arg-type]
-        )
+    rows = Rows(src, src_len, tgt_in, torch.tensor([7, 4]), torch.tensor([2, 1]))
+    for a in (integral(ckpt.model, rows, IG_STEPS)[0], input_x_gradient(ckpt.model, rows)):
         assert a.shape == (2, 4)
         assert a[1, 2:].tolist() == [0.0, 0.0] and bool((a[1, :2] != 0).all())
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from presentation import theory
+from analysis import limits
 from presentation.figures import explorer as figures_explorer
 from s2s_core.model.decoding import Hypothesis
 from s2s_core.shipped import read_metrics
@@ -63,7 +63,7 @@ def test_encoder_norm_chart_keeps_repeated_symbols_apart():
 def test_length_chart_marks_this_input_and_the_lengths_beyond_training():
     metrics = read_metrics("reverse-none", missing_ok=True)
     fig = figures_explorer.length_chart(
-        {"none": theory.exact_by_length(metrics)}, length=12, train_max=30
+        {"none": limits.exact_by_length(metrics)}, length=12, train_max=30
     )
     assert list(fig.data[0].y) == pytest.approx(
         [100 * b["exact_match"] for b in metrics["buckets"]]

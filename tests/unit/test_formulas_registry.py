@@ -2,7 +2,9 @@
 
 The registry (presentation/formulas.py) names the function that computes each formula of the
 seed; here every one of them is checked against the formula written out the slow, obvious way
-(loops, explicit matrix products), so a student can trust that the code is the formula.
+(loops, explicit matrix products), so a student can trust that the code is the formula. (That
+each is one short function with its formula above it, written nowhere else:
+tests/unit/test_formula_homes.py.)
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import pytest
 import torch
 from torch import nn
 
+from analysis import formulas as code
 from presentation.formulas import FORMULAS
-from s2s_core import attribution
-from s2s_core.model import attention, decoding, rnn, transformer
+from s2s_core import attribution, trace
+from s2s_core.model import attention, rnn, transformer
 from s2s_core.model.config import ModelConfig
 from s2s_core.model.rnn import Seq2Seq
 from s2s_core.training.objective import token_nll
@@ -58,9 +61,9 @@ def lstm_literal(x, h, cell, W_ih, W_hh, b_ih, b_hh):
 
 def check_sequence() -> None:
     probs = [0.5, 0.25, 0.8]
-    log_p = decoding.sequence_log_probability(probs)
+    log_p = trace.sequence_log_probability(probs)
     assert math.exp(log_p) == pytest.approx(0.5 * 0.25 * 0.8)  # the product over t
-    assert decoding.sequence_log_probability([1.0, 0.0]) == pytest.approx(math.log(1e-300))
+    assert trace.sequence_log_probability([1.0, 0.0]) == pytest.approx(math.log(1e-300))
 
 
 def check_encoder_step() -> None:
@@ -270,7 +273,7 @@ def check_keep_symbol() -> None:
     assert close(c, c_plain)  # the fixed context c is the final states, unchanged
 
 
-def check_attribution() -> None:
+def literal_attributions() -> tuple[torch.Tensor, torch.Tensor, nn.Module, attribution.Rows]:
     """Integrated gradients as its integral, by a plain midpoint sum of 400 gradients along
     the straight path from the all-<pad> embedding b = 0 to e; input x gradient as e . grad."""
     model = Seq2Seq(ModelConfig(V + 4, V + 4, "additive", hidden=d, embedding=E)).eval()
@@ -292,11 +295,22 @@ def check_attribution() -> None:
     literal_ig = (e * mean_grad).sum(-1)  # (1, T)
     literal_ixg = (e * grad_at(e)).sum(-1)
     model.encoder.embed._forward_hooks.clear()
-    ig, change = attribution.attribute_rows(model, src, src_len, tgt_in, target, step, "ig")
-    ixg, _ = attribution.attribute_rows(model, src, src_len, tgt_in, target, step, "ixg")
+    return literal_ig, literal_ixg, model, attribution.Rows(src, src_len, tgt_in, target, step)
+
+
+def check_attribution() -> None:
+    literal_ig, _, model, rows = literal_attributions()
+    ig, change, points = attribution.integrated_gradients(model, rows)
     assert torch.allclose(ig, literal_ig, atol=1e-4, rtol=1e-3)
-    assert torch.allclose(ixg, literal_ixg, atol=1e-5, rtol=1e-4)
-    assert change is not None and ig.sum().item() == pytest.approx(change.item(), abs=1e-4)
+    assert ig.sum().item() == pytest.approx(change.item(), abs=1e-4)  # complete
+    assert points.tolist() == [attribution.IG_STEPS]  # a smooth path: the first pass suffices
+
+
+def check_input_x_gradient() -> None:
+    _, literal_ixg, model, rows = literal_attributions()
+    assert torch.allclose(
+        attribution.input_x_gradient(model, rows), literal_ixg, atol=1e-5, rtol=1e-4
+    )
 
 
 LITERAL = {
@@ -320,7 +334,7 @@ LITERAL = {
     "positions": check_positions,
     "transformer_readout": check_transformer_readout,
     "attribution": check_attribution,
-    "input_x_gradient": check_attribution,  # checks both: the integral and e_j . grad
+    "input_x_gradient": check_input_x_gradient,
     "keep_symbol": check_keep_symbol,
 }
 
@@ -371,11 +385,10 @@ def test_the_attention_module_chains_score_mask_softmax_context():
 
 def test_every_formula_shows_its_code_with_the_formula_above_it():
     for f in FORMULAS.values():
-        source = f.source()
-        assert f"def {f.implementation.__name__}(" in source
-        assert f.where.endswith(f.implementation.__qualname__) and ".py · " in f.where
-        if "." not in f.implementation.__qualname__:  # a module-level one-liner
-            assert source.lstrip().startswith("#"), f"{f.key}: no formula comment above it"
+        function, source = code.implementation(f.implementation), code.source(f.implementation)
+        assert f"def {function.__name__}(" in source and function.__qualname__ == f.qualname
+        assert f.where == f"{function.__module__.replace('.', '/')}.py · {function.__qualname__}"
+        assert source.lstrip().startswith("#"), f"{f.key}: no formula comment above it"
 
 
 def test_the_readout_names_its_deviation_from_the_seed():

@@ -1,5 +1,7 @@
 """The formulas with live numbers (presentation.step_formulas): they show this step's real
-values."""
+values, and each line fits beside the heatmap."""
+
+import re
 
 import pytest
 
@@ -9,6 +11,7 @@ from presentation.text import latex_token
 from s2s_core.model.decoding import greedy_trace
 from tests.support.latex import assert_wellformed_latex
 from tests.support.models import tiny_checkpoint
+from tests.support.models import trace_of as shipped_trace
 
 
 def trace_of(kind, source="attention"):
@@ -83,7 +86,8 @@ def test_transformer_formulas_show_the_head_on_screen_or_the_mean():
     assert step_formulas(t, 2, head=(1, 3))[0].live == one  # from the heads, shown or not
     row = step.heads[1][3]
     top = max(range(9), key=lambda j: row[j])
-    assert r"\text{layer 2, head 4: }" in one and r"\sqrt{4}" in one  # d_k = 16 / 4
+    assert r"\text{layer 2, head 4: }" in one and "d_k = 4" in one  # d_k = 16 / 4
+    assert r"\mathrm{softmax}" not in one  # the registry's formula above says how
     assert rf"\alpha_{{2,{top + 1}}} = {row[top]:.2f}" in one
     split = formulas[1].live  # every head of the last layer at the mean's top position
     top = max(range(9), key=lambda j: step.attention[j])
@@ -97,3 +101,65 @@ def test_transformer_formulas_show_the_head_on_screen_or_the_mean():
     readout = formulas[4]
     assert readout.name == "the output distribution (Transformer)"
     assert f"= {step.prob:.3f}" in readout.live
+
+
+def test_a_picked_head_reports_its_own_layer_and_its_weights():
+    """Picking "layer 1, head 1" of the shipped 3-layer Transformer: the multi-head line is
+    about layer 1, where that head's largest weight is, with the real weights of layer 1's
+    heads there (it once reported layer 3, whose heads weigh that position 0.00)."""
+    t = shipped_trace("reverse-transformer", "attention")
+    for i in (1, 5, len(t.steps)):
+        step = t.steps[i - 1]
+        for layer, h in ((0, 0), (1, 2), (2, 3)):
+            row = step.heads[layer][h]
+            j = max(range(len(row)), key=row.__getitem__)
+            split = step_formulas(t, i, head=(layer, h))[1].live
+            assert split.startswith(rf"\text{{layer {layer + 1}, at }} j = {j + 1}\ ")
+            assert rf"\mathrm{{head}}_{{{h + 1}}}\ {row[j]:.2f}" in split and row[j] > 0.005
+            for other, weights in enumerate(step.heads[layer]):
+                assert rf"\mathrm{{head}}_{{{other + 1}}}\ {weights[j]:.2f}" in split
+        mean = step_formulas(t, i)[1].live  # the mean of all: the last layer's heads
+        assert mean.startswith(r"\text{layer 3, at }")
+
+
+def visible_widths(latex: str) -> list[int]:
+    """About how many symbols wide each line of a formula is typeset: \\ breaks a line, a
+    command draws about one symbol, \text{...} its text, braces and sub/superscript marks
+    nothing."""
+    widths = []
+    for line in re.split(r"\\\\(?![a-zA-Z])", latex):
+        t = re.sub(r"\\(begin|end)\{gathered\}", "", line)
+        t = re.sub(r"\\text\{([^{}]*)\}", r"\1", t).replace("``", "“").replace("''", "”")
+        t = re.sub(r"\\(bar|hat)\\", r"\\", t)  # \bar\alpha: one symbol
+        t = re.sub(r"\\[a-zA-Z]+", "#", t)
+        t = re.sub(r"\\[,;!: ]", " ", t)
+        widths.append(len(re.sub(r"[{}_^]", "", t)))
+    return widths
+
+
+LINE_WIDTH = 90  # symbols: what fits beside the heatmap at 1400 px (the cut line had 133)
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("reverse-transformer", "abcdefghijklmnopqrstuvwxyzabcd"),
+        ("reverse-dot-hx", "abcdefghijklmnopqrstuvwxyzabcd"),
+        ("reverse-additive", "abcdefghijklmnopqrstuvwxyzabcd"),
+        ("reverse-none", "abcdefghijklmnopqrstuvwxyzabcd"),
+        ("g2p-additive", "pronunciation"),
+        ("dates-transformer", "the twenty-third of september nineteen ninety-nine"),
+    ],
+)
+def test_every_live_line_fits_beside_the_heatmap(name, source):
+    t = shipped_trace(name, source)
+    heads = [None, (0, 0), (2, 3)] if t.attention_kind == "transformer" else [None]
+    for i in range(1, len(t.steps) + 1):
+        for head in heads:
+            for f in step_formulas(t, i, head=head):
+                assert max(visible_widths(f.live)) <= LINE_WIDTH, (f.name, f.live)
+
+
+def test_the_width_estimate_counts_symbols():
+    assert visible_widths(r"\bar\alpha_{2,1} = 0.50\ (\text{``a''})") == [17]  # ᾱ2,1 = 0.50 (“a”)
+    assert visible_widths(r"\begin{gathered}x = 1 \\ y = 22\end{gathered}") == [6, 7]

@@ -1,6 +1,7 @@
 """The Theory page's core, without Streamlit: the seed's sections as data
 (presentation.theory), their formulas from the registry (presentation.formulas), the live
-numbers each section shows, and where attention looked (presentation.verdicts).
+numbers each section shows (analysis.examples, analysis.limits) as LaTeX
+(presentation.theory_latex), and where attention looked (analysis.agreement).
 
 (The page through AppTest: tests/pages/test_theory.py; in Chromium:
 tests/browser/test_explorer_theory.py.)
@@ -12,12 +13,14 @@ import math
 
 import pytest
 
-from presentation import theory, verdicts
+from analysis import agreement, examples, limits
+from presentation import theory
+from presentation import theory_latex as written
 from presentation.formulas import FORMULAS
 from s2s_core.model.attention import SCORES
-from s2s_core.model.decoding import Step, Trace
 from s2s_core.shipped import capacity_names, read_metrics
 from s2s_core.tasks import get_task
+from s2s_core.trace import Step, Trace
 from tests.support.latex import assert_wellformed_latex
 from tests.support.models import trace_of
 
@@ -76,7 +79,7 @@ def test_limitations_are_the_seed_table_each_with_a_number():
         "Bottleneck",
     ]
     trace = trace_of("reverse-additive", "attention")
-    numbers = theory.limitation_numbers(trace)
+    numbers = written.limitation_lines(limits.limitation_numbers(trace))
     assert numbers[0].startswith("this input: 9 encoder steps") and "10 decoder" in numbers[0]
     fixed = read_metrics("reverse-none", missing_ok=True)
     first = fixed["buckets"][0]
@@ -91,54 +94,56 @@ def test_limitations_are_the_seed_table_each_with_a_number():
 
 def test_sequence_example_is_the_product_of_the_step_probabilities(tiny_traces):
     trace = tiny_traces["additive"]
-    ex = theory.sequence_example(trace)
+    ex = examples.sequence_example(trace)
     probs = [s.prob for s in trace.steps]
     assert ex.step_probs == probs and (ex.T, ex.T_out) == (9, len(trace.steps))
     assert ex.probability == pytest.approx(math.prod(probs), rel=1e-12)
     assert ex.log_probability == pytest.approx(sum(map(math.log, probs)))
     assert math.exp(ex.log_probability) == pytest.approx(ex.probability)
-    product_line = ex.latex()[1]
+    product_line = written.sequence_latex(ex)[1]
     assert f"{ex.probability:.4g}" in product_line and f"{probs[0]:.4f}" in product_line
-    for line in ex.latex():
+    for line in written.sequence_latex(ex):
         assert_wellformed_latex(line)
 
 
 def test_encoder_example_is_the_traces_norms(tiny_traces):
     trace = tiny_traces["none"]
-    ex = theory.encoder_example(trace)
+    ex = examples.encoder_example(trace)
+    lines, squeeze = written.encoder_latex(ex), written.squeeze_latex(ex)
     assert ex.norms == trace.encoder_norms and ex.fixed_norm == trace.fixed_context_norm
     assert (ex.T, ex.d) == (9, 16)  # tiny models have d = 16
-    assert f"{max(ex.norms):.2f}" in ex.latex()[0] and f"{ex.fixed_norm:.2f}" in ex.latex()[1]
-    assert "144" in ex.squeeze_latex()  # 9 states of 16 numbers
-    for line in [*ex.latex(), ex.squeeze_latex()]:
+    assert f"{max(ex.norms):.2f}" in lines[0] and f"{ex.fixed_norm:.2f}" in lines[1]
+    assert "144" in squeeze  # 9 states of 16 numbers
+    for line in [*lines, squeeze]:
         assert_wellformed_latex(line)
 
 
 def test_decoder_example_is_one_step_of_the_trace(tiny_traces):
     trace = tiny_traces["none"]
-    ex = theory.decoder_example(trace, 3)
+    ex = examples.decoder_example(trace, 3)
     step = trace.steps[2]
     assert (ex.t, ex.token, ex.prob, ex.state_norm) == (3, step.token, step.prob, step.state_norm)
     assert ex.previous == trace.steps[1].token
-    assert theory.decoder_example(trace, 1).previous == "<sos>"
-    assert theory.decoder_example(trace, 999).t == len(trace.steps)  # clamped
-    assert f"{step.state_norm:.2f}" in ex.latex()[0] and f"{step.prob:.3f}" in ex.latex()[1]
+    assert examples.decoder_example(trace, 1).previous == "<sos>"
+    assert examples.decoder_example(trace, 999).t == len(trace.steps)  # clamped
+    lines = written.decoder_latex(ex)
+    assert f"{step.state_norm:.2f}" in lines[0] and f"{step.prob:.3f}" in lines[1]
 
 
 def test_attention_example_is_one_row_of_alpha(tiny_traces):
     trace = tiny_traces["additive"]
-    ex = theory.attention_example(trace, 2)
+    ex = examples.attention_example(trace, 2)
     step = trace.steps[1]
     assert ex.alpha == step.attention and ex.scores == step.scores
     assert ex.context_norm == step.context_norm and ex.alpha_sum == pytest.approx(1, abs=1e-5)
     assert [ex.alpha[j] for j in ex.top] == sorted(step.attention, reverse=True)[:3]
-    lines = ex.latex()
+    lines = written.attention_latex(ex)
     j = ex.top[0]
     assert f"e_{{2,{j + 1}}} = {step.scores[j]:.2f}" in lines[0]
     assert f"\\alpha_{{2,{j + 1}}} = {step.attention[j]:.3f}" in lines[1]
     assert f"\\lVert c_{{2}} \\rVert = {step.context_norm:.2f}" in lines[2]
     with pytest.raises(ValueError):
-        theory.attention_example(tiny_traces["none"], 1)
+        examples.attention_example(tiny_traces["none"], 1)
 
 
 def _trace_looking_at(columns: list[int], T: int) -> Trace:
@@ -162,25 +167,26 @@ def _trace_looking_at(columns: list[int], T: int) -> Trace:
 
 def test_alignment_agreement_counts_steps_on_the_gold_position():
     gold = get_task("reverse").solve("abcd")  # y_1 = 'd' comes from position 3, ...
-    assert verdicts.alignment_agreement(_trace_looking_at([3, 2, 1, 0, 0], 4), gold) == (4, 4)
-    assert verdicts.alignment_agreement(_trace_looking_at([3, 3, 3, 3, 0], 4), gold) == (1, 4)
-    assert verdicts.alignment_agreement(_trace_looking_at([3], 4), None) is None
+    measured = agreement.alignment_agreement
+    assert measured(_trace_looking_at([3, 2, 1, 0, 0], 4), gold) == (4, 4)
+    assert measured(_trace_looking_at([3, 3, 3, 3, 0], 4), gold) == (1, 4)
+    assert measured(_trace_looking_at([3], 4), None) is None
     no_gold = get_task("sort").solve("abcd")
-    assert verdicts.alignment_agreement(_trace_looking_at([0, 1, 2, 3], 4), no_gold) is None
+    assert measured(_trace_looking_at([0, 1, 2, 3], 4), no_gold) is None
 
 
 def test_sequential_depth_and_shipped_buckets():
     trace = trace_of("reverse-additive", "attention")
-    assert theory.sequential_depth(trace) == (9, 10)
+    assert examples.sequential_depth(trace) == (9, 10)
     metrics = read_metrics("reverse-none", missing_ok=True)
-    assert theory.bucket_for(metrics, 9)["lengths"] == [6, 10]
-    assert theory.bucket_for(metrics, 99) is None
-    assert theory.longest_bucket(metrics)["lengths"] == [26, 30]  # within training lengths
-    assert theory.longest_bucket(metrics, in_training=False)["lengths"] == [36, 40]
-    assert theory.exact_by_length(metrics)[0] == (1, 5, metrics["buckets"][0]["exact_match"])
+    assert limits.bucket_for(metrics, 9)["lengths"] == [6, 10]
+    assert limits.bucket_for(metrics, 99) is None
+    assert limits.longest_bucket(metrics)["lengths"] == [26, 30]  # within training lengths
+    assert limits.longest_bucket(metrics, in_training=False)["lengths"] == [36, 40]
+    assert limits.exact_by_length(metrics)[0] == (1, 5, metrics["buckets"][0]["exact_match"])
     ds = [
         d
-        for d, _ in theory.capacity(
+        for d, _ in limits.capacity(
             [read_metrics(n, missing_ok=True) for n in capacity_names("reverse")]
         )
     ]

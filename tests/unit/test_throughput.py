@@ -1,10 +1,12 @@
-"""Seed §9 counted and measured (s2s_core/training/throughput.py, presentation/theory.py):
+"""Seed §9 counted and measured (s2s_core/training/throughput.py, analysis/examples.py and
+limits.py, presentation/theory_latex.py):
 the RNN's depth grows with T, the Transformer's does not; the speed comparison is fair."""
 
 import pytest
 import torch
 
-from presentation import theory
+from analysis import examples, limits
+from presentation import theory_latex
 from s2s_core.model.config import ModelConfig
 from s2s_core.training import throughput
 from s2s_core.training.throughput import Measured
@@ -14,16 +16,16 @@ TRANSFORMER = ModelConfig(30, 30, "transformer", hidden=32, embedding=32, layers
 
 
 def test_the_rnn_is_as_deep_as_the_input_the_transformer_as_its_layers():
-    rnn, tf = theory.architectures(T=9, T_out=10, layers=3)
+    rnn, tf = examples.architectures(T=9, T_out=10, layers=3)
     assert (rnn.encoder_sequential, tf.encoder_sequential) == (9, 3)
     assert (rnn.training_sequential, tf.training_sequential) == (19, 6)
     assert (rnn.decoding_sequential, tf.decoding_sequential) == (19, 33)  # both write 1 by 1
     assert (rnn.longest_path, tf.longest_path) == (8, 1)
-    longer, _ = theory.architectures(T=30, T_out=31, layers=3)
-    assert longer.encoder_sequential == 30 and theory.architectures(30, 31, 3)[1] == tf.__class__(
+    longer, _ = examples.architectures(T=30, T_out=31, layers=3)
+    assert longer.encoder_sequential == 30 and examples.architectures(30, 31, 3)[1] == tf.__class__(
         tf.name, 3, 6, 3 + 3 * 31, 1
     )
-    rows = theory.architecture_rows(9, 10, 3)
+    rows = theory_latex.architecture_rows(rnn, tf)
     assert rows[-1][tf.name] == "1  (O(1))" and rows[0][rnn.name] == "9  (O(T))"
 
 
@@ -55,9 +57,9 @@ def test_compare_times_fresh_models_and_stops_on_time():
 
 def test_the_summary_says_how_each_encoder_grew():
     rows = [Measured(5, 0.2, 0.6, 9000, 7000), Measured(80, 2.0, 0.9, 8000, 16000)]
-    text = theory.throughput_summary(rows)
+    text = limits.throughput_summary(rows)
     assert "16× longer" in text and "RNN encoder took 10× as long" in text
     assert "Transformer encoder 1.5×" in text and "did 2× the RNN's tokens per second" in text
-    table = theory.throughput_rows(rows)
+    table = limits.throughput_rows(rows)
     assert table[1]["training speed, Transformer ÷ RNN"] == pytest.approx(2.0)
-    assert "Only T = 5" in theory.throughput_summary(rows[:1])
+    assert "Only T = 5" in limits.throughput_summary(rows[:1])

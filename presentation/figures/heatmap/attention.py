@@ -27,7 +27,7 @@ from presentation.figures.heatmap.layout import Look, rows_spec
 from presentation.figures.heatmap.steps import step_frames
 from presentation.figures.plotly_spec import figure
 from presentation.style import font_size
-from s2s_core.model.decoding import Step, Trace
+from s2s_core.trace import Step, Trace
 
 NO_ATTENTION = "this model has no attention: it uses one fixed context vector c for every step"
 

@@ -19,7 +19,7 @@ from presentation.figures.heatmap.cells import DIVERGING, matrix_trace
 from presentation.figures.heatmap.layout import Look, rows_spec
 from presentation.figures.heatmap.steps import step_frames
 from presentation.figures.plotly_spec import figure
-from s2s_core.model.decoding import Step, Trace
+from s2s_core.trace import Step, Trace
 
 ATTRIBUTION_BAR = "a / max|a|"  # the colour bar: each row over its largest |a_ij|
 ATTRIBUTION_TITLE = "attribution a_ij of log P(y_i) to x_j (each row over its largest |a_ij|)"

@@ -23,7 +23,7 @@ from typing import Any
 from presentation.figures.heatmap.cells import outline, strip_label, strip_trace
 from presentation.figures.plotly_spec import text_px
 from presentation.style import MUTED_COLOR, font_size
-from s2s_core.model.decoding import Step, Trace
+from s2s_core.trace import Step, Trace
 
 
 def _heatmap_height(rows: int, large: bool) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from presentation.figures.frames import Frames, Op, plain
 from presentation.figures.heatmap.cells import outline, strip_label
 from presentation.figures.heatmap.layout import Look, rows_spec
-from s2s_core.model.decoding import Trace
+from s2s_core.trace import Trace
 
 
 def step_frames(
