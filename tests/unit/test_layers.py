@@ -1,6 +1,7 @@
 """The shape of the code: the frame, the pages' addresses, one copy of each formula, short
-files and functions in every layer, and a repository that stands alone. (The import layers themselves are checked by
-import-linter in `make lint`: see [tool.importlinter] in pyproject.toml.)"""
+files and functions in every layer, and a repository that stands alone. (The import layers
+themselves are checked by import-linter in `make lint`: see [tool.importlinter] in
+pyproject.toml.)"""
 
 from __future__ import annotations
 
