@@ -222,10 +222,11 @@ def init_from_url(claim: Callable[[str], str] = lambda _id: "no job") -> list[st
     for param in LINK_PARAMETERS:
         text = st.query_params.get(param.name)
         value = None if text is None else param.check(text, reading)
-        default = None if param.default is None else param.default(reading)
-        if text is not None and value is None:
-            notes.append(reading.note(param.note, text, default))
-        if (value := default if value is None else value) is not None:
+        if value is None:  # absent or refused: the default
+            value = None if param.default is None else param.default(reading)
+            if text is not None:
+                notes.append(reading.note(param.note, text, value))
+        if value is not None:
             ss[param.key] = value
     return notes
 
