@@ -25,6 +25,7 @@ from presentation.heads import Head
 from presentation.step_formulas import LiveFormula
 from presentation.text import token_text
 from presentation.verdicts import token_marks
+from s2s_core.model.vocab import NEVER_WRITTEN
 from s2s_core.tasks import Example
 from s2s_core.trace import Attribution, Trace
 
@@ -210,7 +211,13 @@ def step_view(
         figures=figures,
         notes=notes,
         what_if=[
-            [[token_text(tok), tok] for tok, _ in s.topk if tok != s.token] if what_if else []
+            [
+                [token_text(tok), tok]
+                for tok, _ in s.topk
+                if tok != s.token and tok not in NEVER_WRITTEN
+            ]
+            if what_if
+            else []
             for s in trace.steps
         ],
         template=_template(),

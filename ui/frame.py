@@ -1,7 +1,7 @@
 """The frame around every page: what app.py runs before the page, in this order.
 
+    the page config             wide, the tab's icon (first: see `draw`), then the page's title
     the navigation              st.navigation: Home, Attention explorer, Bottleneck, Train, Theory
-    the page config             once: wide, and the page's title in the browser tab
     the link                    read once per browser session (task, model, input, step, the
                                 session's stored models), every value checked
     a finished training job     handed to the session that started it (the Train page), and
@@ -79,14 +79,14 @@ def run_slot() -> Iterator[None]:
 def draw() -> st.Page:
     """Everything around the page; returns the page the student is on."""
     with _as_entrypoint():
+        # The tab's icon before the navigation: else the browser takes the page's Material
+        # icon for it, an image Streamlit fetches from Google's font server (the navigation
+        # itself draws its icons with the font Streamlit ships). Nothing comes from outside.
+        st.set_page_config(page_icon="🔍", layout="wide")
         page = st.navigation(navigation.st_pages())
         spec = navigation.current(page)
         title = "Seq2Seq Attention Lab"  # the browser tab: "Theory · Seq2Seq Attention Lab"
-        st.set_page_config(
-            page_title=title if spec.key == "home" else f"{spec.title} · {title}",
-            page_icon="🔍",
-            layout="wide",
-        )
+        st.set_page_config(page_title=title if spec.key == "home" else f"{spec.title} · {title}")
         notes = session.init_from_url(claim=training_jobs.claim)
         training_jobs.deliver(st.session_state)
         training_jobs.open_waiting()

@@ -17,7 +17,8 @@ class PageSpec:
     key: str  # how the code names the page
     path: str  # its file, from the repository root
     title: str  # in the navigation and the browser tab
-    icon: str  # a Material Symbol: Streamlit ships the font, so it draws offline too
+    icon: str  # a Material Symbol: Streamlit ships the font, so it draws offline (never the
+    # tab's icon: that one would be fetched from a font server, see ui/frame.py draw)
     url_path: str  # its address, http://host/<url_path> (its file's name; Home is "/")
     uses_model: bool = False  # the sidebar shows the Model choice on this page
     uses_input: bool = False  # the sidebar shows the Input box on this page

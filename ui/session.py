@@ -2,10 +2,11 @@
 
 State lives in st.session_state (one per browser tab, never shared). The link's query
 parameters mirror task, model, input, step, decoding, a Transformer's head, Home's
-heatmap (attention, attribution or both, and the attribution method) and the store ids of
-the session's own models (`model_id`), so a copied link, or a reload, reopens the same
-view with the same models: `init_from_url` reads them once per session (ui/frame.py calls
-it), checking each, and `write_url` keeps them current.
+heatmap (attention, attribution or both, and the attribution method), Classroom mode and the
+store ids of the session's own models (`model_id`), so a copied link, or a reload, reopens
+the same view with the same models: `init_from_url` reads them once per session (ui/frame.py
+calls it), checking each against its row of LINK_PARAMETERS, and `write_url` keeps them
+current.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Collection, MutableMapping
+from dataclasses import dataclass
 from typing import Final, TypeVar
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from presentation.text import escape_markdown
+from presentation.text import escape_markdown, token_text
 from s2s_core import store, tasks
 from s2s_core.attribution import METHODS, QUICK_S, Attribution, AttributionMethod, attribute
 from s2s_core.model.decoding import (
@@ -29,6 +31,7 @@ from s2s_core.model.decoding import (
     greedy_trace,
     new_trace,
 )
+from s2s_core.model.vocab import NEVER_WRITTEN
 from s2s_core.training.checkpoints import Checkpoint
 
 from . import models
@@ -50,6 +53,7 @@ MAX_LINK_INPUT = 200  # characters a link's input may have (a task's inputs are 
 MAX_LINKED = models.MAX_OWN_MODELS  # stored models one link may open
 _STEP = re.compile(r"[0-9]{1,3}")
 _HEAD = re.compile(r"[1-9][0-9]?\.[1-9][0-9]?")  # "3.2": layer 3, head 2
+_BEAMS = {str(width) for width in BEAM_WIDTHS}  # "2" .. "8": no "03", no "+3"
 
 
 def shown(value: str, limit: int = 40) -> str:
@@ -59,67 +63,171 @@ def shown(value: str, limit: int = 40) -> str:
     return escape_markdown(repr(cut) if cut.isprintable() else ascii(cut))
 
 
+@dataclass
+class Reading:
+    """A link being read: the state filled so far (its task, its model) and the stored
+    models it opened, by name."""
+
+    state: MutableMapping
+    opened: list[str]
+
+    def task(self) -> tasks.Task:
+        return tasks.get_task(self.state["task"])
+
+    def note(self, template: str, text: str, default: object) -> str:
+        """A refusal's note: `template` with {value} (the link's value, quoted), {length},
+        {default}, {model} and {task} (the task read so far)."""
+        task = tasks.TASKS.get(self.state.get("task", ""))
+        model = self.state.get("model")
+        return template.format(
+            value=shown(text), length=len(text), default=default, model=model, task=task
+        )
+
+
+@dataclass(frozen=True)
+class LinkParameter:
+    """One query parameter of the link: the state `key` it fills; `check(text, reading)`, the
+    value to keep or None to refuse it; `default(reading)`, what stands when it is absent or
+    refused (None: nothing, the page's own default); the `note` a refusal gets."""
+
+    name: str
+    key: str
+    check: Callable[[str, Reading], object]
+    default: Callable[[Reading], object] | None
+    note: str  # a format string, see Reading.note
+
+
+def _one_of(options: Collection[str]) -> Callable[[str, Reading], str | None]:
+    return lambda text, _reading: text if text in options else None
+
+
+def _always(value: object) -> Callable[[Reading], object]:
+    return lambda _reading: value
+
+
+def _shipped_or_own(text: str, reading: Reading) -> str | None:
+    """A model of the task read: shipped, or one of this session's own."""
+    return text if text in models.model_names(reading.state["task"]) else None
+
+
+def _task(reading: Reading) -> str:
+    """The task of the first stored model the link opened, or reverse."""
+    return models.trained_models()[reading.opened[0]].task if reading.opened else "reverse"
+
+
+def _model(reading: Reading) -> str:
+    """The first stored model the link opened, if it is one of this task, else its default."""
+    task, opened = reading.state["task"], reading.opened
+    return opened[0] if opened and opened[0] in models.model_names(task) else default_model(task)
+
+
+def _step(text: str, reading: Reading) -> int | None:
+    ok = _STEP.fullmatch(text) and int(text) <= max_steps(reading.state["task"])
+    return int(text) if ok else None
+
+
+def _head(text: str, reading: Reading) -> tuple[int, int] | None:
+    """Layer and head of a link's "3.2" as (2, 1), counted from 0, if the model read is a
+    Transformer with that head; else None."""
+    if not _HEAD.fullmatch(text):
+        return None
+    layer, head = (int(part) - 1 for part in text.split("."))
+    cfg = models.get_model(reading.state["model"]).model.cfg
+    return (layer, head) if cfg.is_transformer and layer < cfg.layers and head < cfg.heads else None
+
+
+# Read in this order (a model is checked against the task read before it, a step against the
+# task's length, a head against the model): name, state key, check, default, note.
+LINK_PARAMETERS = (
+    LinkParameter(
+        "task",
+        "task",
+        _one_of(tasks.TASKS),
+        _task,
+        "unknown task {value} in the link; showing {default}",
+    ),
+    LinkParameter(
+        "model",
+        "model",
+        _shipped_or_own,
+        _model,
+        "model {value} is not available here; showing {default}",
+    ),
+    LinkParameter(  # anything short enough is taken as typed: the page says what it can't decode
+        "input",
+        "input",
+        lambda text, _r: text if len(text) <= MAX_LINK_INPUT else None,
+        lambda r: r.task().default_input,
+        "the link's input {value} has {length:,} characters, far more than an input of this "
+        "task ({task.max_source_len} at most); showing the default input",
+    ),
+    LinkParameter(
+        "decoding",
+        "decoding",
+        _one_of(("greedy", "beam")),
+        _always("greedy"),
+        "unknown decoding {value} in the link; decoding greedily",
+    ),
+    LinkParameter(
+        "beam",
+        "beam_width",
+        lambda text, _r: int(text) if text in _BEAMS else None,
+        _always(3),
+        f"beam width {{value}} is not {BEAM_WIDTHS[0]}–{BEAM_WIDTHS[-1]}; using {{default}}",
+    ),
+    LinkParameter(
+        "step", "step", _step, _always(0), "step {value} is not a step of this task; showing step 0"
+    ),
+    LinkParameter(  # Home's picker shows this head
+        "head", "head", _head, None, "{model} has no head {value}; showing the mean of its heads"
+    ),
+    LinkParameter(
+        "view",
+        "heat_view",
+        _one_of(HEAT_VIEWS),
+        None,
+        "unknown view {value} in the link; showing attention",
+    ),
+    LinkParameter(
+        "attribution",
+        "attribution_method",
+        _one_of(METHODS),
+        None,
+        "unknown attribution method {value}; using integrated gradients",
+    ),
+    LinkParameter(  # a projector's link: written only when on
+        "classroom",
+        "classroom",
+        lambda text, _r: {"1": True, "0": False}.get(text),
+        None,
+        "classroom {value} in the link is neither 1 nor 0; Classroom mode stays off",
+    ),
+)
+
+
 def init_from_url(claim: Callable[[str], str] = lambda _id: "no job") -> list[str]:
     """Fill the state from the link once per session; returns notes about refused values.
 
     Every value is checked before it is used (anyone can type a link): a value the app
-    cannot use is replaced by its default, with a short note. Model ids (`model_id`, one per
-    stored model) come first: `claim(id)` (training_jobs.claim) takes over the job on the
-    board that trains the model, or waits for it; with no such job the model is opened from
-    the store."""
+    cannot use is replaced by its default, with a short note (LINK_PARAMETERS, in the order
+    read). Model ids (`model_id`, one per stored model) come first: `claim(id)`
+    (training_jobs.claim) takes over the job on the board that trains the model, or waits
+    for it; with no such job the model is opened from the store."""
     ss = st.session_state
     if ss.get("_url_read"):
         return []
     ss["_url_read"] = True
-    qp = st.query_params
     notes: list[str] = []
-    opened = _open_linked_models(qp.get_all("model_id"), claim, notes)
-    first = models.trained_models()[opened[0]] if opened else None
-
-    task = qp.get("task", first.task if first else "reverse")
-    if task not in tasks.TASKS:
-        notes.append(f"unknown task {shown(task)} in the link; showing reverse")
-        task = "reverse"
-    ss["task"] = task
-    names = models.model_names(task)
-    fallback = opened[0] if opened and opened[0] in names else default_model(task)
-    model = qp.get("model", fallback)
-    if model not in names:
-        notes.append(f"model {shown(model)} is not available here; showing {fallback}")
-        model = fallback
-    ss["model"] = model
-    ss["input"] = _link_input(qp.get("input"), task, notes)
-    if (decoding := qp.get("decoding", "greedy")) not in ("greedy", "beam"):
-        notes.append(f"unknown decoding {shown(decoding)} in the link; decoding greedily")
-    ss["decoding"] = "beam" if decoding == "beam" else "greedy"
-    ss["beam_width"] = 3
-    if (beam := qp.get("beam")) is not None:
-        if beam in {str(width) for width in BEAM_WIDTHS}:
-            ss["beam_width"] = int(beam)
-        else:
-            widths = f"{BEAM_WIDTHS[0]}–{BEAM_WIDTHS[-1]}"
-            notes.append(f"beam width {shown(beam)} is not {widths}; using 3")
-    ss["step"] = 0
-    if (step := qp.get("step")) is not None:
-        if _STEP.fullmatch(step) and int(step) <= max_steps(task):
-            ss["step"] = int(step)
-        else:
-            notes.append(f"step {shown(step)} is not a step of this task; showing step 0")
-    if (head := qp.get("head")) is not None:
-        if (found := _head(head, model)) is not None:
-            ss["head"] = found  # Home's picker shows this head
-        else:
-            notes.append(f"{model} has no head {shown(head)}; showing the mean of its heads")
-    if (view := qp.get("view")) is not None:
-        if view in HEAT_VIEWS:
-            ss["heat_view"] = view
-        else:
-            notes.append(f"unknown view {shown(view)} in the link; showing attention")
-    if (method := qp.get("attribution")) is not None:
-        if method in METHODS:
-            ss["attribution_method"] = method
-        else:
-            notes.append(f"unknown attribution method {shown(method)}; using integrated gradients")
+    reading = Reading(ss, _open_linked_models(st.query_params.get_all("model_id"), claim, notes))
+    for param in LINK_PARAMETERS:
+        text = st.query_params.get(param.name)
+        value = None if text is None else param.check(text, reading)
+        if value is None:  # absent or refused: the default
+            value = None if param.default is None else param.default(reading)
+            if text is not None:
+                notes.append(reading.note(param.note, text, value))
+        if value is not None:
+            ss[param.key] = value
     return notes
 
 
@@ -144,31 +252,6 @@ def _open_linked_models(ids: list[str], claim: Callable[[str], str], notes: list
     return opened
 
 
-def _head(text: str, model: str) -> tuple[int, int] | None:
-    """Layer and head of a link's "3.2" as (2, 1), counted from 0, if `model` is a
-    Transformer with that head; else None."""
-    if not _HEAD.fullmatch(text):
-        return None
-    layer, head = (int(part) - 1 for part in text.split("."))
-    cfg = models.get_model(model).model.cfg
-    return (layer, head) if cfg.is_transformer and layer < cfg.layers and head < cfg.heads else None
-
-
-def _link_input(text: str | None, task_name: str, notes: list[str]) -> str:
-    """The link's input, as if typed (the page says what it can't decode), unless it is too
-    long to be one: then the task's default input, with a note."""
-    task = tasks.get_task(task_name)
-    if text is None:
-        return task.default_input
-    if len(text) > MAX_LINK_INPUT:
-        notes.append(
-            f"the link's input {shown(text)} has {len(text):,} characters, far more than "
-            f"an input of this task ({task.max_source_len} at most); showing the default input"
-        )
-        return task.default_input
-    return text
-
-
 def write_url() -> None:
     """Mirror the state into the query parameters (the shareable link)."""
     ss = st.session_state
@@ -185,6 +268,8 @@ def write_url() -> None:
     if (view := ss.get("heat_view", "attention")) != "attention":
         params["view"] = view
         params["attribution"] = ss.get("attribution_method", "ig")
+    if ss.get("classroom"):  # a projector's link opens in Classroom mode
+        params["classroom"] = "1"
     if ids := models.link_ids():  # a reload brings this session's stored models back
         params["model_id"] = ids
     now = {key: st.query_params.get_all(key) for key in st.query_params}
@@ -211,16 +296,28 @@ def force_token(
 ) -> bool:
     """A what-if of Home's step view, `event` = {"step": i, "token": t, "key": trace key}:
     force y_i = t (keeping the what-ifs before step i), decode greedily on, open at step i.
-    Ignored (False) unless it is about the trace shown (`key`), 1 <= i <= n and t is a
-    token of the model's vocabulary `vocab`: the browser sends it, so it is checked."""
+    The browser sends it, so it is checked: ignored (False) unless it is about the trace
+    shown (`key`) and 1 <= i <= n; refused (False, with a note) unless t is a token the model
+    may write, one of its vocabulary `vocab` and never <pad>, <sos> or <unk>."""
     if not isinstance(event, dict) or event.get("key") != key:
         return False
     i, token = event.get("step"), event.get("token")
-    if type(i) is not int or not 1 <= i <= n or not isinstance(token, str) or token not in vocab:
+    if type(i) is not int or not 1 <= i <= n:
+        return False
+    if not isinstance(token, str) or token not in vocab or token in NEVER_WRITTEN:
+        st.toast(refused_what_if(token), icon="🚫")
         return False
     ss["force"] = {k: t for k, t in ss.get("force", {}).items() if k < i} | {i: token}
     ss["step"] = i
     return True
+
+
+def refused_what_if(token: object) -> str:
+    """The note a what-if token the model may not write gets."""
+    return (
+        f"What-if refused: {shown(token_text(str(token)))} is not a token this model writes "
+        "(its output symbols, and ‹eos› to end); the output is unchanged"
+    )
 
 
 def on_task_change() -> None:

@@ -86,14 +86,14 @@ def forced_tokens(
     tgt_vocab: Vocab, force: dict[int, str] | None, target: str | None
 ) -> dict[int, str]:
     """{step i: token} to impose: a what-if's `force`, or a whole `target` and then <eos>.
-    InputError for a token that is not an output symbol."""
+    InputError for a token the model may not write (not a symbol, or <pad>, <sos>, <unk>)."""
     force = dict(force or {})
     if target is not None:
         tokens = tgt_vocab.tokens(target)
         force.update({i + 1: tok for i, tok in enumerate(tokens)})
         force[len(tokens) + 1] = EOS
     for i, tok in force.items():
-        if tok not in tgt_vocab.stoi:
+        if not tgt_vocab.may_write(tok):  # <pad>, <sos>, <unk> are never written either
             raise InputError(f"cannot force {tok!r} at step {i}: not an output symbol here")
     return force
 

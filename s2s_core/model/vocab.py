@@ -7,6 +7,9 @@ Every vocabulary starts with the four special tokens, always at the same ids:
     <eos> = 2   the decoder's last output: "the sequence ends here"
     <unk> = 3   a symbol the model never saw (only when asked for, see `encode`)
 
+A decoder writes only the vocabulary's symbols and <eos> (`Vocab.may_write`): it reads
+<sos>, batches are padded with <pad>, and <unk> stands for a source symbol (NEVER_WRITTEN).
+
 Tokens are single characters: the tasks here are character-level, so a source
 like "attention" is 9 tokens, and its repeated letters stay distinct positions.
 One kind of target is made of words instead: g2p's phonemes ("AY", "N"). A vocabulary with
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 PAD, SOS, EOS, UNK = "<pad>", "<sos>", "<eos>", "<unk>"
 SPECIALS = (PAD, SOS, EOS, UNK)
 PAD_ID, SOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
+NEVER_WRITTEN = frozenset({PAD, SOS, UNK})  # in every output layer, never a model's output
 
 
 class InputError(ValueError):
@@ -84,6 +88,11 @@ class Vocab:
     def alphabet(self) -> str:
         """The symbols, as an error message lists them: "abc…", or "AA, AE, …" for words."""
         return (", " if self.separator else "").join(self.symbols)
+
+    def may_write(self, token: str) -> bool:
+        """Whether a decoder with this target vocabulary may write `token`: one of its
+        symbols, or <eos> to end the output; never <pad>, <sos> or <unk> (NEVER_WRITTEN)."""
+        return token in self.stoi and token not in NEVER_WRITTEN
 
     def unknown(self, text: str) -> list[str]:
         """The distinct symbols of `text` that this vocabulary lacks, in order of appearance."""

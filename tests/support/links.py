@@ -20,6 +20,7 @@ PARAMETERS = (
     "head",
     "view",
     "attribution",
+    "classroom",
 )
 HOSTILE = {
     "empty": "",
