@@ -13,13 +13,13 @@
 // this module and calls it with each new data); the other modules know nothing of
 // Streamlit.
 
+import { el } from "./dom.js"
+import { typesetAhead, typesetter } from "./formulas.js"
 import { eventAction } from "./keys.js"
-import { show, stop, play, toggle, drawStepFormulas } from "./player.js"
+import { drawStepFormulas, play, show, stop, toggle } from "./player.js"
 import { drawPlots, followSizes, loadPlotly, plotNodes } from "./plots.js"
 import { createState, openingStep } from "./state.js"
-import { typesetter, typesetAhead } from "./formulas.js"
 import { build, drawHeat, drawSpeeds } from "./view.js"
-import { el } from "./dom.js"
 
 const views = new WeakMap() // the element a view lives in -> that view (sv)
 let katexLoading = null // KaTeX, loaded once for the page

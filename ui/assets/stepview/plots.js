@@ -56,7 +56,7 @@ export function drawFigure(sv, name, i) {
 }
 
 // Whether figure `name` is on screen (the context vectors: only while opened).
-const shown = (sv, name) => name !== "norms" && name !== "context" || sv.dom.context.open
+const shown = (sv, name) => (name !== "norms" && name !== "context") || sv.dom.context.open
 
 // Step i's figures: the heatmaps first, the smaller charts once that frame is painted, so
 // that a step's new row reaches the screen as soon as it can. Resolves once the heatmaps

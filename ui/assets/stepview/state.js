@@ -16,7 +16,7 @@ export function createState() {
     typeset: null, // LaTeX -> MathML (formulas.js), once KaTeX is loaded
     warm: false, // Plotly has drawn the whole trace once
     heatLayout: null, // which heatmaps (or notes) the view holds now
-    mounts: 0, // how many times Streamlit has given the view data
+    mounts: 0, // how many times the page has given the view data (index.js mount)
   }
 }
 

@@ -31,7 +31,7 @@ function details(cls, summary, body, open = false) {
   return node
 }
 
-// The elements of a view inside `root` (Streamlit's element, or any other).
+// The elements of a view inside `root` (the element its host gives it).
 export function build(root) {
   const { bar, buttons, speed, counter } = controlBar()
   const plot = (name) => el("div", { class: "sv-plot", "data-figure": name })
