@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: setup run test test-fast browser bench checkpoints lint clean
+.PHONY: setup run test test-fast test-js browser bench checkpoints lint clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,18 @@ browser:  ## Debian's Chromium for the browser tests (Playwright drives it; noth
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: setup browser lint  ## lint, then every test: unit, AppTest pages, Chromium end to end
+test: setup browser lint test-js  ## lint, then every test: unit, AppTest pages, Chromium end to end, JavaScript
 	$(PY) -m pytest -q
 
-test-fast: setup  ## the tests that need no browser
+test-fast: setup test-js  ## the tests that need no browser
 	$(PY) -m pytest -q -m "not browser"
+
+test-js: setup  ## the step view's JavaScript, with Node's own runner, on fixtures Python writes
+	@command -v node >/dev/null 2>&1 || { \
+		echo "installing Debian's nodejs for the JavaScript tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
+	$(PY) -m pytest -q tests/unit/test_stepview_fixtures.py
+	node --test tests/js/*.test.mjs
 
 bench: setup browser  ## benchmarks: writes benchmarks/latest.json, prints a table
 	$(PY) -m benchmarks.run

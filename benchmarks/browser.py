@@ -63,6 +63,7 @@ LONG = "abcdefghijklmnopqrstuvwxyzabcd"  # 30 letters: 31 steps
 def _long_input(b, url: str):
     """A tab on Home with LONG, at step 0."""
     page = b.new_page(viewport={"width": 1400, "height": 1200})
+    page.add_init_script("window.__stepview = { shown: [] }")  # the view records its steps
     page.goto(f"{url}/?task=reverse&model=reverse-additive&input={LONG}&step=0")
     page.wait_for_selector("text=step 0 of 31", timeout=90_000)
     return page

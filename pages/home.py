@@ -140,19 +140,20 @@ def force_token() -> None:
 
 stepview.step_view(
     stepping.step_view(
-        shown,
-        trace_key,
-        ss.step,
-        view,  # type: ignore[arg-type]  # one of HEAT_VIEWS: the radio's options
-        expected,
-        attribution=attribution,
-        fixed_norm=fixed.fixed_context_norm if fixed else None,
-        large=large,
-        image_format=fmt,
-        what_if=ss.decoding == "greedy",
-        rnn=ckpt.model.cfg.rnn,
-        head=head,
-        katex=stepview.KATEX,
+        stepping.StepViewParams(
+            shown,
+            trace_key,
+            ss.step,
+            view,  # type: ignore[arg-type]  # one of HEAT_VIEWS: the radio's options
+            expected,
+            attribution=attribution,
+            fixed_norm=fixed.fixed_context_norm if fixed else None,
+            large=large,
+            image_format=fmt,
+            what_if=ss.decoding == "greedy",
+            rnn=ckpt.model.cfg.rnn,
+            head=head,
+        )
     ),
     on_force=force_token,
 )

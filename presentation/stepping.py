@@ -3,10 +3,11 @@
 A trace is recorded whole in a few milliseconds; stepping through it is only a view. So the
 server draws the figures of every step 0..n with the same pure functions as everywhere
 (presentation/figures/), each as one base figure and per-step operations
-(presentation/figures/frames.py), and the browser (ui/assets/stepview.js) shows step i
+(presentation/figures/frames.py), and the browser (ui/assets/stepview/) shows step i
 without asking the server: Next, Back, Play and the keyboard cost no script run.
 
-`step_view` gathers it all into a StepView, plain data for the browser.
+`step_view` gathers it all into a StepView, plain data for the browser; what it is asked
+to show comes as one StepViewParams.
 """
 
 from __future__ import annotations
@@ -71,17 +72,20 @@ class Typeset:
         return [tex for g, live in self.steps[i] for tex in (self.general[g], live)]
 
 
+STEP_KEY_PREFIX = "step-"  # the keys of the server's per-step blocks: step-<i>-<what>
+
+
 def step_key(i: int, what: str) -> str:
-    """The key of the server's block that belongs to step i (its diagram):
-    the step view shows the current step's block and hides the others (by the CSS class
-    st-key-step-<i>-<what> Streamlit gives a keyed container)."""
-    return f"step-{i}-{what}"
+    """The key of the server's block that belongs to step i (its diagram): the step view
+    shows the current step's block and hides the others (ui/stepview.py knows how the page
+    marks a keyed block)."""
+    return f"{STEP_KEY_PREFIX}{i}-{what}"
 
 
 @dataclass
 class StepView:
     """Everything Home's step view shows, for every step 0..n of one trace: the data the
-    browser receives once (ui/stepview.py mounts it, ui/assets/stepview.js draws it).
+    browser receives once (ui/stepview.py mounts it, ui/assets/stepview/ draws it).
 
     key       names the trace: the browser keeps its step while the key stays the same (a
               new heatmap choice or Classroom mode redraws the same trace at that step)
@@ -94,8 +98,6 @@ class StepView:
               [shown, token]; empty lists when a what-if is not offered (beam search)
     formulas  the seed's formulas with each step's numbers (none at step 0: `hint`);
               attribution_formulas: a_i. at each step, when an attribution is shown
-    katex     where the browser loads KaTeX from (the copy inside Streamlit), or None:
-              the formulas are then shown as LaTeX source
     template  Plotly's default look (the one st.plotly_chart applies), given to every figure
     """
 
@@ -113,10 +115,8 @@ class StepView:
     formulas: Typeset = field(default_factory=Typeset)
     attribution_formulas: Typeset | None = None
     hint: str = FORMULAS_HINT
-    katex: str | None = None
     speed: float = 0.8
     speeds: tuple[float, ...] = SPEEDS
-    step_class: str = "st-key-step-"
     template: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -141,74 +141,102 @@ def _template() -> dict:
     return plain(pio.templates[pio.templates.default].to_plotly_json())
 
 
-def step_view(
-    trace: Trace,
-    key: str,
-    step: int,
-    view: HeatView,
-    expected: Example | None,
-    attribution: Attribution | None = None,
-    fixed_norm: float | None = None,
-    large: bool = False,
-    image_format: str = "png",
-    what_if: bool = True,
-    rnn: str = "gru",
-    head: Head = None,
-    katex: str | None = None,
-) -> StepView:
-    """The step view of `trace` (a Transformer's: with `head`'s row already chosen, see
-    presentation/heads.py with_head; `head` names it in the formulas).
+@dataclass
+class StepViewParams:
+    """What Home's step view is asked to show of one trace.
 
-    view: which heatmaps ("both": attention and attribution side by side); attribution
-    needs `attribution` (its rows, one per step). fixed_norm: ||c|| of the fixed-context
-    model, drawn beside ||c_i||. what_if: offer the other top-k tokens of each step.
-    rnn: the recurrent cell ("gru", "lstm") the decoder formula names.
+    trace        the trace (a Transformer's: with `head`'s row already chosen, see
+                 presentation/heads.py with_head; `head` names it in the formulas)
+    key          names the trace (trace_key): the browser keeps its step while it stays
+    step         the step to open at (the link's, or 0 for a new trace)
+    view         which heatmaps ("both": attention and attribution side by side)
+    expected     the answer, to mark each token right or wrong (None: no answer)
+    attribution  the attribution's rows, one per step (needed unless view is "attention")
+    fixed_norm   ||c|| of the fixed-context model, drawn beside ||c_i||
+    large        Classroom mode: large text and figures
+    image_format the camera button's download ("png", "svg")
+    what_if      offer the other top-k tokens of each step
+    rnn          the recurrent cell ("gru", "lstm") the decoder formula names
     """
-    n = len(trace.steps)
+
+    trace: Trace
+    key: str
+    step: int = 0
+    view: HeatView = "attention"
+    expected: Example | None = None
+    attribution: Attribution | None = None
+    fixed_norm: float | None = None
+    large: bool = False
+    image_format: str = "png"
+    what_if: bool = True
+    rnn: str = "gru"
+    head: Head = None
+
+
+def _heatmaps(p: StepViewParams) -> tuple[dict[str, Frames], dict[str, str]]:
+    """The heatmaps `p.view` asks for, and a note where the model has no attention."""
+    trace, both = p.trace, p.view == "both"
     figures: dict[str, Frames] = {}
     notes: dict[str, str] = {}
-    both = view == "both"
-    if view in ("attention", "both"):
+    if p.view in ("attention", "both"):
         if trace.has_attention:
             title = "attention α_ij" if both else None
-            figures["attention"] = heatmap.attention_frames(trace, large, title, EMPTY_HINT)
+            figures["attention"] = heatmap.attention_frames(trace, p.large, title, EMPTY_HINT)
         else:
             notes["attention"] = heatmap.NO_ATTENTION + f" (‖c‖ = {trace.fixed_context_norm:.2f})."
-    if view in ("attribution", "both"):
-        if attribution is None:
-            raise ValueError(f"the {view!r} view needs the attribution rows")
+    if p.view in ("attribution", "both"):
+        if p.attribution is None:
+            raise ValueError(f"the {p.view!r} view needs the attribution rows")
         title = "attribution a_ij" if both else None
         figures["attribution"] = heatmap.attribution_frames(
-            trace, attribution.rows, large, title, ATTRIBUTION_HINT
+            trace, p.attribution.rows, p.large, title, ATTRIBUTION_HINT
         )
+    return figures, notes
+
+
+def _charts(p: StepViewParams) -> dict[str, Frames]:
+    """The smaller charts of every step: top-k, ||c_i|| so far, and c_i as a strip."""
+    trace, large, n = p.trace, p.large, len(p.trace.steps)
     k = max((len(step_charts.topk_rows(s)) for s in trace.steps), default=1)
-    figures["topk"] = whole(
-        [step_charts.topk_spec(trace.steps[i - 1] if i else None, large, k) for i in range(n + 1)]
-    )
     norms = [s.context_norm for s in trace.steps]
-    figures["norms"] = whole(
-        [
-            step_charts.context_norm_spec(norms[:i], fixed_norm, i or None, large, n)
-            for i in range(n + 1)
-        ]
-    )
     d = len(trace.steps[0].context) if n else 0
-    figures["context"] = whole(
-        [
-            heatmap.context_strip_spec(trace.steps[i - 1].context if i else [0.0] * d, large)
-            for i in range(n + 1)
-        ]
-    )
+    return {
+        "topk": whole(
+            [
+                step_charts.topk_spec(trace.steps[i - 1] if i else None, large, k)
+                for i in range(n + 1)
+            ]
+        ),
+        "norms": whole(
+            [
+                step_charts.context_norm_spec(norms[:i], p.fixed_norm, i or None, large, n)
+                for i in range(n + 1)
+            ]
+        ),
+        "context": whole(
+            [
+                heatmap.context_strip_spec(trace.steps[i - 1].context if i else [0.0] * d, large)
+                for i in range(n + 1)
+            ]
+        ),
+    }
+
+
+def step_view(p: StepViewParams) -> StepView:
+    """The step view of `p.trace`: every step's figures, tokens, what-ifs and formulas."""
+    trace, attribution, what_if = p.trace, p.attribution, p.what_if
+    n = len(trace.steps)
+    figures, notes = _heatmaps(p)
     return StepView(
-        key=key,
+        key=p.key,
         n=n,
-        step=max(0, min(step, n)),
-        view=view,
-        large=large,
-        image_format=image_format,
+        step=max(0, min(p.step, n)),
+        view=p.view,
+        large=p.large,
+        image_format=p.image_format,
         tokens=[token_text(s.token) for s in trace.steps],
-        marks=token_marks(trace, expected),
-        figures=figures,
+        marks=token_marks(trace, p.expected),
+        figures=figures | _charts(p),
         notes=notes,
         what_if=[
             [
@@ -222,13 +250,12 @@ def step_view(
         ],
         template=_template(),
         formulas=Typeset.of(
-            [[]] + [step_formulas.step_formulas(trace, i, rnn, head) for i in range(1, n + 1)]
+            [[]] + [step_formulas.step_formulas(trace, i, p.rnn, p.head) for i in range(1, n + 1)]
         ),
         attribution_formulas=None
-        if attribution is None or view == "attention"
+        if attribution is None or p.view == "attention"
         else Typeset.of(
             [[]]
             + [[step_formulas.attribution_formula(trace, attribution, i)] for i in range(1, n + 1)]
         ),
-        katex=katex,
     )

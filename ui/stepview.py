@@ -1,14 +1,20 @@
 """Home's step view: a Streamlit component that steps through a whole trace in the browser.
 
 The trace's figures for every step come from presentation/stepping.py as plain data; the
-component (ui/assets/stepview.js and stepview.css, Streamlit components v2, drawn in the
+component (the ES modules of ui/assets/stepview/, Streamlit components v2, drawn in the
 page itself rather than in a frame) shows step i of them at each Next, Back, Play or key,
 with no server run. The server runs again only when the trace or its view changes.
 
-plotly.min.js, which draws the figures, is the one inside the installed plotly package:
-Streamlit serves that folder as the files of a (v1) component. KaTeX, which typesets the
-formulas, is the copy inside Streamlit's own static files (st.latex uses it too). So the
-app needs no network.
+The modules are plain ES modules with relative imports, the same files Node's tests load
+(tests/js/): Streamlit serves their folder as the files of a (v1) component, and the
+component's own script (components v2 takes one script) imports index.js from there.
+plotly.min.js, which draws the figures, is the one inside the installed plotly package,
+served the same way. KaTeX, which typesets the formulas, is the copy inside Streamlit's own
+static files (st.latex uses it too). So the app needs no network.
+
+This module is where Streamlit's names live: the addresses above, and the class Streamlit
+gives a keyed container (st-key-<key>), by which the view shows only the current step's
+blocks (presentation/stepping.py step_key).
 
 The data travels as UTF-8 JSON bytes: encoded once here (a dict would be encoded twice,
 once more to name the element), and the browser decodes it once.
@@ -25,9 +31,9 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
-from presentation.stepping import StepView
+from presentation.stepping import STEP_KEY_PREFIX, StepView
 
-ASSETS = Path(__file__).parent / "assets"
+MODULES = Path(__file__).parent / "assets" / "stepview"  # index.js and the modules it imports
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data"  # holds plotly.min.js
 STREAMLIT_JS = Path(st.__file__).parent / "static" / "static" / "js"  # served at static/js/
 
@@ -39,13 +45,27 @@ def _katex_url() -> str | None:
 
 
 KATEX = _katex_url()
+# A v1 component's files are served at component/<module>.<name>/<file>.
+PLOTLY = f"component/{__name__}.plotly/plotly.min.js"
+ENTRY = f"component/{__name__}.modules/index.js"
+BLOCKS = f"st-key-{STEP_KEY_PREFIX}"  # the class of a container keyed step_key(i, what)
 
-# Served at component/ui.stepview.plotly/plotly.min.js (stepview.js loads it from there).
 components_v1.declare_component("plotly", path=str(PLOTLY_JS))
+components_v1.declare_component("modules", path=str(MODULES))
+
+# The component's script: index.js's `mount`, imported by address (relative imports work
+# from there); Streamlit awaits it and keeps the clean-up it returns.
+LOADER = f"""
+const entry = import(new URL("{ENTRY}", document.baseURI).href)
+export default async function (component) {{
+  return (await entry).default(component)
+}}
+"""
+
 _mount = st.components.v2.component(
     "stepview",
-    js=(ASSETS / "stepview.js").read_text(),
-    css=(ASSETS / "stepview.css").read_text(),
+    js=LOADER,
+    css=(MODULES / "stepview.css").read_text(),
     isolate_styles=False,  # Plotly's own styles (hover, camera button) live in the page
 )
 
@@ -53,8 +73,7 @@ _mount = st.components.v2.component(
 def step_view(view: StepView, on_force: Callable[[], None]) -> Any:
     """Mount the step view; `on_force` runs when a what-if button is pressed (its value:
     st.session_state.stepview["force"] = {"step": i, "token": ..., "key": trace key})."""
+    data = {**view.to_json(), "plotly": PLOTLY, "katex": KATEX, "blocks": BLOCKS}
     # allow_nan=False: a NaN would reach the browser as invalid JSON; fail here instead
-    data = json.dumps(
-        view.to_json(), ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode()
-    return _mount(key="stepview", data=data, on_force_change=on_force)
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _mount(key="stepview", data=encoded.encode(), on_force_change=on_force)

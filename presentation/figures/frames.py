@@ -9,10 +9,11 @@ operations that turn the base into that step's figure:
     ["head", path, k]      keep the first k items of the list at `path` (the rows so far)
     ["del", path]          remove the key at `path`
 
-`apply(base, ops)` replays them; the browser's `applyOps` (ui/assets/stepview.js) does
-exactly the same. Each figure module writes the operations of its own figures (heatmap.py:
-`attention_frames`), and tests/unit/test_stepping.py checks that every step comes back as
-the pure builder draws it. A trace of n steps costs about one figure, not n.
+`apply(base, ops)` replays them; the browser's `applyOps` (ui/assets/stepview/ops.js)
+does exactly the same (tests/js/ops.test.mjs checks it on real traces). Each figure module
+writes the operations of its own figures (heatmap.py: `attention_frames`), and
+tests/unit/test_stepping.py checks that every step comes back as the pure builder draws
+it. A trace of n steps costs about one figure, not n.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -15,10 +16,12 @@ from presentation import step_formulas, stepping
 from presentation.figures import heatmap, step_charts
 from presentation.figures.frames import apply, diff, plain, whole
 from presentation.formulas import FORMULAS
+from presentation.stepping import StepViewParams
 from s2s_core.attribution import Attribution
 from s2s_core.model.decoding import Trace, greedy_trace
 from s2s_core.tasks import Example
 from tests.support.models import tiny_checkpoint
+from ui import stepview
 
 SOURCE, MAX_STEPS = "attention", 12
 
@@ -138,7 +141,9 @@ def test_step_view_has_every_steps_figures_tokens_and_what_ifs(trace):
     rows = [[0.1] * len(trace.source_tokens) for _ in trace.steps]
     attribution = Attribution("ig", rows, changes=[0.9] * len(rows), ig_steps=[32] * len(rows))
     view = stepping.step_view(
-        trace, "k", 99, "both", expected, attribution=attribution, fixed_norm=2.0, large=True
+        StepViewParams(
+            trace, "k", 99, "both", expected, attribution=attribution, fixed_norm=2.0, large=True
+        )
     )
     n = len(trace.steps)
     assert view.n == n and view.step == n  # a step past the end: the last one
@@ -160,7 +165,7 @@ def test_step_view_has_every_steps_figures_tokens_and_what_ifs(trace):
 def test_step_view_typesets_each_general_formula_once_and_each_steps_numbers(trace):
     rows = [[0.25] * len(trace.source_tokens) for _ in trace.steps]
     attribution = Attribution("ixg", rows)
-    view = stepping.step_view(trace, "k", 0, "attribution", None, attribution=attribution)
+    view = stepping.step_view(StepViewParams(trace, "k", 0, "attribution", attribution=attribution))
     n = len(trace.steps)
     assert len(view.formulas.steps) == n + 1 and view.formulas.steps[0] == []
     assert len(set(view.formulas.general)) == len(view.formulas.general)  # each once
@@ -174,18 +179,18 @@ def test_step_view_typesets_each_general_formula_once_and_each_steps_numbers(tra
     ((g, _),) = view.attribution_formulas.steps[2]
     assert view.attribution_formulas.names[g].startswith("attribution at step 2")
     assert general == FORMULAS["input_x_gradient"].latex and r"a_{2,1} = +0.25" in live
-    attention = stepping.step_view(trace, "k", 0, "attention", None, attribution=attribution)
+    attention = stepping.step_view(StepViewParams(trace, "k", 0, attribution=attribution))
     assert attention.attribution_formulas is None  # not shown, not sent
     json.dumps(view.to_json())
 
 
 def test_step_view_without_attention_says_so_and_still_steps():
     trace = make_trace("none")
-    view = stepping.step_view(trace, "k", 0, "attention", None, what_if=False)
+    view = stepping.step_view(StepViewParams(trace, "k", what_if=False))
     assert "attention" not in view.figures and "no attention" in view.notes["attention"]
     assert view.what_if == [[] for _ in trace.steps]  # beam search: no what-if
     with pytest.raises(ValueError, match="attribution rows"):
-        stepping.step_view(trace, "k", 0, "attribution", None)
+        stepping.step_view(StepViewParams(trace, "k", view="attribution"))
 
 
 def test_trace_key_names_one_trace():
@@ -195,3 +200,15 @@ def test_trace_key_names_one_trace():
         "reverse-additive", "attention", "greedy", None, None, [(1, "x")]
     )
     assert stepping.step_key(3, "formulas") == "step-3-formulas"
+    assert stepping.step_key(3, "formulas").startswith(stepping.STEP_KEY_PREFIX)
+
+
+def test_streamlits_class_names_live_in_ui_only():
+    """The presentation and the browser's modules name no Streamlit class: ui/stepview.py
+    tells the view how the page marks a step's blocks (a test asserts the rule hides them)."""
+    root = Path(__file__).resolve().parents[2]
+    files = [*(root / "presentation").rglob("*.py"), *(root / "ui/assets/stepview").glob("*")]
+    assert files
+    for path in files:
+        assert "st-key" not in path.read_text(), path
+    assert stepview.BLOCKS == "st-key-" + stepping.STEP_KEY_PREFIX

@@ -1,0 +1,126 @@
+// Home's step view, in the browser: the whole trace arrives once (presentation/stepping.py),
+// and Next, Back, Reset, Play and the keyboard step through it here, with no server run.
+//
+//   data.figures[name] = {base, steps}   figure of step i = applyOps(base, steps[i])  (ops.js)
+//   data.tokens, data.marks              y_1..y_n and whether each is right
+//   data.what_if[i - 1]                  the other tokens step i could have chosen
+//   data.formulas = {general, steps}     step i's formulas (formulas.js); attribution_formulas:
+//                                        the same for a_i.
+//   data.plotly, data.katex              where Plotly and KaTeX load from (ui/stepview.py)
+//   data.blocks                          the class prefix of the page's per-step blocks
+//
+// `mount` is the entry of a Streamlit component (components v2: ui/stepview.py imports
+// this module and calls it with each new data); the other modules know nothing of
+// Streamlit.
+
+import { el } from "./dom.js"
+import { typesetAhead, typesetter } from "./formulas.js"
+import { eventAction } from "./keys.js"
+import { drawStepFormulas, play, show, stop, toggle } from "./player.js"
+import { drawPlots, followSizes, loadPlotly, plotNodes } from "./plots.js"
+import { createState, openingStep } from "./state.js"
+import { build, drawHeat, drawSpeeds } from "./view.js"
+
+const views = new WeakMap() // the element a view lives in -> that view (sv)
+let katexLoading = null // KaTeX, loaded once for the page
+
+// The data arrives as UTF-8 JSON bytes (ui/stepview.py: one encoding on the server).
+export function parse(data) {
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer)
+    return JSON.parse(new TextDecoder().decode(data))
+  return data
+}
+
+// KaTeX from Streamlit's own static files (an ES module); null without it.
+function loadKatex(url) {
+  if (!url) return Promise.resolve(null)
+  katexLoading ??= import(new URL(url, document.baseURI).href)
+    .then((module) => module.default)
+    .catch(() => null)
+  return katexLoading
+}
+
+function wire(sv) {
+  const { buttons, speed, context, view } = sv.dom
+  buttons.reset.onclick = () => { stop(sv); show(sv, 0) }
+  buttons.back.onclick = () => { stop(sv); show(sv, sv.state.step - 1) }
+  buttons.next.onclick = () => { stop(sv); show(sv, sv.state.step + 1) }
+  buttons.play.onclick = () => toggle(sv)
+  speed.onchange = () => {
+    sv.state.speed = Number(speed.value)
+    if (sv.state.playing) { stop(sv); play(sv) }
+  }
+  context.ontoggle = () => drawPlots(sv, sv.state.step)
+  view.onkeydown = (event) => {
+    const action = eventAction(event, view)
+    if (!action) return
+    event.preventDefault() // no page scroll, no second click on a button
+    if (action === "toggle") return toggle(sv)
+    stop(sv)
+    const to = { next: sv.state.step + 1, back: sv.state.step - 1, reset: 0 }[action]
+    show(sv, to)
+  }
+}
+
+// The view for this data: its elements made once, its heatmaps as the data asks.
+function update(sv, data) {
+  const { state, dom } = sv
+  sv.data = data
+  state.key = data.key
+  state.n = data.n
+  state.step = openingStep(state, data)
+  state.speed ??= data.speed
+  dom.view.classList.toggle("large", data.large)
+  dom.view.classList.toggle("both", data.view === "both")
+  const names = ["attention", "attribution"].filter((k) => data.figures[k] || data.notes[k])
+  const layout = names.map((k) => (data.figures[k] ? k : `note:${data.notes[k]}`)).join("|")
+  if (state.heatLayout !== layout) { // new heatmaps: new elements (the same ones: kept)
+    state.heatLayout = layout
+    drawHeat(dom.heat, names, data)
+  }
+  sv.plots = plotNodes(dom, data)
+  drawSpeeds(dom.speed, data.speeds, state.speed)
+}
+
+function start(sv) {
+  const { data, state, dom } = sv
+  loadKatex(data.katex).then((katex) => {
+    if (!katex || state.typeset) return
+    state.typeset = typesetter(katex)
+    drawStepFormulas(sv)
+    typesetAhead(state.typeset, [data.formulas, data.attribution_formulas])
+  })
+  loadPlotly(data.plotly).then(() => {
+    // Draw the whole trace once, then the step to show, in one task (only the second is
+    // painted): Plotly's first drawing of every row and cell label is its slowest, and
+    // Play's first steps would pay for it.
+    if (state.step < state.n && !state.warm) drawPlots(sv, state.n)
+    state.warm = true
+    show(sv, state.step)
+    followSizes(sv)
+  }).catch((err) => dom.heat.replaceChildren(el("div", { class: "sv-note" }, String(err))))
+}
+
+// Show `component.data` in `component.parentElement`; returns the clean-up for when the
+// view leaves the page.
+export default function mount(component) {
+  const parent = component.parentElement
+  let sv = views.get(parent)
+  if (!sv) {
+    sv = { state: createState(), dom: build(parent) }
+    views.set(parent, sv)
+    wire(sv)
+  }
+  sv.force = (step, token) => component.setTriggerValue("force", { step, token, key: sv.data.key })
+  if (sv.state.playing) stop(sv)
+  update(sv, parse(component.data))
+  show(sv, sv.state.step)
+  start(sv)
+  const mounted = (sv.state.mounts += 1)
+  return () => {
+    if (sv.state.mounts !== mounted) return // a newer mount holds the view
+    stop(sv)
+    sv.resize?.disconnect()
+    clearTimeout(sv.state.linkTimer)
+  }
+}
