@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.support.chromium import ROOT, app_server, browser
+from harness.chromium import browser
+from harness.servers import ROOT, app_server
 
 BASELINE = "b574c40"  # main before the g2p task (#12, session 4)
 READY = """() =>

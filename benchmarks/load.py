@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
-from tests.support.chromium import ROOT, app_server
+from harness.servers import ROOT, app_server
 
 from .ws_client import Run, SessionError, StreamlitSession, timed
 

@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.load import Load, Plan, check, measure, query, steps_shown
 from benchmarks.ws_client import Run, SessionError, StreamlitSession
-from tests.support.chromium import app_server
+from harness.servers import app_server
 
 
 async def type_inputs(url: str, inputs: list[str]) -> list[dict]:
