@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: setup run test test-fast browser bench checkpoints lint clean
+.PHONY: setup run test test-fast browser bench bench-long checkpoints lint clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,11 @@ test: setup browser lint  ## lint, then every test: unit, AppTest pages, Chromiu
 test-fast: setup  ## the tests that need no browser
 	$(PY) -m pytest -q -m "not browser"
 
-bench: setup browser  ## benchmarks: writes benchmarks/latest.json, prints a table
+bench: setup browser  ## benchmarks (~15 min on 2 cores): merged into benchmarks/latest.json, a table
 	$(PY) -m benchmarks.run
+
+bench-long: setup  ## the long benchmarks (the Transformer's seconds to 99% over seeds, ~1 h)
+	$(PY) -m benchmarks.run --long
 
 checkpoints: setup  ## retrain every shipped checkpoint into checkpoints/ (see README for time)
 	$(PY) -m s2s_core zoo --build

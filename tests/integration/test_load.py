@@ -11,7 +11,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from benchmarks.load import Load, Plan, check, measure, query, steps_shown
+from benchmarks.classroom import Load, Plan, check, query, steps_shown
+from benchmarks.load import measure
 from benchmarks.ws_client import Run, SessionError, StreamlitSession
 from harness.servers import app_server
 

@@ -1,5 +1,5 @@
 """The benchmarks stand on their own: they share the app server and Chromium helpers with the
-tests through harness/, never by importing tests/."""
+tests through harness/, never by importing tests/; and their files are short rooms too."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = ("benchmarks", "harness")
+LONGEST_FILE = 400  # lines, after `ruff format`
+LONGEST_FUNCTION = 60  # lines, docstring included
 
 
 def sources() -> list[Path]:
@@ -42,3 +44,14 @@ def test_the_harness_imports_no_benchmark():
 def test_the_import_check_sees_an_import_from_the_tests():
     tree = ast.parse("import json\nfrom tests.support.jobs import start_run\nfrom . import core\n")
     assert top_modules(tree) == {"json", "tests"}
+
+
+def test_benchmark_and_harness_files_and_functions_are_short():
+    for path in sources():
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(ROOT)
+        assert len(text.splitlines()) <= LONGEST_FILE, f"{name} has over {LONGEST_FILE} lines"
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                assert length <= LONGEST_FUNCTION, f"{name}: {node.name} has {length} lines"
