@@ -31,7 +31,7 @@ test: setup browser lint  ## lint, then every test: unit, AppTest pages, Chromiu
 test-fast: setup  ## the tests that need no browser
 	$(PY) -m pytest -q -m "not browser"
 
-bench: setup browser  ## benchmarks (~15 min on 2 cores): merged into benchmarks/latest.json, a table
+bench: setup browser  ## benchmarks (~17 min on 2 cores): merged into benchmarks/latest.json, a table
 	$(PY) -m benchmarks.run
 
 bench-long: setup  ## the long benchmarks (the Transformer's seconds to 99% over seeds, ~1 h)

@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print a table, write benchmarks/latest.json.
 
-    python -m benchmarks.run                  the quick groups (make bench, ~15 min on 2 cores)
+    python -m benchmarks.run                  the quick groups (make bench, ~17 min on 2 cores)
     python -m benchmarks.run --long           the long groups (make bench-long, ~1 h on 2 cores)
     python -m benchmarks.run --only GROUP     one group, quick or long
 
