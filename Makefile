@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: setup run test test-fast test-js browser bench checkpoints lint clean
+.PHONY: setup run test test-fast test-js browser bench bench-long checkpoints lint clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,11 @@ test-js: setup  ## the step view's JavaScript, with Node's own runner, on fixtur
 	$(PY) -m pytest -q tests/unit/test_stepview_fixtures.py
 	node --test tests/js/*.test.mjs
 
-bench: setup browser  ## benchmarks: writes benchmarks/latest.json, prints a table
+bench: setup browser  ## benchmarks (~17 min on 2 cores): merged into benchmarks/latest.json, a table
 	$(PY) -m benchmarks.run
+
+bench-long: setup  ## the long benchmarks (the Transformer's seconds to 99% over seeds, ~1 h)
+	$(PY) -m benchmarks.run --long
 
 checkpoints: setup  ## retrain every shipped checkpoint into checkpoints/ (see README for time)
 	$(PY) -m s2s_core zoo --build

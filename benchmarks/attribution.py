@@ -1,4 +1,4 @@
-"""Attribution's cost (#14): a whole 20-step trace's attributions, on 2 CPU threads.
+"""Attribution's cost: a whole 20-step trace's attributions, on 2 CPU threads.
 
     attribution_trace20_ms     integrated gradients for every step of a 20-step greedy trace
                                (19 letters and <eos>) as the app computes it (refinement

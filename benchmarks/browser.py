@@ -17,7 +17,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from tests.support.chromium import app_server, browser
+from harness.chromium import browser
+from harness.servers import app_server
 
 # The page is ready when a heading reads `label` and (if `rows`) a heatmap has `rows` rows.
 # Checked in the page at every animation frame: a cheap test, so that the watching takes

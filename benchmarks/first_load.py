@@ -7,8 +7,8 @@
                              out in a temporary git worktree and run side by side
 
 Every round starts new server processes (nothing cached, nothing imported), alternating the
-trees, so that both meet the same machine load; medians over the rounds. #12 asks that the
-g2p task leave the first page load no more than 0.5 s slower than before it.
+trees, so that both meet the same machine load; medians over the rounds. The target: the g2p
+task leaves the first page load no more than 0.5 s slower than before it.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.support.chromium import ROOT, app_server, browser
+from harness.chromium import browser
+from harness.servers import ROOT, app_server
 
-BASELINE = "b574c40"  # main before the g2p task (#12, session 4)
+BASELINE = "b574c40"  # main before the g2p task was added
 READY = """() =>
     [...document.querySelectorAll('h3')].some(h => h.textContent.startsWith('step 0 of'))
     && [...document.querySelectorAll('.js-plotly-plot')].some(p => p._fullData)"""

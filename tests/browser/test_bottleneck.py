@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.support.chromium import ARTIFACTS, app_server, browser, wait_for_app
+from harness.chromium import ARTIFACTS, browser, wait_for_app
+from harness.servers import app_server
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.chromium import ARTIFACTS, app_server, browser, wait_for_app
+from harness.chromium import ARTIFACTS, browser, wait_for_app
+from harness.servers import app_server
 from ui import navigation
 
 pytestmark = pytest.mark.browser

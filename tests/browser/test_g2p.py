@@ -3,7 +3,8 @@ the attention moving along the letters; a screenshot under artifacts/."""
 
 import pytest
 
-from tests.support.chromium import ARTIFACTS, app_server, browser, heatmap_z, wait_for_app
+from harness.chromium import ARTIFACTS, browser, heatmap_z, wait_for_app
+from harness.servers import app_server
 
 pytestmark = pytest.mark.browser
 

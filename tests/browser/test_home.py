@@ -6,7 +6,8 @@ downloaded), steps through decoding to the end, and saves a screenshot under art
 
 import pytest
 
-from tests.support.chromium import ARTIFACTS, app_server, browser, heatmap_z
+from harness.chromium import ARTIFACTS, browser, heatmap_z
+from harness.servers import app_server
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,8 @@ reach another's."""
 
 import pytest
 
-from tests.support.chromium import app_server, browser
+from harness.chromium import browser
+from harness.servers import app_server
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,8 @@ import itertools
 
 import pytest
 
-from tests.support.chromium import ARTIFACTS, app_server, browser
+from harness.chromium import ARTIFACTS, browser
+from harness.servers import app_server
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from tests.support.chromium import ARTIFACTS, app_server, browser, wait_for_app
+from harness.chromium import ARTIFACTS, browser, wait_for_app
+from harness.servers import app_server
 from tests.support.jobs import WAIT_S
 
 pytestmark = pytest.mark.browser

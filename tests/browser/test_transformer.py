@@ -4,7 +4,8 @@ under artifacts/."""
 
 import pytest
 
-from tests.support.chromium import ARTIFACTS, app_server, browser, heatmap_z, wait_for_app
+from harness.chromium import ARTIFACTS, browser, heatmap_z, wait_for_app
+from harness.servers import app_server
 from tests.support.models import trace_of
 
 pytestmark = pytest.mark.browser

@@ -11,9 +11,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from benchmarks.load import Load, Plan, check, measure, query, steps_shown
+from benchmarks.classroom import Load, Plan, check, query, steps_shown
+from benchmarks.load import measure
 from benchmarks.ws_client import Run, SessionError, StreamlitSession
-from tests.support.chromium import app_server
+from harness.servers import app_server
 
 
 async def type_inputs(url: str, inputs: list[str]) -> list[dict]:
