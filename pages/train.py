@@ -116,7 +116,7 @@ else:
 cols = st.columns([2, 2, 2], vertical_alignment="bottom")
 cols[0].selectbox(
     "Attention",
-    RNN_ATTENTION_KINDS,  # (#13: the Transformer trains here once its views are in)
+    RNN_ATTENTION_KINDS,  # the Transformer is trained with `make checkpoints`
     key="train_attention",
     disabled=busy,
     help=KIND_HELP,

@@ -101,7 +101,7 @@ def make_config(
     """
     if task not in tasks.TASKS:
         raise ValueError(f"unknown task {task!r}; choose from {', '.join(tasks.TASKS)}")
-    if attention not in RNN_ATTENTION_KINDS:  # (#13: the Transformer's views come next)
+    if attention not in RNN_ATTENTION_KINDS:  # the Train page trains the RNN kinds
         raise ValueError(
             f"unknown attention {attention!r}; choose from {', '.join(RNN_ATTENTION_KINDS)}"
         )

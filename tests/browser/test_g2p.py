@@ -1,4 +1,4 @@
-"""#12 in real Chromium: type "Knight" on Home's g2p task and step: one phoneme per step,
+"""g2p in real Chromium: type "Knight" on Home's g2p task and step: one phoneme per step,
 the attention moving along the letters; a screenshot under artifacts/."""
 
 import pytest

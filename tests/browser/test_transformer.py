@@ -1,4 +1,4 @@
-"""#13 in real Chromium: Home with the Transformer steps through "attention" with a layer/head
+"""The Transformer in real Chromium: Home with the Transformer steps through "attention" with a layer/head
 picker; the explorer shows the two architectures side by side and every head; screenshots
 under artifacts/."""
 

@@ -1,4 +1,4 @@
-"""Attribution beside attention on the pages (#14): Home's heatmap switch, the explorer's two
+"""Attribution beside attention on the pages: Home's heatmap switch, the explorer's two
 matrices per model, the Bottleneck and Theory statements from metrics.json."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The language tasks in the app (#12): g2p and past on Home, the explorer and Bottleneck."""
+"""The language tasks in the app: g2p and past on Home, the explorer and Bottleneck."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""The Transformer on the pages (#13): Home's layer/head picker and its live formulas, the
+"""The Transformer on the pages: Home's layer/head picker and its live formulas, the
 §8 diagram that moves with the step, the explorer's grid of every layer x head, and Theory's
 three pictures on one input."""
 

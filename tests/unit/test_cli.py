@@ -184,7 +184,7 @@ def test_train_rejects_an_unknown_task(tmp_path):
     assert "Traceback" not in r.stderr
 
 
-# --- g2p (#12): the issue's own commands, on a copy of the shipped model -------------------
+# --- g2p: the commands the README gives, on a copy of the shipped model -------------------
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +234,7 @@ def test_decode_g2p_prints_phonemes(g2p_copy):
     assert bad.returncode == 1 and bad.stderr.startswith("error: unknown symbol '4'")
 
 
-# --- attribution beside attention (#14) -------------------------------------------------------
+# --- attribution beside attention -------------------------------------------------------------
 
 
 def test_decode_adds_an_attribution_row_per_step(capsys):

@@ -9,7 +9,7 @@ from tests.support.apptest import ROOT
 
 def test_no_full_garbage_collection_after_every_rerun():
     """Streamlit's default gc.collect() after each rerun cost 36 ms on a bare page and ~135 ms
-    on ours, holding the GIL for every other session (BENCHMARKS.md, session 2)."""
+    on ours, holding the GIL for every other session (BENCHMARKS.md, the entry of 2026-11-25)."""
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert settings["runner"]["postScriptGC"] is False
     option = config.get_config_options()["runner.postScriptGC"]  # a name Streamlit knows

@@ -1,4 +1,4 @@
-"""The Transformer (#13): its formulas, its masks, and decoding with a key/value cache."""
+"""The Transformer: its formulas, its masks, and decoding with a key/value cache."""
 
 import json
 import math
