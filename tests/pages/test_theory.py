@@ -7,6 +7,7 @@ import pytest
 
 from presentation import theory
 from presentation.formulas import FORMULAS
+from s2s_core.shipped import default_name
 from s2s_core.tasks import TASKS
 from tests.support.apptest import ROOT, THEORY, app, latex_bodies
 from tests.support.latex import assert_wellformed_latex
@@ -25,7 +26,7 @@ def test_theory_shows_every_section_with_formulas_and_live_numbers(task):
     for s in theory.SECTIONS:
         for formula in [FORMULAS[key].latex for key in s.formulas] + list(s.statements):
             assert formula in bodies, (s.number, formula)
-    att, fixed = trace_of(f"{task}-additive", source), trace_of(f"{task}-none", source)
+    att, fixed = trace_of(default_name(task), source), trace_of(f"{task}-none", source)
     live = [
         *theory.sequence_example(att).latex(),
         *theory.encoder_example(fixed).latex(),
