@@ -190,6 +190,7 @@ with cols[1]:
             for note, shown in (
                 ("what-if active", bool(ss.force)),
                 (OVER_REGULARISED, over_regularised(task, expected, trace.output)),
+                (models.LOOKS_NEXT_DOOR, models.looks_next_door(choice.model)),
             )
             if shown
         )

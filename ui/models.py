@@ -19,7 +19,7 @@ import torch
 
 from s2s_core import store, tasks
 from s2s_core.device import pick_device
-from s2s_core.shipped import CHECKPOINT_DIR, ModelName, read_metrics, shipped_names
+from s2s_core.shipped import CHECKPOINT_DIR, ModelName, default_name, read_metrics, shipped_names
 from s2s_core.training.checkpoints import Checkpoint, load
 
 TRAINED = "trained_models"  # session_state key: {name: Checkpoint} of this session's models
@@ -139,10 +139,32 @@ def model_names(task: str) -> list[str]:
 
 
 def default_model(task: str) -> str:
-    """The task's additive attention model, or the first model it has."""
+    """The model the task opens with (shipped.DEFAULT_MODELS: attention that points where
+    the output comes from), or the first model it has."""
     names = model_names(task)
-    additive = str(ModelName(task, "additive"))
-    return additive if additive in names else names[0]
+    preferred = default_name(task)
+    return preferred if preferred in names else names[0]
+
+
+LOOKS_NEXT_DOOR = (
+    "This model's largest α_ij often falls next to the symbol it writes, not on it: "
+    "attention weighs the encoder states h_j, not the symbols, and each h_j of a "
+    "bidirectional encoder also carries its neighbours (the forward half of h_{j+1} read x_j "
+    "one step before), so looking one position off still finds x_j. The -hx models' "
+    "attention reads h_j + W_x E x_j, the symbol kept in view."
+)
+
+
+def looks_next_door(name: str) -> bool:
+    """A shipped RNN attention model below the defaults' rule: its largest alpha_ij on the
+    gold position on under 95% of held-out steps (metrics.json): reverse's additive, dot and
+    general (one position past the letter), past's and g2p's additive."""
+    parsed = ModelName.parse(name)
+    if parsed is None or parsed.trained or parsed.attention in ("none", "transformer"):
+        return False
+    metrics = shipped_metrics((name,)).get(name)
+    agreement = None if metrics is None else metrics["in_training_range"].get("alignment")
+    return agreement is not None and agreement < 0.95
 
 
 def get_model(name: str) -> Checkpoint:

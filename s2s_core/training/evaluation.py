@@ -7,6 +7,8 @@
                       (only for tasks that know their alignment: reverse, dates, past, g2p)
     WER, PER          (g2p) word error rate = 1 - exact match; phoneme error rate = the
                       edits from output to the closest pronunciation / its length
+    fresh             (reverse) the alignment on FRESH_SIZE fresh inputs of lengths 5-30, a
+                      seeded draw of its own: the rule a task's default model meets (>= 95%)
     attribution       the same alignment test for the largest attribution a_ij of step i's
                       log-probability to position j (s2s_core/attribution.py: integrated
                       gradients, input x gradient), beside the attention's on the same steps
@@ -18,6 +20,7 @@ training range show how far a model extrapolates.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -35,6 +38,7 @@ from s2s_core.training.checkpoints import Checkpoint
 HELD_OUT_SIZE = 2000  # the held-out set: tasks.test_examples(task, HELD_OUT_SIZE, seed=0)
 ATTRIBUTION_SAMPLE = 100  # examples whose steps are attributed (integrated gradients is costly)
 BUCKET_WIDTH = 5
+FRESH_SIZE, FRESH_LENGTHS = 200, (5, 30)  # fresh inputs: how many, their source lengths
 
 
 def held_out(task: Task, n: int | None = None) -> list[Example]:
@@ -45,6 +49,19 @@ def held_out(task: Task, n: int | None = None) -> list[Example]:
     if n is None:
         n = HELD_OUT_SIZE if pool is None else len(pool)
     return task_registry.test_examples(task, n, seed=0)
+
+
+def fresh_examples(task: Task, n: int = FRESH_SIZE, seed: int = 0) -> list[Example]:
+    """`n` fresh inputs of source lengths uniform over FRESH_LENGTHS, the same for the same
+    seed: a random stream of their own (neither training's nor the held-out set's)."""
+    rng = random.Random(f"{task.name}-fresh-{seed}")
+    return [task.sample(rng, rng.randint(*FRESH_LENGTHS)) for _ in range(n)]
+
+
+def fresh_scores(ckpt: Checkpoint, task: Task) -> dict:
+    """Exact match and alignment on the fresh inputs (metrics.json's "fresh")."""
+    s = summarize(predict(ckpt, fresh_examples(task)))
+    return {"lengths": list(FRESH_LENGTHS), **scores_dict(s)}
 
 
 def in_training_range(task: Task, example: Example) -> bool:
@@ -216,6 +233,11 @@ def evaluate(
         "attention": ckpt.model.cfg.attention,
         "hidden": ckpt.model.cfg.hidden,
         **scores_by_length(task, preds),
+        **(
+            {"fresh": fresh_scores(ckpt, task)}
+            if task.has_alignment and task.train_lengths and ckpt.model.cfg.has_attention
+            else {}
+        ),
         **(
             {"attribution": attribution_agreement(ckpt, in_range, attribution_sample)}
             if task.has_alignment and attribution_sample > 0

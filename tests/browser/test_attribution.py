@@ -1,6 +1,6 @@
-"""Attribution beside attention in real Chromium: Home's "both" view on reverse-dot puts dot attention's one-position
-shift next to the attribution that lands on the letter written; a screenshot under
-artifacts/."""
+"""Attribution beside attention in real Chromium: Home's "both" view on reverse-dot puts dot
+attention's one-position shift next to the attribution that lands on the letter written; a
+screenshot under artifacts/."""
 
 import pytest
 

@@ -1,5 +1,5 @@
-"""The Transformer in real Chromium: Home with the Transformer steps through "attention" with a layer/head
-picker; the explorer shows the two architectures side by side and every head; screenshots
+"""The Transformer in real Chromium: Home with the Transformer steps through "attention" with a
+layer/head picker; the explorer shows the two architectures side by side and every head; screenshots
 under artifacts/."""
 
 import pytest

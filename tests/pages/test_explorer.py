@@ -10,7 +10,7 @@ import pytest
 
 from analysis.agreement import alignment_agreement
 from s2s_core.model.decoding import beam_search
-from s2s_core.shipped import shipped_names
+from s2s_core.shipped import default_name, shipped_names
 from s2s_core.tasks import TASKS, get_task
 from tests.support.apptest import EXPLORER, app, heatmaps, plotly_figures
 from tests.support.models import shipped, shipped_kinds, tiny_checkpoint, trace_of
@@ -76,7 +76,7 @@ def test_beam_hypotheses_number_the_width_and_are_sorted_by_score():
     scores = list(table["log P(Y|X)"])
     assert scores == sorted(scores, reverse=True)
     assert list(table["P(Y|X)"]) == pytest.approx([math.exp(s) for s in scores])
-    ckpt = shipped("reverse-additive")
+    ckpt = shipped(default_name("reverse"))  # the sidebar's model
     hyps = beam_search(ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, "attention", 5, 41)
     assert list(table["output"]) == [h.output for h in hyps]
     # after the 5 attention models (4 RNNs with dot-hx, a Transformer) and its grid of heads:

@@ -146,7 +146,8 @@ def test_the_step_view_carries_every_steps_formulas_the_diagrams_only_when_opene
     assert len(home.latex) == 0  # the browser typesets them (KaTeX), step by step
     assert latex_bodies(home, 0) == []  # a hint instead, until step 1
     step1 = latex_bodies(home, 1)
-    assert len(step1) == 12 and sum(r"\Rightarrow" in x for x in step1) == 6
+    # six formulas and their numbers; the default (an "-hx" model) also m_j = h_j + W_x E x_j
+    assert len(step1) == 14 and sum(r"\Rightarrow" in x for x in step1) == 7
     assert any(r"\alpha_{1," in x for x in step1) and not any(r"\alpha_{2," in x for x in step1)
     assert any(r"\alpha_{2," in x for x in latex_bodies(home, 2))
     for i in range(11):
@@ -164,3 +165,13 @@ def test_spaces_around_the_input_are_not_a_bad_symbol(home):
     home.text_input(key="input").set_value("  attention  ").run()
     assert not home.error and step_label(home).startswith("step 0 of 10")
     assert heatmaps(home, 1)[0].shape == (1, 9)  # the nine letters, no space among them
+
+
+def test_the_task_opens_on_its_default_and_a_shifted_model_says_why_it_looks_next_door(home):
+    """reverse opens with reverse-dot-hx (attention on the letter it writes); reverse-dot,
+    one click away, looks one position past the letter, and its card says why."""
+    assert home.selectbox(key="model").value == "reverse-dot-hx"
+    assert not any("next to the symbol" in c.value for c in home.caption)
+    home.selectbox(key="model").set_value("reverse-dot").run()
+    assert any("one position off still finds x_j" in c.value for c in home.caption)
+    assert not home.exception

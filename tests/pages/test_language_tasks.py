@@ -104,7 +104,7 @@ def test_bottleneck_shows_word_and_phoneme_error_rates_for_g2p():
 
 
 def test_past_names_an_over_regularised_answer():
-    at = app(task="past", input="throw")  # held out, irregular: threw
+    at = app(task="past", model="past-additive", input="throw")  # held out, irregular: threw
     at.run()
     assert not at.exception
     assert codes(at)[:2] == ["threw", "throwed"]  # expected, then this model's output

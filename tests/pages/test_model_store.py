@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from s2s_core.shipped import default_name
 from s2s_core.store import ModelStore, new_id
 from s2s_core.training.loop import TrainConfig
 from tests.support.apptest import BOTTLENECK, EXPLORER, ROOT, THEORY, TRAIN, app, step_view
@@ -161,7 +162,7 @@ def test_a_damaged_or_half_written_stored_model_is_refused_with_a_note(model_sto
         assert not at.exception
         (note,) = at.warning
         assert message in note.value and str(model_store) not in note.value  # no server path
-        assert at.session_state["model"] == "reverse-additive"  # the shipped models work
+        assert at.session_state["model"] == default_name("reverse")  # the shipped models work
         assert step_view(at)["key"]
 
 

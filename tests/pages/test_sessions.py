@@ -7,6 +7,7 @@ a session opened by a link starts where the link's own model is.
 from dataclasses import replace
 from pathlib import Path
 
+from s2s_core.shipped import default_name
 from s2s_core.store import ModelStore
 from tests.support.apptest import app, go_to, heatmaps, step_label, step_view
 from tests.support.models import shipped
@@ -28,7 +29,7 @@ def test_two_apptest_sessions_keep_their_own_state():
     assert step_label(a).startswith("step 3 of") and heatmaps(a)[0].shape == (3, 5)
     assert a.session_state["force"] and not b.session_state["force"]
     assert b.text_input(key="input").value == "attention"
-    assert b.selectbox(key="model").value == "reverse-additive"
+    assert b.selectbox(key="model").value == default_name("reverse")
     assert step_label(b) == "step 1 of 10" and heatmaps(b)[0].shape == (1, 9)
     b.run()
     a.run()

@@ -10,6 +10,7 @@ from presentation import theory
 from presentation import theory_latex as written
 from presentation.figures import diagrams
 from presentation.formulas import FORMULAS
+from s2s_core.shipped import default_name
 from s2s_core.tasks import TASKS
 from tests.support.apptest import ROOT, THEORY, app, latex_bodies
 from tests.support.latex import assert_wellformed_latex
@@ -28,7 +29,7 @@ def test_theory_shows_every_section_with_formulas_and_live_numbers(task):
     for s in theory.SECTIONS:
         for formula in [FORMULAS[key].latex for key in s.formulas] + list(s.statements):
             assert formula in bodies, (s.number, formula)
-    att, fixed = trace_of(f"{task}-additive", source), trace_of(f"{task}-none", source)
+    att, fixed = trace_of(default_name(task), source), trace_of(f"{task}-none", source)
     live = [
         *written.sequence_latex(examples.sequence_example(att)),
         *written.encoder_latex(examples.encoder_example(fixed)),

@@ -9,6 +9,7 @@ import numpy as np
 from presentation.figures import diagrams
 from presentation.heads import with_head
 from presentation.step_formulas import step_formulas
+from s2s_core.shipped import default_name
 from tests.support.apptest import (
     EXPLORER,
     THEORY,
@@ -20,7 +21,7 @@ from tests.support.apptest import (
     step_view,
 )
 from tests.support.models import trace_of
-from ui import session
+from ui import models, session
 
 NAME = "reverse-transformer"
 
@@ -82,11 +83,13 @@ def test_theory_draws_the_three_pictures_and_keeps_section_7_on_the_rnn():
     assert not at.exception
     dots = graphviz(at)
     assert len(dots) == 3
-    assert "one c for every step" in dots[0] and "additive attention" in dots[1]
+    rnn = default_name("reverse")  # §7 shows the task's default RNN instead
+    kind = f"{rnn.split('-')[1]} attention"
+    assert "one c for every step" in dots[0] and kind in dots[1]
     assert "Transformer" in dots[2]
     assert dots[2] == diagrams.diagram(trace_of(NAME, "attention"), 1)
     captions = " ".join(c.value for c in at.caption)
-    assert "Attention model: **additive attention**" in captions  # §7: the RNN's alpha
+    assert f"Attention model: **{models.label(rnn)}**" in captions  # §7: the RNN's alpha
 
 
 def test_beam_what_if_and_export_work_with_the_transformer():

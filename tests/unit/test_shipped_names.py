@@ -6,7 +6,15 @@ from dataclasses import replace
 
 import pytest
 
-from s2s_core.shipped import ModelName, capacity_names, read_metrics, shipped_names
+from s2s_core import tasks
+from s2s_core.shipped import (
+    DEFAULT_MODELS,
+    ModelName,
+    capacity_names,
+    default_name,
+    read_metrics,
+    shipped_names,
+)
 from s2s_core.training.recipes import recipes
 
 
@@ -15,7 +23,7 @@ def test_names_round_trip():
         parsed = ModelName.parse(name)
         assert parsed is not None and str(parsed) == name
     assert ModelName.parse("reverse-none-d32") == ModelName("reverse", "none", 32)
-    hx = ModelName.parse("reverse-dot-hx")  # #14: attention that reads h_j + W_x E x_j
+    hx = ModelName.parse("reverse-dot-hx")  # attention that reads h_j + W_x E x_j
     assert hx == ModelName("reverse", "dot", memory="h+x") and str(hx) == "reverse-dot-hx"
     assert recipes()["reverse-dot-hx"].memory == "h+x"
     assert recipes()["reverse-dot-hx"] == replace(recipes()["reverse-dot"], memory="h+x")
@@ -59,6 +67,17 @@ def test_shipped_names_in_the_order_of_the_kinds():
         "reverse-dot-hx",
     ]
     assert shipped_names("no-such-task") == []
+
+
+def test_every_task_opens_with_one_of_its_recipes():
+    """The default is chosen in one place (shipped.DEFAULT_MODELS), for known tasks only; a
+    task it does not name opens with its additive model."""
+    assert set(DEFAULT_MODELS) <= set(tasks.TASKS)
+    for task in tasks.TASKS:
+        name = ModelName.parse(default_name(task))
+        assert name is not None and name.task == task and str(name) in recipes()
+        assert name.has_attention and name.attention != "transformer"
+    assert default_name("numbers") == "numbers-additive"
 
 
 def test_a_checkpoint_without_metrics_is_still_a_model(tmp_path):
