@@ -3,7 +3,7 @@
 The sections are data (presentation/theory.py), their formulas come from the registry
 (presentation/formulas.py), shown with the source of the function that computes each
 (analysis/formulas.py). The live numbers come from the shipped fixed-context model (none)
-and the sidebar's model (or, if it has no attention, the task's additive one), decoding the
+and the sidebar's model (or, if it has no attention, the task's default one), decoding the
 sidebar's input: analysis/examples.py computes them, presentation/theory_latex.py writes
 them. Each section points to the page that shows it in full.
 """
@@ -61,7 +61,7 @@ st.select_slider(
 step = ss.theory_step
 st.caption(
     f"Attention model: **{models.label(att_name)}** (the sidebar's Model, or the "
-    "task's additive one when that has no attention); fixed context: "
+    "task's default one when that has no attention); fixed context: "
     f"**{models.label(none_name)}**."
 )
 

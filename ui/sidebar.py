@@ -91,7 +91,8 @@ def try_input() -> None:
 
 
 def _model_choice() -> None:
-    """The Model choice among this task's models (its additive one if the last is not there)."""
+    """The Model choice among this task's models (its default one, shipped.DEFAULT_MODELS, if
+    the last is not there)."""
     ss = st.session_state
     names = models.model_names(ss.task)
     if ss.get("model") not in names:
