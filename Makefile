@@ -17,7 +17,7 @@ $(STAMP): requirements.txt
 setup: $(STAMP)  ## create .venv and install the pinned requirements
 
 run: setup  ## start the app on the shipped checkpoints
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true \
+	$(PY) -m streamlit run lecture/asgi.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 browser:  ## Debian's Chromium for the browser tests (Playwright drives it; nothing downloaded)

@@ -73,7 +73,7 @@ def _long_input(b, url: str):
 def browser_step_ms(rounds: int = 2) -> list[float]:
     """Step through a 30-letter input (31 steps) `rounds` times, Reset in between."""
     times: list[float] = []
-    with app_server("app.py") as url, browser() as b:
+    with app_server() as url, browser() as b:
         page = _long_input(b, url)
 
         def ready(p, i):
@@ -90,7 +90,7 @@ def play_frames(rounds: int = 2) -> list[dict]:
     """Play a 30-letter input (31 steps) at 0.1 s a step, `rounds` times: each step's record
     from the step view (window.__stepview.shown: due, requested, painted, in ms)."""
     records: list[dict] = []
-    with app_server("app.py") as url, browser() as b:
+    with app_server() as url, browser() as b:
         page = _long_input(b, url)
         page.locator(".stepview select").select_option("0.1")
         for _ in range(rounds):

@@ -30,7 +30,7 @@ READY = """() =>
 
 def load_ms(root: Path, query: str = "") -> float:
     """One cold first load: start the server in `root`, open the page, wait for the heatmap."""
-    with app_server("app.py", root=root) as url, browser() as b:
+    with app_server(root=root) as url, browser() as b:
         page = b.new_page(viewport={"width": 1400, "height": 1000})
         start = time.perf_counter()
         page.goto(f"{url}/{query}")

@@ -56,7 +56,7 @@ RESULTS = Path(__file__).with_name("load.json")
 def measure(plan: Plan) -> Load:
     """A fresh server, `plan.sessions` students for `plan.seconds` (and training if asked)."""
     load = Load()
-    with streamlit_server("app.py") as server, tempfile.TemporaryDirectory() as tmp:
+    with streamlit_server() as server, tempfile.TemporaryDirectory() as tmp:
         url, pid = server.url, server.pid
         watch = ServerWatch(pid)
         watch.start()
@@ -73,7 +73,7 @@ def measure(plan: Plan) -> Load:
 
 def measure_burst(sessions: int = BURST) -> tuple[list[float], list[str]]:
     """A fresh server: the teacher's page, then `sessions` students opening at once."""
-    with streamlit_server("app.py") as server:
+    with streamlit_server() as server:
         return asyncio.run(burst(server.url, sessions))
 
 

@@ -31,6 +31,9 @@ class Server:
     pid: int
 
 
+APP = "lecture/asgi.py"  # what `make run` starts: app.py, and the lecture routes beside it
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -87,9 +90,7 @@ def stop_group(proc: subprocess.Popen, grace: float = 10) -> None:
 
 
 @contextlib.contextmanager
-def streamlit_server(
-    script: str = "app.py", timeout: float = 60, root: Path = ROOT
-) -> Iterator[Server]:
+def streamlit_server(script: str = APP, timeout: float = 60, root: Path = ROOT) -> Iterator[Server]:
     """Start `streamlit run script` in `root` (this repository unless told) on a free port,
     in a process group of its own; yield it once healthy; stop the whole group afterwards."""
     port = free_port()
@@ -113,7 +114,7 @@ def streamlit_server(
 
 
 @contextlib.contextmanager
-def app_server(script: str = "app.py", timeout: float = 60, root: Path = ROOT) -> Iterator[str]:
+def app_server(script: str = APP, timeout: float = 60, root: Path = ROOT) -> Iterator[str]:
     """`streamlit_server`, yielding only its URL (what a browser needs)."""
     with streamlit_server(script, timeout, root) as server:
         yield server.url

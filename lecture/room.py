@@ -37,6 +37,7 @@ class Content:
     head: tuple[int, int] | None = None  # a Transformer's (layer, head), None: their mean
     positions: int = 0  # source positions (the heatmap's columns)
     steps: int = 0  # output steps (rows): the presenter steps 0..steps
+    model_id: str | None = None  # a model the presenter trained: its model store id
 
 
 @dataclass(frozen=True)

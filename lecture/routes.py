@@ -110,7 +110,11 @@ class Lecture:
     async def _stream(self, request: Request, code: str, presenter: bool) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
         woken = asyncio.Event()
-        unsubscribe = self.store.subscribe(code, lambda _room: loop.call_soon_threadsafe(woken.set))
+
+        def wake(_room: Room | None) -> None:  # in the thread that changed the room
+            loop.call_soon_threadsafe(woken.set)
+
+        unsubscribe = self.store.subscribe(code, wake)
         try:
             yield b"retry: 1000\n\n"
             while True:

@@ -15,11 +15,12 @@ import streamlit as st
 
 from presentation import stepping
 from presentation.figures import heatmap
+from presentation.guess import guess_data
 from presentation.heads import with_head
 from presentation.verdicts import OVER_REGULARISED, over_regularised
 from s2s_core.attribution import METHODS
 from s2s_core.shipped import ModelName
-from ui import frame, models, session, sidebar, stepview, views
+from ui import frame, lecture, lecture_panel, models, session, sidebar, stepview, views
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
 
@@ -73,8 +74,17 @@ with sidebar.page_section():
         "until it is within 5% (up to 512 points; a few seconds on long inputs).",
         persist_state=session.KEEP,
     )
+    st.toggle(
+        "Quiz me",
+        key="quiz",
+        disabled=ss.get("lecture") is not None,
+        help="Before each step is shown, guess where the decoder will look: click a source "
+        "position. A running score counts the guesses where the model looked.",
+    )
 
 st.title("Seq2Seq Attention Lab")
+if lecture.presenting():
+    lecture_panel.join_panel(ss.lecture["code"])
 st.caption(f"**{task.title}.** {task.description}")
 ckpt = models.get_model(choice.model)
 source = choice.source
@@ -132,30 +142,50 @@ trace_key = stepping.trace_key(
 )
 
 
+# A lecture: the presenter's page says what it shows; a follower's opens at the room's step
+room = None
+if lecture.presenting():
+    room = lecture.publish(ss, lecture.content_of(ss, len(trace.source_tokens), n))
+elif lecture.following():
+    room = lecture.rooms().get(ss.lecture["code"])
+lecture_data = lecture.view_data(ss, room)
+if lecture_data is not None and lecture.following():
+    ss.step = min(lecture_data["state"]["step"], n)
+quiz = bool(ss.get("quiz")) and lecture_data is None
+
+
 def force_token() -> None:
     """A what-if button of the step view was pressed (its event: ss.stepview.force)."""
     event = ss.stepview.force if "stepview" in ss else None
     session.force_token(ss, event, trace_key, n, ckpt.tgt_vocab.stoi)
 
 
+params = stepping.StepViewParams(
+    shown,
+    trace_key,
+    ss.step,
+    view,  # type: ignore[arg-type]  # one of HEAT_VIEWS: the radio's options
+    expected,
+    attribution=attribution,
+    fixed_norm=fixed.fixed_context_norm if fixed else None,
+    large=large,
+    image_format=fmt,
+    what_if=ss.decoding == "greedy",
+    rnn=ckpt.model.cfg.rnn,
+    head=head,
+)
+# every follower of a lecture shows the same view: drawn once, for all of them
+shared_key = ("stepview", trace_key, ss.step, view, large, fmt, head, ss.attribution_method)
 stepview.step_view(
-    stepping.step_view(
-        stepping.StepViewParams(
-            shown,
-            trace_key,
-            ss.step,
-            view,  # type: ignore[arg-type]  # one of HEAT_VIEWS: the radio's options
-            expected,
-            attribution=attribution,
-            fixed_norm=fixed.fixed_context_norm if fixed else None,
-            large=large,
-            image_format=fmt,
-            what_if=ss.decoding == "greedy",
-            rnn=ckpt.model.cfg.rnn,
-            head=head,
-        )
-    ),
+    session.cached(shared_key, lambda: stepping.step_view(params))
+    if lecture.following()
+    else stepping.step_view(params),
     on_force=force_token,
+    extra={
+        "quiz": quiz,
+        "lecture": lecture_data,
+        "guess": guess_data(shown, attribution) if quiz or lecture_data else None,
+    },
 )
 if ss.force and st.button("↩ Undo what-if", key="unforce"):
     ss.force = {}
@@ -176,7 +206,10 @@ session.write_url()
 # --- the whole output, against the answer and the fixed-context model ------------------------
 
 st.divider()
-cols = st.columns(3)
+# While the class guesses, the whole output must not give the next step away: the step view
+# hides this container (class st-key-lecture-cards) while a question or a quiz asks.
+cards = st.container(key="lecture-cards")
+cols = cards.columns(3)
 with cols[0]:
     st.markdown("**Expected**")
     views.answer_view(task, source, expected)

@@ -6,6 +6,8 @@
                                 session's stored models), every value checked
     a finished training job     handed to the session that started it (the Train page), and
                                 models a link waits for (training in another tab) opened
+    a lecture                   the link's room joined once; a follower's task, model and
+                                input set to the presenter's (ui/lecture.py)
     the shared sidebar          task, model and input where the page uses them, Classroom
                                 mode, figure format: the same values on every page
 
@@ -28,7 +30,7 @@ from contextvars import ContextVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from . import navigation, session, sidebar, training_jobs
+from . import lecture, navigation, session, sidebar, training_jobs
 
 # Everything imported by now (Streamlit, torch, pandas, Plotly, Altair, Captum: some 330,000
 # objects) lives as long as the server. A full garbage collection would walk them all, about
@@ -88,6 +90,8 @@ def draw() -> st.Page:
         title = "Seq2Seq Attention Lab"  # the browser tab: "Theory · Seq2Seq Attention Lab"
         st.set_page_config(page_title=title if spec.key == "home" else f"{spec.title} · {title}")
         notes = session.init_from_url(claim=training_jobs.claim)
+        notes += lecture.read_link(st.session_state, st.query_params)
+        lecture.sync(st.session_state)  # a follower shows what the presenter shows
         training_jobs.deliver(st.session_state)
         training_jobs.open_waiting()
         sidebar.draw(spec)

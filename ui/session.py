@@ -34,9 +34,10 @@ from s2s_core.model.decoding import (
 from s2s_core.model.vocab import NEVER_WRITTEN
 from s2s_core.training.checkpoints import Checkpoint
 
-from . import models
+from . import lecture, models
 from .models import default_model
 from .navigation import home_url
+from .shared import shared
 
 MAX_CACHED_TRACES = 32
 BEAM_WIDTHS = range(2, 9)
@@ -272,6 +273,10 @@ def write_url() -> None:
         params["classroom"] = "1"
     if ids := models.link_ids():  # a reload brings this session's stored models back
         params["model_id"] = ids
+    if room := ss.get("lecture"):  # a reload rejoins; only the presenter's holds the key
+        params["lecture"] = room["code"]
+        if room["role"] == "presenter":
+            params["presenter"] = room["key"]
     now = {key: st.query_params.get_all(key) for key in st.query_params}
     if now != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
         st.query_params.from_dict(params)
@@ -332,7 +337,10 @@ def on_task_change() -> None:
 
 
 def cached(key: tuple, compute: Callable[[], T]) -> T:
-    """compute() once per key in this session (an LRU cache of MAX_CACHED_TRACES entries)."""
+    """compute() once per key in this session (an LRU cache of MAX_CACHED_TRACES entries);
+    a lecture's follower shares the presenter's decoding with every other follower."""
+    if lecture.following():
+        return shared().get(key, compute)
     cache: OrderedDict = st.session_state.setdefault("_traces", OrderedDict())
     if key in cache:
         cache.move_to_end(key)

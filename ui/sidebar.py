@@ -3,6 +3,7 @@
     Task                  on every page
     Model, Input          on the pages that decode one input (PageSpec.uses_model/uses_input),
                           and "Share this model" under a model kept in the model store
+    Lecture               on Home: start, join, follow or present a lecture (ui/lecture_panel.py)
     Classroom mode        large text and figures for a projector
     Figure download       PNG or SVG from each figure's camera icon
 
@@ -25,7 +26,7 @@ from s2s_core import tasks
 from s2s_core.tasks import Task
 from s2s_core.training.evaluation import held_out
 
-from . import models, session, views
+from . import lecture, lecture_panel, models, session, views
 from .navigation import PageSpec
 from .style import CLASSROOM_CSS
 
@@ -101,6 +102,7 @@ def _model_choice() -> None:
         "Model",
         names,
         key="model",
+        disabled=lecture.following(),
         format_func=models.label,
         on_change=session.restart,
         persist_state=session.KEEP,
@@ -114,9 +116,11 @@ def _model_choice() -> None:
 def _input_box() -> None:
     """The Input box, and a Random example from the held-out set under it."""
     task = tasks.get_task(st.session_state.task)
+    locked = lecture.following()  # the presenter chooses
     st.text_input(
         "Input",
         key="input",
+        disabled=locked,
         on_change=session.restart,
         persist_state=session.KEEP,
         help=f"Up to {task.max_source_len} symbols from the task's alphabet",
@@ -125,6 +129,7 @@ def _input_box() -> None:
         "Random example",
         on_click=random_example,
         width="stretch",
+        disabled=locked,
         help="A random input from this task's held-out set (never seen in training)",
     )
     if task.teaching_inputs:
@@ -133,6 +138,7 @@ def _input_box() -> None:
             task.teaching_inputs,
             key="try_input",
             on_change=try_input,
+            disabled=locked,
             help="Inputs that show this task's lesson",
         )
 
@@ -145,6 +151,7 @@ def draw(page: PageSpec) -> None:
             list(tasks.TASKS),
             key="task",
             on_change=session.on_task_change,
+            disabled=lecture.following(),
             format_func=lambda name: tasks.TASKS[name].title,
         )
         if page.uses_model:
@@ -152,6 +159,8 @@ def draw(page: PageSpec) -> None:
         if page.uses_input:
             _input_box()
         _PAGE_SECTION.set(st.container())
+        if page.key == "home":  # the page that steps: a lecture leads it
+            lecture_panel.sidebar_section()
         large = st.toggle(
             "Classroom mode", key="classroom", help="Large fonts and figures for a projector"
         )

@@ -70,10 +70,23 @@ _mount = st.components.v2.component(
 )
 
 
-def step_view(view: StepView, on_force: Callable[[], None]) -> Any:
+def step_view(
+    view: StepView,
+    on_force: Callable[[], None],
+    extra: dict[str, Any] | None = None,
+    on_lecture: Callable[[], None] = lambda: None,
+) -> Any:
     """Mount the step view; `on_force` runs when a what-if button is pressed (its value:
-    st.session_state.stepview["force"] = {"step": i, "token": ..., "key": trace key})."""
-    data = {**view.to_json(), "plotly": PLOTLY, "katex": KATEX, "blocks": BLOCKS}
+    st.session_state.stepview["force"] = {"step": i, "token": ..., "key": trace key}).
+    `extra`: more data for the view ("quiz", "lecture", "guess": ui/lecture.py and
+    presentation/guess.py); `on_lecture` runs when a lecture's view asks for a new run (the
+    room's content changed, or it ended)."""
+    data = {**view.to_json(), **(extra or {}), "plotly": PLOTLY, "katex": KATEX, "blocks": BLOCKS}
     # allow_nan=False: a NaN would reach the browser as invalid JSON; fail here instead
     encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return _mount(key="stepview", data=encoded.encode(), on_force_change=on_force)
+    return _mount(
+        key="stepview",
+        data=encoded.encode(),
+        on_force_change=on_force,
+        on_lecture_change=on_lecture,
+    )

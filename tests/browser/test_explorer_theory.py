@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server():
-    with app_server("app.py") as url:
+    with app_server() as url:
         yield url
 
 

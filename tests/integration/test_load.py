@@ -32,7 +32,7 @@ async def type_inputs(url: str, inputs: list[str]) -> list[dict]:
 
 
 def test_a_websocket_session_types_inputs_and_gets_each_ones_trace():
-    with app_server("app.py") as url:
+    with app_server() as url:
         views = asyncio.run(type_inputs(url, ["hello", "attention"]))
     assert [v["n"] for v in views] == [3, 6, 10]  # each input's letters, then <eos>
     assert ["".join(v["tokens"][:-1]) for v in views] == ["ba", "olleh", "noitnetta"]

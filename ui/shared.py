@@ -1,0 +1,57 @@
+"""A cache every session of this server process shares, computing each value once.
+
+A lecture's followers all show the presenter's input: the first follower's run decodes it
+and draws its step view, the others take the result. Ninety-nine sessions arriving while
+the first computes wait for it (`single flight`), rather than computing it again each.
+Only what any session may see goes in (shipped models' traces, their step views).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+SIZE = 64  # values kept (a few rooms' traces and step views)
+
+
+class SharedCache:
+    def __init__(self, size: int = SIZE) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._pending: dict[Hashable, threading.Event] = {}
+        self._lock = threading.Lock()
+        self.computed = 0  # how many values were computed (the tests count them)
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value under `key`: computed once, by the first session that asks."""
+        while True:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key]
+                waiting = self._pending.get(key)
+                if waiting is None:
+                    self._pending[key] = threading.Event()
+                    break
+            waiting.wait()  # another session computes it: take theirs (or compute, if it failed)
+        try:
+            value = compute()
+            with self._lock:
+                self.computed += 1
+                self._items[key] = value
+                if len(self._items) > self._size:
+                    self._items.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._pending.pop(key).set()
+
+
+_cache = SharedCache()
+
+
+def shared() -> SharedCache:
+    return _cache
