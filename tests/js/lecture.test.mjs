@@ -5,7 +5,7 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 
 import {
-  FOLLOWER_LOCKS, classFigure, followerAction, modeOf, presenterButtons, questionPhase, quizAsks, quizLocks,
+  FOLLOWER_LOCKS, classFigure, followerAction, latestRoom, modeOf, presenterButtons, questionPhase, quizAsks, quizLocks,
 } from "../../ui/assets/stepview/lecture.js"
 
 const room = (more = {}) => ({ code: "K7M3PX", version: 3, content_version: 2, step: 4, playing: false,
@@ -82,4 +82,16 @@ test("the class's chart: a bar per position, the model's row only once given", (
   assert.equal(after.data[1].yaxis, "y2")
   assert.deepEqual(after.data[1].y, [0.1, 0.2, 0.6, 0.1])
   assert.deepEqual(after.layout.yaxis2.range, [0, 1])
+})
+
+test("of a new run's room state and the stream's last message, the later one counts", () => {
+  const old = room({ version: 3, step: 4 })
+  const fresh = room({ version: 5, step: 6 })
+  assert.equal(latestRoom(old, fresh), fresh)
+  assert.equal(latestRoom(fresh, old), fresh)
+  assert.equal(latestRoom(null, old), old)
+  assert.equal(latestRoom(null, null), null)
+  const ended = { code: "K7M3PX", ended: true } // no version: it ends the room anyway
+  assert.equal(latestRoom(fresh, ended), ended)
+  assert.equal(latestRoom(ended, fresh), ended)
 })

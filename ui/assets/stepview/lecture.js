@@ -85,3 +85,12 @@ export function classFigure({ counts, sources, alphaRow = null, fontSize = 13 })
   }
   return { data, layout }
 }
+
+// The later of two room states (either may be null): an ended room is the latest; else
+// the one with the higher version. A new run's data.lecture.state can be newer than the
+// stream's last message, or older.
+export function latestRoom(a, b) {
+  if (!a || !b) return a || b || null
+  if (a.ended || b.ended) return a.ended ? a : b
+  return (b.version ?? 0) > (a.version ?? 0) ? b : a
+}
