@@ -23,7 +23,7 @@ import {
   FOLLOWER_LOCKS, classFigure, followerAction, latestRoom, modeOf, presenterButtons, questionPhase,
   quizAsks, quizLocks,
 } from "./lecture.js"
-import { drawControls, show } from "./player.js"
+import { drawControls, show, stop } from "./player.js"
 import { listen, roomClient } from "./room.js"
 
 const FOLLOWING = "Following the lecture — the presenter steps"
@@ -112,6 +112,7 @@ function presenter(sv) {
   }, { base: document.baseURI })
 
   c.ask.onclick = async () => {
+    stop(sv) // Play would step past the question
     const step = sv.state.step
     c.ask.disabled = true
     const status = await client.question("ask")
