@@ -8,6 +8,7 @@
 //                                        the same for a_i.
 //   data.plotly, data.katex              where Plotly and KaTeX load from (ui/stepview.py)
 //   data.blocks                          the class prefix of the page's per-step blocks
+//   data.quiz, data.lecture, data.guess  Quiz me and lecture mode (modes.js); absent: off
 //
 // `mount` is the entry of a Streamlit component (components v2: ui/stepview.py imports
 // this module and calls it with each new data); the other modules know nothing of
@@ -15,7 +16,9 @@
 
 import { el } from "./dom.js"
 import { typesetAhead, typesetter } from "./formulas.js"
+import { clickedColumn } from "./guess.js"
 import { eventAction } from "./keys.js"
+import { useMode } from "./modes.js"
 import { drawStepFormulas, play, show, stop, toggle } from "./player.js"
 import { drawPlots, followSizes, loadPlotly, plotNodes } from "./plots.js"
 import { createState, openingStep } from "./state.js"
@@ -40,12 +43,25 @@ function loadKatex(url) {
   return katexLoading
 }
 
+// A control's action ("next", "back", "reset" or "toggle": a button or a key), unless a
+// lecture or quiz has it off or takes it itself (modes.js).
+function act(sv, action) {
+  const locks = sv.mode ? sv.mode.locks() : {}
+  if (locks[action === "toggle" ? "play" : action]) return
+  if (sv.mode && sv.mode.intercept(action)) return
+  if (action === "toggle") return toggle(sv)
+  stop(sv)
+  show(sv, { next: sv.state.step + 1, back: sv.state.step - 1, reset: 0 }[action])
+}
+
 function wire(sv) {
   const { buttons, speed, context, view } = sv.dom
-  buttons.reset.onclick = () => { stop(sv); show(sv, 0) }
-  buttons.back.onclick = () => { stop(sv); show(sv, sv.state.step - 1) }
-  buttons.next.onclick = () => { stop(sv); show(sv, sv.state.step + 1) }
-  buttons.play.onclick = () => toggle(sv)
+  for (const name of ["reset", "back", "next"]) buttons[name].onclick = () => act(sv, name)
+  buttons.play.onclick = () => act(sv, "toggle")
+  sv.cellClick = (point) => { // a heatmap cell clicked: a guess, while one is asked
+    const j = clickedColumn(point)
+    if (j !== null && sv.mode) sv.mode.cell(j)
+  }
   speed.onchange = () => {
     sv.state.speed = Number(speed.value)
     if (sv.state.playing) { stop(sv); play(sv) }
@@ -55,10 +71,7 @@ function wire(sv) {
     const action = eventAction(event, view)
     if (!action) return
     event.preventDefault() // no page scroll, no second click on a button
-    if (action === "toggle") return toggle(sv)
-    stop(sv)
-    const to = { next: sv.state.step + 1, back: sv.state.step - 1, reset: 0 }[action]
-    show(sv, to)
+    act(sv, action)
   }
 }
 
@@ -98,6 +111,7 @@ function start(sv) {
     state.warm = true
     show(sv, state.step)
     followSizes(sv)
+    if (sv.mode) sv.mode.begin() // its chart, now that Plotly is there
   }).catch((err) => dom.heat.replaceChildren(el("div", { class: "sv-note" }, String(err))))
 }
 
@@ -114,12 +128,16 @@ export default function mount(component) {
   sv.force = (step, token) => component.setTriggerValue("force", { step, token, key: sv.data.key })
   if (sv.state.playing) stop(sv)
   update(sv, parse(component.data))
+  useMode(sv, sv.data, component)
   show(sv, sv.state.step)
+  if (sv.mode) sv.mode.begin()
   start(sv)
   const mounted = (sv.state.mounts += 1)
   return () => {
     if (sv.state.mounts !== mounted) return // a newer mount holds the view
     stop(sv)
+    sv.mode?.close() // its event stream closed, the page's cards shown again
+    sv.mode = null
     sv.resize?.disconnect()
     clearTimeout(sv.state.linkTimer)
   }

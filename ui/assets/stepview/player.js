@@ -1,7 +1,8 @@
 // Stepping: show a step, and Play (one step every `speed` seconds, on a clock).
 //
-// sv = {data, state, dom, plots, force}: the server's data, the one state object
-// (state.js), the elements (view.js), the plot elements (plots.js) and the what-if call.
+// sv = {data, state, dom, plots, force, mode}: the server's data, the one state object
+// (state.js), the elements (view.js), the plot elements (plots.js), the what-if call and
+// the lecture or quiz mode, if any (modes.js: the controls it locks, the steps it hears).
 
 import { drawFormulas } from "./formulas.js"
 import { blockRule, probe, writeLinkSoon } from "./page.js"
@@ -15,7 +16,8 @@ export function drawStepFormulas(sv) {
   drawFormulas(dom.formulaList, data.formulas, state.step, state.typeset, data.hint)
 }
 
-export const drawControls = (sv) => drawText(sv.dom, sv.data, sv.state.step, sv.state.playing, sv.force)
+export const drawControls = (sv) =>
+  drawText(sv.dom, sv.data, sv.state.step, sv.state.playing, sv.force, sv.mode ? sv.mode.locks() : {})
 
 // Show step i. `due`: when Play meant it to appear (performance.now() clock), for the
 // probe. Resolves once the heatmaps are drawn.
@@ -40,14 +42,17 @@ export function show(sv, i, due = null) {
       record.shown.push(entry)
     }))
   }
+  if (sv.mode) sv.mode.shown()
   return drawn
 }
 
 export function stop(sv) {
+  const wasPlaying = sv.state.playing
   clearTimeout(sv.state.timer)
   sv.state.timer = null
   sv.state.playing = false
   drawControls(sv)
+  if (wasPlaying && sv.mode) sv.mode.shown()
 }
 
 // Play from here (from the first step when the last one is shown): step k is due at
@@ -67,6 +72,7 @@ export function play(sv) {
   }
   state.timer = setTimeout(tick, state.speed * 1000)
   drawControls(sv)
+  if (sv.mode) sv.mode.shown()
 }
 
 export const toggle = (sv) => (sv.state.playing ? stop(sv) : play(sv))

@@ -6,7 +6,12 @@
 // given to Plotly at every drawing. A ResizeObserver draws a figure again whenever its
 // element's width changes (a new window size, Classroom mode, "both" heatmaps), without
 // waiting for a step.
+//
+// On a narrow element (a phone) a heatmap's cell numbers are left out where they would
+// overprint, and a long title is broken and set smaller (fit.js). A click on a heatmap
+// cell goes to sv.cellClick (lecture mode's and Quiz me's guesses).
 
+import { fitCellText, fitTitle } from "./fit.js"
 import { figureAt } from "./ops.js"
 
 export const HEATMAPS = ["attention", "attribution"]
@@ -48,11 +53,21 @@ export function drawFigure(sv, name, i) {
   const node = sv.plots[name]
   const width = node.clientWidth
   if (!window.Plotly || !width) return Promise.resolve() // hidden: drawn once shown
-  const fig = figureAt(sv.data.figures[name], i)
+  let fig = figureAt(sv.data.figures[name], i) // a new copy: the data's stays as it is
+  if (HEATMAPS.includes(name)) fig = fitCellText(fig, width)
+  fig.layout.title = fitTitle(fig.layout.title, width, fig.layout.font && fig.layout.font.size)
   fig.layout.template = sv.data.template
   fig.layout.uirevision = sv.data.key // a zoom stays while stepping through this trace
   fig.layout.width = width
-  return window.Plotly.react(node, fig.data, fig.layout, config(sv.data, name))
+  const drawn = window.Plotly.react(node, fig.data, fig.layout, config(sv.data, name))
+  return HEATMAPS.includes(name) ? drawn.then(() => listenClicks(sv, node)) : drawn
+}
+
+// A click on a cell of heatmap element `node` goes to sv.cellClick(point) (once per element).
+function listenClicks(sv, node) {
+  if (node.svClicks || !node.on) return
+  node.svClicks = true
+  node.on("plotly_click", (event) => sv.cellClick && sv.cellClick(event.points[0]))
 }
 
 // Whether figure `name` is on screen (the context vectors: only while opened).

@@ -17,6 +17,8 @@ export function createState() {
     warm: false, // Plotly has drawn the whole trace once
     heatLayout: null, // which heatmaps (or notes) the view holds now
     mounts: 0, // how many times the page has given the view data (index.js mount)
+    score: { right: 0, asked: 0 }, // Quiz me's guesses (guess.js): kept for the page's life
+    requested: new Set(), // the new runs a lecture asked for (modes.js): each asked once
   }
 }
 

@@ -1,5 +1,6 @@
 // The step view's elements: built once per view, then only their contents change.
 
+import { buildClassroom } from "./classroom.js"
 import { el } from "./dom.js"
 import { controls } from "./state.js"
 
@@ -10,7 +11,7 @@ function button(testid, text, cls = "") {
   return el("button", { type: "button", class: cls, "data-testid": testid }, text)
 }
 
-function controlBar() {
+function controlBar(extra) {
   const buttons = {
     reset: button("sv-reset", "⟲ Reset"),
     back: button("sv-back", "◀ Back"),
@@ -20,7 +21,8 @@ function controlBar() {
   const speed = el("select", { "aria-label": "Play speed (s per step)" })
   const counter = el("h3", { class: "sv-step", "aria-live": "polite" })
   const bar = el("div", { class: "sv-controls" }, null, [
-    ...Object.values(buttons), el("label", { class: "sv-speed" }, "Play speed ", [speed]), counter,
+    ...Object.values(buttons), ...extra, el("label", { class: "sv-speed" }, "Play speed ", [speed]),
+    counter,
   ])
   return { bar, buttons, speed, counter }
 }
@@ -31,29 +33,34 @@ function details(cls, summary, body, open = false) {
   return node
 }
 
-// The elements of a view inside `root` (the element its host gives it).
+// The elements of a view inside `root` (the element its host gives it). Lecture mode's and
+// Quiz me's (classroom.js) wait hidden: Ask and Reveal in the control bar, the room and
+// the score under it, the question and the class's answers under the heatmap.
 export function build(root) {
-  const { bar, buttons, speed, counter } = controlBar()
+  const classroom = buildClassroom()
+  const { bar, buttons, speed, counter } = controlBar([classroom.ask, classroom.reveal])
   const plot = (name) => el("div", { class: "sv-plot", "data-figure": name })
   const heat = el("div", { class: "sv-heat" })
   const output = el("div", { class: "sv-output" })
   const whatIf = el("div", { class: "sv-whatif" })
   const topk = plot("topk")
-  const main = el("div", { class: "sv-main" }, null,
-    [heat, el("div", { class: "sv-side" }, null, [output, topk, whatIf])])
+  const main = el("div", { class: "sv-main" }, null, [
+    el("div", { class: "sv-left" }, null, [heat, classroom.panel]),
+    el("div", { class: "sv-side" }, null, [output, topk, whatIf]),
+  ])
   const contextRow = el("div", { class: "sv-context-row" }, null, [plot("norms"), plot("context")])
   const context = details("sv-context", "Context vectors: c_i against the one fixed c", contextRow)
   const attribution = el("div", { class: "sv-formulas sv-attribution" })
   const formulaList = el("div", { class: "sv-formula-list" })
   const blocks = el("style") // which of the server's blocks show (page.js)
   const view = el("div", { class: "stepview", tabindex: "0" }, null, [
-    bar, el("div", { class: "sv-keys" }, KEYS_HELP), main, attribution, context,
+    bar, classroom.bar, el("div", { class: "sv-keys" }, KEYS_HELP), main, attribution, context,
     details("sv-formulas", "The formulas at this step", formulaList, true), blocks,
   ])
   root.appendChild(view)
   return {
     view, buttons, speed, counter, heat, output, topk, whatIf, context, attribution,
-    formulaList, blocks,
+    formulaList, blocks, classroom,
   }
 }
 
@@ -74,8 +81,9 @@ export function drawHeat(heat, names, data) {
 }
 
 // Step i's counter, output so far, what-if buttons and controls; `force(i, token)` runs
-// when a what-if button is pressed.
-export function drawText(dom, data, i, playing, force) {
+// when a what-if button is pressed; `locks`: the controls a lecture or quiz switches off
+// ({reset, back, next, play, whatIf}: true for off).
+export function drawText(dom, data, i, playing, force, locks = {}) {
   dom.counter.textContent = `step ${i} of ${data.n}`
   const tokens = data.tokens.slice(0, i).flatMap((tok, k) => [
     el("span", { class: data.marks[k] ? "tok" : "tok wrong" }, tok), " ",
@@ -89,10 +97,12 @@ export function drawText(dom, data, i, playing, force) {
   for (const [shown, token] of choices) {
     const title = `Force y_${i} to this token and decode greedily on`
     const b = el("button", { type: "button", class: "pill", title }, shown)
+    b.disabled = Boolean(locks.whatIf)
     b.onclick = () => force(i, token)
     dom.whatIf.appendChild(b)
   }
   const off = controls(i, data.n, playing)
-  for (const name of ["reset", "back", "next", "play"]) dom.buttons[name].disabled = off[name]
+  for (const name of ["reset", "back", "next", "play"])
+    dom.buttons[name].disabled = off[name] || Boolean(locks[name])
   dom.buttons.play.textContent = off.playLabel
 }
