@@ -42,6 +42,7 @@ with sidebar.page_section():
         "Decoding",
         ["greedy", "beam"],
         key="decoding",
+        disabled=lecture.following(),  # the presenter chooses
         horizontal=True,
         on_change=session.restart,
         persist_state=session.KEEP,
@@ -52,6 +53,7 @@ with sidebar.page_section():
             2,
             8,
             key="beam_width",
+            disabled=lecture.following(),
             on_change=session.restart,
             persist_state=session.KEEP,
         )
@@ -82,9 +84,10 @@ with sidebar.page_section():
         "position. A running score counts the guesses where the model looked.",
     )
 
-st.title("Seq2Seq Attention Lab")
-if lecture.presenting():
+if lecture.presenting():  # the projector's screen is the class's: the join panel, the view
     lecture_panel.join_panel(ss.lecture["code"])
+else:
+    st.title("Seq2Seq Attention Lab")
 st.caption(f"**{task.title}.** {task.description}")
 ckpt = models.get_model(choice.model)
 source = choice.source
@@ -120,12 +123,13 @@ fixed = (
 # only when the trace or what it shows changes.
 
 # A Transformer: one layer's head, or all heads' mean (the export below follows it too)
-head = views.head_picker(trace, "head")
+head = views.head_picker(trace, "head", disabled=lecture.following())
 shown = with_head(trace, head)
 view = st.radio(
     "Heatmap",
     list(views.HEAT_VIEWS),
     key="heat_view",
+    disabled=lecture.following(),
     format_func=views.HEAT_VIEWS.__getitem__,
     horizontal=True,
     help="Attention α: where the decoder looks. Attribution: how much each x_j moved "

@@ -84,7 +84,7 @@ def diagram_view(trace: Trace, step: int, large: bool, head: Head = None) -> Non
     st.caption(DIAGRAM_CAPTIONS[diagrams.kind(trace)])
 
 
-def head_picker(trace: Trace, key: str) -> Head:
+def head_picker(trace: Trace, key: str, disabled: bool = False) -> Head:
     """A Transformer trace: which cross-attention to show, the mean of every layer's heads or
     one (layer, head). Other traces have one attention row per step: None, no widget."""
     choices = head_choices(trace)
@@ -95,6 +95,7 @@ def head_picker(trace: Trace, key: str) -> Head:
         choices,
         key=key,
         format_func=head_label,
+        disabled=disabled,
         help="A Transformer attends with H heads in each of L layers, each its own row of "
         "weights over the source. The mean is what the context c_i uses here; pick a head to "
         "see what it alone looks at.",

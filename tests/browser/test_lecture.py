@@ -32,7 +32,7 @@ def wait_rows(page, n: int, timeout: float = 5_000) -> None:
 
 def open_student(chromium, url: str, code: str, frames: list):
     page = chromium.new_context().new_page()
-    page.on("websocket", lambda ws: ws.on("framereceived", frames.append))
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f)))
     page.goto(f"{url}/?lecture={code}")
     wait_for_app(page, 90_000)
     page.wait_for_selector("text=Following the lecture", timeout=30_000)
@@ -52,8 +52,9 @@ def test_a_presenter_leads_two_students_and_asks_them():
         assert len(code) == 6 and key and len(key) == 22
         frames: list = []
         students = [open_student(chromium, url, code, frames) for _ in range(2)]
+        wait_rows(presenter, 0, timeout=30_000)
         for s in students:
-            assert rows(s) == 0
+            wait_rows(s, 0, timeout=30_000)
 
         # Next three times: each student's heatmap has three rows within 1 s of the click
         next_button = presenter.get_by_test_id("sv-next")
@@ -97,3 +98,27 @@ def test_a_presenter_leads_two_students_and_asks_them():
             assert key not in s.content() and key not in s.url
         payloads = [f if isinstance(f, bytes) else f.encode() for f in frames]
         assert payloads and not any(key.encode() in p for p in payloads)
+
+
+def test_quiz_me_asks_before_each_step_and_keeps_a_score():
+    with app_server() as url, browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/?task=reverse&input=knight")
+        wait_for_app(page, 90_000)
+        page.get_by_text("Quiz me").click()
+        wait_for_app(page)
+        wait_rows(page, 0, timeout=30_000)
+        page.get_by_test_id("sv-next").click()
+        page.wait_for_selector(".sv-ask-prompt", timeout=5_000)
+        assert rows(page) == 0  # the row waits for the guess
+        assert page.evaluate("() => document.body.classList.contains('sv-asking')")
+        page.get_by_test_id("sv-guess-5").click()  # 't': reverse-dot-hx looks there first
+        wait_rows(page, 1)
+        assert page.inner_text("[data-testid='sv-score']").startswith("1 of 1")
+        page.get_by_test_id("sv-next").click()
+        page.wait_for_selector(".sv-ask-prompt", timeout=5_000)
+        page.get_by_test_id("sv-guess-0").click()  # 'k': the model looks at 'h'
+        wait_rows(page, 2)
+        assert page.inner_text("[data-testid='sv-score']").startswith("1 of 2")
+        panel = page.inner_text("[data-testid='sv-reveal-panel']")
+        assert "‘k’" in panel and "‘h’" in panel

@@ -5,7 +5,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 
-import { fitCellText, fitTitle, fits, labelChars, lineWidth, plotWidth } from "../../ui/assets/stepview/fit.js"
+import { fitCellText, fitTitle, fits, labelChars, lineWidth, plotWidth, titleRoom } from "../../ui/assets/stepview/fit.js"
 
 // The attention heatmap of a 9-letter input as the server sends it (presentation/figures):
 // the cells' numbers at 11 px, the source strip's letters at 17 px.
@@ -56,16 +56,30 @@ test("the cells' width: the element's less the margins and the colorbar", () => 
   assert.ok(withBar < 383 && withBar > 300, String(withBar))
 })
 
-test("a title that fits stays; a long one breaks after its colon and shrinks", () => {
+test("a title that fits stays; a long one shrinks first, and breaks after its colon only if it must", () => {
   const title = { text: "P(y_i | y_<i, X): the most likely next tokens<br><sub>in red the chosen y_i</sub>",
     font: { size: 15 } }
   assert.equal(fitTitle(title, 800), title)
-  const phone = fitTitle(title, 300)
+  const laptop = fitTitle(title, 300) // 12 px fits: one line, smaller
+  assert.equal(laptop.text, title.text)
+  assert.ok(laptop.font.size < 15 && laptop.font.size >= 11)
+  const phone = fitTitle(title, 200) // even 11 px is too wide: broken, then smaller
   assert.ok(phone.text.startsWith("P(y_i | y_<i, X):<br>the most likely next tokens"))
-  assert.equal(phone.automargin, true)
   assert.ok(phone.font.size <= 15 && phone.font.size >= 10)
-  for (const line of phone.text.split("<br>")) assert.ok(lineWidth(line, phone.font.size) <= 300, line)
+  for (const t of [laptop, phone])
+    for (const line of t.text.split("<br>")) assert.ok(lineWidth(line, t.font.size) <= (t === phone ? 200 : 300), line)
   assert.equal(title.text.includes(":<br>"), false) // the title given is left as it was
   assert.equal(fitTitle("attention α_ij", 300), "attention α_ij")
   assert.equal(fitTitle(undefined, 300), undefined)
+})
+
+test("a title broken into more lines gets the top margin for them", () => {
+  const title = { text: "P(y_i | y_<i, X): the most likely next tokens<br><sub>in red</sub>", font: { size: 15 } }
+  const phone = fitTitle(title, 200)
+  const margin = { l: 40, r: 10, t: 60, b: 30 }
+  const room = titleRoom(margin, title, phone)
+  assert.equal(room.t, 60 + Math.ceil(phone.font.size * 1.3))
+  assert.equal(room.l, 40)
+  assert.equal(titleRoom(margin, title, title), margin) // nothing added: the same margins
+  assert.equal(titleRoom(undefined, "a", "a"), undefined)
 })

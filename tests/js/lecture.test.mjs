@@ -5,7 +5,7 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 
 import {
-  FOLLOWER_LOCKS, classFigure, followerAction, latestRoom, modeOf, presenterButtons, questionPhase, quizAsks, quizLocks,
+  FOLLOWER_LOCKS, afterMessage, classFigure, followerAction, latestRoom, modeOf, presenterButtons, questionPhase, quizAsks, quizLocks,
 } from "../../ui/assets/stepview/lecture.js"
 
 const room = (more = {}) => ({ code: "K7M3PX", version: 3, content_version: 2, step: 4, playing: false,
@@ -81,7 +81,7 @@ test("the class's chart: a bar per position, the model's row only once given", (
   assert.equal(after.data.length, 2)
   assert.equal(after.data[1].yaxis, "y2")
   assert.deepEqual(after.data[1].y, [0.1, 0.2, 0.6, 0.1])
-  assert.deepEqual(after.layout.yaxis2.range, [0, 1])
+  assert.deepEqual(after.layout.yaxis2.range, [0, 1.08]) // room for a marker at 1
 })
 
 test("of a new run's room state and the stream's last message, the later one counts", () => {
@@ -94,4 +94,24 @@ test("of a new run's room state and the stream's last message, the later one cou
   const ended = { code: "K7M3PX", ended: true } // no version: it ends the room anyway
   assert.equal(latestRoom(fresh, ended), ended)
   assert.equal(latestRoom(ended, fresh), ended)
+})
+
+test("a stream message of the same version is news: an answer changes only the counts", () => {
+  const before = { version: 7, counts: [0, 1, 0] }
+  const message = { version: 7, counts: [0, 2, 0] }
+  assert.equal(afterMessage(before, message), message)
+  const newer = { version: 8, counts: [0, 0, 0] }
+  assert.equal(afterMessage(newer, message), newer) // a page run already knew more
+  const ended = { code: "K7M3PX", ended: true }
+  assert.equal(afterMessage(ended, message), ended)
+  assert.equal(afterMessage(before, ended), ended)
+  assert.equal(afterMessage(null, message), message)
+})
+
+test("the class chart counts whole answers and draws alpha from 0 to 1", () => {
+  const fig = classFigure({ counts: [0, 7, 0, 13], sources: ["k", "n", "i", "g"], alphaRow: [0, 0.1, 0.8, 0.1] })
+  assert.equal(fig.layout.yaxis.dtick, 3) // 13 answers at most: ticks 0, 3, 6, 9, 12
+  assert.ok(fig.layout.yaxis.range[1] >= 13)
+  assert.deepEqual(fig.layout.yaxis2.tickvals, [0, 0.5, 1])
+  assert.equal(classFigure({ counts: [0, 0], sources: ["a", "b"] }).layout.yaxis.dtick, 1)
 })

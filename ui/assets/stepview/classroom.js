@@ -1,10 +1,11 @@
 // Lecture mode's and Quiz me's elements: built once with the view (view.js places them),
 // then shown, hidden and filled by modes.js. The texts come from guess.js.
 //
-//   in the control bar     ❓ Ask the class, Reveal                 (the presenter)
+//   in the control bar     Ask the class, Reveal                   (the presenter)
 //   under the control bar  Room K7M3PX · Following the lecture … · the quiz's score
-//   under the heatmap      the question, a button per source position, the student's
-//                          answer, the reveal, the class's answers (a chart)
+//   above the heatmap      the question, a button per source position, the student's
+//                          answer, the reveal (in sight without scrolling, also on a phone)
+//   under the heatmap      the class's answers (a chart)
 
 import { el } from "./dom.js"
 
@@ -19,7 +20,7 @@ function part(tag, cls, more = {}) {
 // The elements, all hidden until a mode shows them.
 export function buildClassroom() {
   const c = {
-    ask: button("sv-ask", "❓ Ask the class"),
+    ask: button("sv-ask", "Ask the class"),
     reveal: button("sv-reveal", "Reveal", "primary"),
     room: part("div", "sv-room"),
     following: part("div", "sv-following", { "aria-live": "polite" }),
@@ -35,8 +36,7 @@ export function buildClassroom() {
   c.klass = part("div", "sv-class")
   c.klass.append(c.classLine, c.classPlot)
   c.bar = el("div", { class: "sv-lecture" }, null, [c.room, c.following, c.score])
-  c.panel = el("div", { class: "sv-classroom" }, null,
-    [c.prompt, c.guesses, c.answer, c.revealPanel, c.klass])
+  c.panel = el("div", { class: "sv-classroom" }, null, [c.prompt, c.guesses, c.answer, c.revealPanel])
   return c
 }
 

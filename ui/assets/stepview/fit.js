@@ -57,17 +57,34 @@ export function lineWidth(line, fontPx) {
   return line.replace(/<[^>]*>/g, "").length * TITLE_EM * fontPx * scale
 }
 
-// A title that fits `widthPx`: as it is when it fits; else broken after its first ": ",
-// then set smaller (down to 10 px) until its widest line fits, and allowed to push the
-// top margin (automargin) so that its lines are not cut.
+// A title that fits `widthPx`: as it is when it fits; else set smaller (down to
+// MIN_TITLE_PX); only if that is not enough, also broken after its first ": " (then down to
+// 10 px). `titleRoom` gives a broken title the top margin for its new line.
+const MIN_TITLE_PX = 11
 export function fitTitle(title, widthPx, fontPx = 13) {
   if (!title) return title
   const t = typeof title === "string" ? { text: title } : title
   const size = (t.font && t.font.size) || fontPx
   const widest = (text, px) => Math.max(...text.split("<br>").map((line) => lineWidth(line, px)))
   if (widest(t.text, size) <= widthPx) return title
-  const text = t.text.replace(": ", ":<br>")
+  let text = t.text
   let px = size
-  while (px > 10 && widest(text, px) > widthPx) px -= 1
-  return { ...t, text, font: { ...t.font, size: px }, automargin: true }
+  while (px > MIN_TITLE_PX && widest(text, px) > widthPx) px -= 1
+  if (widest(text, px) > widthPx) {
+    text = t.text.replace(": ", ":<br>")
+    while (px > 10 && widest(text, px) > widthPx) px -= 1
+  }
+  return { ...t, text, font: { ...t.font, size: px } }
+}
+
+// The margins for a title that `fitTitle` broke into more lines: the top one grows by a
+// line for each line added (this Plotly's automargin does not move a title's first line
+// down), so no line is cut at the top of the figure.
+export function titleRoom(margin, before, after) {
+  const lines = (t) => (t ? (typeof t === "string" ? t : t.text || "").split("<br>").length : 0)
+  const added = lines(after) - lines(before)
+  if (added <= 0) return margin
+  const px = (after.font && after.font.size) || 13
+  const top = (margin && margin.t) ?? 100
+  return { ...margin, t: top + Math.ceil(added * px * 1.3) }
 }

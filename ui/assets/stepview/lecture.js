@@ -73,15 +73,18 @@ export function classFigure({ counts, sources, alphaRow = null, fontSize = 13 })
     line: { color: "#d62728", width: 3 }, marker: { size: 9 },
     hovertemplate: "α = %{y:.2f}<extra></extra>",
   })
+  const top = Math.max(1, ...counts)
   const layout = {
-    height: Math.round(14 * fontSize + 40), font: { size: fontSize },
+    height: Math.round(10 * fontSize + 40), font: { size: fontSize },
     margin: { l: 3 * fontSize + 10, r: 3 * fontSize + 10, t: 2 * fontSize, b: 2 * fontSize + 10 },
     plot_bgcolor: "white", bargap: 0.25, showlegend: true,
     legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
     xaxis: { tickvals: x, ticktext: sources, range: [-0.5, sources.length - 0.5], fixedrange: true },
-    yaxis: { title: { text: "answers" }, rangemode: "tozero", fixedrange: true, gridcolor: "#e5e5e5" },
-    yaxis2: { title: { text: "α" }, overlaying: "y", side: "right", range: [0, 1], fixedrange: true,
-      showgrid: false },
+    // whole answers on the left (at most ~5 ticks), α from 0 to 1 on the right
+    yaxis: { title: { text: "answers" }, range: [0, top * 1.08], tick0: 0, dtick: Math.ceil(top / 5),
+      fixedrange: true, gridcolor: "#e5e5e5" },
+    yaxis2: { title: { text: "α" }, overlaying: "y", side: "right", range: [0, 1.08], tickmode: "array",
+      tickvals: [0, 0.5, 1], fixedrange: true, showgrid: false },
   }
   return { data, layout }
 }
@@ -93,4 +96,13 @@ export function latestRoom(a, b) {
   if (!a || !b) return a || b || null
   if (a.ended || b.ended) return a.ended ? a : b
   return (b.version ?? 0) > (a.version ?? 0) ? b : a
+}
+
+// The room after a message of its event stream: the message, unless what is known is newer
+// (a page run's state) or ended. An answer changes the counts, not the version: a message
+// of the same version is news.
+export function afterMessage(known, message) {
+  if (!known || !message) return message || known || null
+  if (known.ended || message.ended) return known.ended ? known : message
+  return (known.version ?? 0) > (message.version ?? 0) ? known : message
 }

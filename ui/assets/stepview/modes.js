@@ -20,7 +20,7 @@ import {
   alphaRowAt, answerText, attributionAt, classLine, promptText, revealText, scoreAfter, scoreText,
 } from "./guess.js"
 import {
-  FOLLOWER_LOCKS, classFigure, followerAction, latestRoom, modeOf, presenterButtons, questionPhase,
+  FOLLOWER_LOCKS, afterMessage, classFigure, followerAction, latestRoom, modeOf, presenterButtons, questionPhase,
   quizAsks, quizLocks,
 } from "./lecture.js"
 import { drawControls, show, stop } from "./player.js"
@@ -99,6 +99,7 @@ function presenter(sv) {
       askOnce(sv, "ended", { ended: true })
     }
     const q = question()
+    sv.dom.view.classList.toggle("questioning", Boolean(q)) // the class's answers take the what-if's place
     drawAnswers(sv, q, q ? room.counts || new Array(positions()).fill(0) : null)
     drawButtons()
     if (questionPhase(q) !== phase) { // Next and Play go off or on again
@@ -107,7 +108,7 @@ function presenter(sv) {
     }
   }
   const source = listen(lecture(), (room) => {
-    mode.room = latestRoom(mode.room, room)
+    mode.room = afterMessage(mode.room, room)
     drawRoom()
   }, { base: document.baseURI })
 
@@ -139,6 +140,12 @@ function presenter(sv) {
   mode.shown = () => {
     if (mode.closed) return
     client.step(sv.state.step, sv.state.playing)
+    const q = question()
+    if (q && q.revealed && sv.state.step !== q.step + 1) { // stepped on: the question is over
+      mode.room = { ...mode.room, question: null, counts: null }
+      client.question("close")
+      drawRoom()
+    }
     drawButtons()
   }
   mode.cell = () => {}
@@ -146,10 +153,17 @@ function presenter(sv) {
     mode.room = latestRoom(mode.room, lecture().state)
     drawRoom()
   }
+  // The projector's layout: the heatmap on the left; the output, the top-k and the class's
+  // answers on the right, so that one 16:9 screen holds them all.
+  const side = sv.dom.view.querySelector(".sv-side")
+  sv.dom.view.classList.add("presenting")
+  side.appendChild(c.klass)
   mode.close = () => {
     mode.closed = true
     source.close()
     clearClassroom(c)
+    sv.dom.view.classList.remove("presenting", "questioning")
+    sv.dom.heat.after(c.klass) // back under the heatmap
   }
   return mode
 }
@@ -198,7 +212,7 @@ function follower(sv) {
     client.answer(action.question.id, j)
   }
   const source = listen(lecture(), (room) => {
-    mode.room = latestRoom(mode.room, room)
+    mode.room = afterMessage(mode.room, room)
     apply()
   }, { base: document.baseURI })
 

@@ -11,7 +11,7 @@
 // overprint, and a long title is broken and set smaller (fit.js). A click on a heatmap
 // cell goes to sv.cellClick (lecture mode's and Quiz me's guesses).
 
-import { fitCellText, fitTitle } from "./fit.js"
+import { fitCellText, fitTitle, titleRoom } from "./fit.js"
 import { figureAt } from "./ops.js"
 
 export const HEATMAPS = ["attention", "attribution"]
@@ -41,9 +41,11 @@ export function plotNodes(dom, data) {
   return nodes
 }
 
+// A phone shows the mode bar (zoom, camera) on top of the title at every touch: not there.
 function config(data, name) {
   return {
     displaylogo: false,
+    displayModeBar: window.innerWidth <= 700 ? false : "hover",
     toImageButtonOptions: { format: data.image_format, scale: 2, filename: name },
   }
 }
@@ -55,7 +57,9 @@ export function drawFigure(sv, name, i) {
   if (!window.Plotly || !width) return Promise.resolve() // hidden: drawn once shown
   let fig = figureAt(sv.data.figures[name], i) // a new copy: the data's stays as it is
   if (HEATMAPS.includes(name)) fig = fitCellText(fig, width)
-  fig.layout.title = fitTitle(fig.layout.title, width, fig.layout.font && fig.layout.font.size)
+  const title = fig.layout.title
+  fig.layout.title = fitTitle(title, width, fig.layout.font && fig.layout.font.size)
+  fig.layout.margin = titleRoom(fig.layout.margin, title, fig.layout.title)
   fig.layout.template = sv.data.template
   fig.layout.uirevision = sv.data.key // a zoom stays while stepping through this trace
   fig.layout.width = width

@@ -35,7 +35,7 @@ function details(cls, summary, body, open = false) {
 
 // The elements of a view inside `root` (the element its host gives it). Lecture mode's and
 // Quiz me's (classroom.js) wait hidden: Ask and Reveal in the control bar, the room and
-// the score under it, the question and the class's answers under the heatmap.
+// the score under it, the question above the heatmap, the class's answers under it.
 export function build(root) {
   const classroom = buildClassroom()
   const { bar, buttons, speed, counter } = controlBar([classroom.ask, classroom.reveal])
@@ -45,7 +45,7 @@ export function build(root) {
   const whatIf = el("div", { class: "sv-whatif" })
   const topk = plot("topk")
   const main = el("div", { class: "sv-main" }, null, [
-    el("div", { class: "sv-left" }, null, [heat, classroom.panel]),
+    el("div", { class: "sv-left" }, null, [classroom.panel, heat, classroom.klass]),
     el("div", { class: "sv-side" }, null, [output, topk, whatIf]),
   ])
   const contextRow = el("div", { class: "sv-context-row" }, null, [plot("norms"), plot("context")])
