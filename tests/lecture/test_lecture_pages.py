@@ -138,3 +138,53 @@ def test_a_hostile_code_in_the_link_gets_a_note_and_the_normal_app(code):
     assert "lecture" not in at.session_state or at.session_state["lecture"] is None
     assert step_view(at)["lecture"] is None
     assert any("lecture" in w.value for w in at.warning)
+
+
+def test_a_student_joins_by_typing_the_code():
+    _presenter, code, _key = start_lecture("knight")
+    at = app()
+    at.run()
+    at.sidebar.text_input(key="lecture_code").set_value(f" {code[:3].lower()}-{code[3:]} ")
+    [join] = [b for b in at.sidebar.button if b.label == "Join"]
+    join.click().run()
+    assert at.session_state["lecture"]["code"] == code
+    assert at.session_state["input"] == "knight"
+    assert step_view(at)["lecture"]["role"] == "follower"
+    assert at.query_params["lecture"] == code and "presenter" not in at.query_params
+
+
+@pytest.mark.parametrize("forged", ["", "x" * 22, "../" * 8, "A" * 10_000, "<img src=x>", "\x00"])
+def test_a_forged_presenter_key_in_a_link_follows_as_a_student(forged):
+    _presenter, code, key = start_lecture("knight")
+    at = app(lecture=code, presenter=forged)
+    at.run()
+    assert not at.exception
+    assert at.session_state["lecture"]["role"] == "follower"
+    assert any("does not open" in w.value for w in at.warning)
+    assert key not in json.dumps(step_view(at), ensure_ascii=False)
+
+
+def test_a_presenters_reload_takes_the_room_back():
+    _presenter, code, key = start_lecture("knight")
+    again = app(lecture=code, presenter=key)
+    again.run()
+    assert again.session_state["lecture"] == {
+        "code": code,
+        "role": "presenter",
+        "key": key,
+        "following": True,
+    }
+    assert lecture_data(again)["key"] == key
+
+
+def test_followers_share_one_decoding():
+    _presenter, code, _key = start_lecture("phoenix")
+    from ui.shared import shared
+
+    before = shared().computed
+    first = student(code)
+    per_room = shared().computed - before  # the traces (this model's, the fixed one's), the view
+    assert per_room == 3
+    others = [student(code) for _ in range(3)]
+    assert shared().computed - before == per_room  # the other followers compute nothing
+    assert all(step_view(s)["tokens"] == step_view(first)["tokens"] for s in others)
