@@ -5,7 +5,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 
-import { fitCellText, fitTitle, fits, labelChars, lineWidth, plotWidth, titleRoom } from "../../ui/assets/stepview/fit.js"
+import { fitAnnotations, fitCellText, fitTitle, fits, labelChars, lineWidth, plotWidth, titleRoom } from "../../ui/assets/stepview/fit.js"
 
 // The attention heatmap of a 9-letter input as the server sends it (presentation/figures):
 // the cells' numbers at 11 px, the source strip's letters at 17 px.
@@ -82,4 +82,16 @@ test("a title broken into more lines gets the top margin for them", () => {
   assert.equal(room.l, 40)
   assert.equal(titleRoom(margin, title, title), margin) // nothing added: the same margins
   assert.equal(titleRoom(undefined, "a", "a"), undefined)
+})
+
+test("a strip label that would run past the figure's edge is set smaller, not cut", () => {
+  const label = { text: "where the decoder looks at step i = 5: x_j coloured by α_ij", font: { size: 13 } }
+  const header = { text: "i · y_i", font: { size: 13 } }
+  const fig = { data: [], layout: { margin: { l: 60 }, annotations: [header, label] } }
+  const phone = fitAnnotations(fig, 370)
+  assert.equal(phone.annotations[0], header) // short: as it was
+  assert.ok(phone.annotations[1].font.size < 13 && phone.annotations[1].font.size >= 9)
+  assert.ok(lineWidth(label.text, phone.annotations[1].font.size) <= 370 - 60 - 4 || phone.annotations[1].font.size === 9)
+  assert.equal(fitAnnotations(fig, 1200).annotations[1], label)
+  assert.equal(fig.layout.annotations[1].font.size, 13) // the figure given is left as it was
 })

@@ -88,3 +88,21 @@ export function titleRoom(margin, before, after) {
   const top = (margin && margin.t) ?? 100
   return { ...margin, t: top + Math.ceil(added * px * 1.3) }
 }
+
+// `fig`'s text annotations (the heatmap's strip label "where the decoder looks at step
+// i = 5: …") set smaller (down to 9 px) where they would run past the figure's right edge:
+// they start at the plotting area's left. A new layout; the one given is left as it was.
+export function fitAnnotations(fig, widthPx) {
+  const notes = fig.layout.annotations
+  if (!Array.isArray(notes)) return fig.layout
+  const room = widthPx - ((fig.layout.margin && fig.layout.margin.l) ?? 80) - 4
+  const layoutFont = (fig.layout.font && fig.layout.font.size) || 12
+  const annotations = notes.map((note) => {
+    if (typeof note.text !== "string") return note
+    let px = (note.font && note.font.size) || layoutFont
+    const size = px
+    while (px > 9 && lineWidth(note.text, px) > room) px -= 1
+    return px === size ? note : { ...note, font: { ...note.font, size: px } }
+  })
+  return { ...fig.layout, annotations }
+}

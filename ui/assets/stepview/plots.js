@@ -11,7 +11,7 @@
 // overprint, and a long title is broken and set smaller (fit.js). A click on a heatmap
 // cell goes to sv.cellClick (lecture mode's and Quiz me's guesses).
 
-import { fitCellText, fitTitle, titleRoom } from "./fit.js"
+import { fitAnnotations, fitCellText, fitTitle, titleRoom } from "./fit.js"
 import { figureAt } from "./ops.js"
 
 export const HEATMAPS = ["attention", "attribution"]
@@ -57,6 +57,7 @@ export function drawFigure(sv, name, i) {
   if (!window.Plotly || !width) return Promise.resolve() // hidden: drawn once shown
   let fig = figureAt(sv.data.figures[name], i) // a new copy: the data's stays as it is
   if (HEATMAPS.includes(name)) fig = fitCellText(fig, width)
+  if (HEATMAPS.includes(name)) fig.layout = fitAnnotations(fig, width)
   const title = fig.layout.title
   fig.layout.title = fitTitle(title, width, fig.layout.font && fig.layout.font.size)
   fig.layout.margin = titleRoom(fig.layout.margin, title, fig.layout.title)
