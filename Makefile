@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: setup run test test-fast test-js browser bench bench-long checkpoints lint clean
+.PHONY: setup run test test-fast test-js browser serving bench bench-long checkpoints lint clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,15 @@ browser:  ## Debian's Chromium for the browser tests (Playwright drives it; noth
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: setup browser lint test-js  ## lint, then every test: unit, AppTest pages, Chromium end to end, JavaScript
+serving:  ## Debian's redis-server and haproxy: a hall's shared rooms and its load balancer
+	@command -v redis-server >/dev/null 2>&1 && command -v haproxy >/dev/null 2>&1 || { \
+		echo "installing Debian's redis-server and haproxy"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server haproxy >/dev/null; }
+
+test: setup browser serving lint test-js  ## lint, then every test: unit, AppTest pages, Chromium end to end, JavaScript
 	$(PY) -m pytest -q
 
-test-fast: setup test-js  ## the tests that need no browser
+test-fast: setup serving test-js  ## the tests that need no browser
 	$(PY) -m pytest -q -m "not browser"
 
 test-js: setup  ## the step view's JavaScript, with Node's own runner, on fixtures Python writes

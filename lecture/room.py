@@ -132,3 +132,22 @@ def public(room: Room, counts: list[int] | None, presenter: bool = False) -> dic
         "answers": None if counts is None or question is None else sum(counts),
         "ended": False,
     }
+
+
+def to_json(room: Room) -> dict:
+    """The room as plain data (a shared store keeps it so); its voters are kept apart."""
+    out = asdict(room)
+    out.pop("voters")
+    return out
+
+
+def from_json(data: dict) -> Room:
+    content = dict(data["content"])
+    if content.get("head") is not None:
+        content["head"] = tuple(content["head"])
+    question = data.get("question")
+    return Room(
+        **{k: v for k, v in data.items() if k not in ("content", "question")},
+        content=Content(**content),
+        question=None if question is None else Question(**question),
+    )

@@ -18,6 +18,7 @@ event streams with it).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +28,12 @@ from . import codes
 from .room import Content, Room, expired, joined
 
 Change = Callable[[Room], Room]
+
+
+class StoreUnavailable(Exception):
+    """The rooms' store cannot be reached now (a shared store's server is down)."""
+
+
 Subscriber = Callable[[Room | None], None]
 
 
@@ -172,10 +179,20 @@ _default: RoomStore | None = None
 _default_lock = threading.Lock()
 
 
+REDIS_URL = "S2S_REDIS_URL"  # set: the rooms live in that Redis (make hall), shared by replicas
+
+
 def default_store() -> RoomStore:
-    """The store every session and route of this process shares."""
+    """The store every session and route of this process shares: in its memory, or in the
+    Redis that S2S_REDIS_URL names."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = MemoryStore()
+            url = os.environ.get(REDIS_URL, "").strip()
+            if url:
+                from .redis_store import RedisStore  # only a hall needs the client
+
+                _default = RedisStore(url)
+            else:
+                _default = MemoryStore()
         return _default

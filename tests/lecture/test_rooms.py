@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -77,8 +78,8 @@ def test_a_key_has_128_bits_and_opens_only_its_room():
         assert not codes.key_matches(wrong, digest)
 
 
-def test_the_presenter_steps_within_the_trace_and_an_open_question_holds_the_step():
-    store = MemoryStore()
+def test_the_presenter_steps_within_the_trace_and_an_open_question_holds_the_step(make_store):
+    store = make_store()
     room, key = store.create(CONTENT)
     assert store.update(room.code, key, lambda r: with_step(r, 99, False)).step == 7
     store.update(room.code, key, lambda r: with_step(r, 3, False))
@@ -91,8 +92,8 @@ def test_the_presenter_steps_within_the_trace_and_an_open_question_holds_the_ste
     assert store.update(room.code, key, closing).question is None
 
 
-def test_no_question_at_the_last_step_and_new_content_drops_the_question():
-    store = MemoryStore()
+def test_no_question_at_the_last_step_and_new_content_drops_the_question(make_store):
+    store = make_store()
     room, key = store.create(CONTENT)
     store.update(room.code, key, lambda r: with_step(r, 7, False))
     assert store.update(room.code, key, asking).question is None  # nothing comes next
@@ -102,8 +103,8 @@ def test_no_question_at_the_last_step_and_new_content_drops_the_question():
     assert moved.question is None and moved.step == 0 and moved.content_version == 2
 
 
-def test_one_answer_per_student_and_question_and_only_where_it_can_be():
-    store = MemoryStore()
+def test_one_answer_per_student_and_question_and_only_where_it_can_be(make_store):
+    store = make_store()
     room, key = store.create(CONTENT)
     alice, bob = store.join(room.code), store.join(room.code)
     assert not store.answer(room.code, alice, 1, 2)  # no question yet
@@ -126,8 +127,8 @@ def test_one_answer_per_student_and_question_and_only_where_it_can_be():
     assert q2.id == q.id + 1 and store.counts(room.code) == [0] * 6
 
 
-def test_what_a_follower_receives_never_holds_the_key_or_the_answers_before_the_reveal():
-    store = MemoryStore()
+def test_what_a_follower_receives_never_holds_the_key_or_the_answers_before_the_reveal(make_store):
+    store = make_store()
     room, key = store.create(CONTENT)
     voter = store.join(room.code)
     q = store.update(room.code, key, asking).question
@@ -155,35 +156,49 @@ def test_rooms_expire_when_idle_and_stay_apart():
     assert store.get(a.code) is None and store.join(a.code) is None
 
 
-def test_a_room_issues_at_most_max_voters():
-    store = MemoryStore()
+def test_a_room_issues_at_most_max_voters(make_store):
+    store = make_store()
     room, _ = store.create(CONTENT)
     voters = [store.join(room.code) for _ in range(MAX_VOTERS)]
     assert all(voters) and len(set(voters)) == MAX_VOTERS
     assert store.join(room.code) is None
 
 
-def test_subscribers_hear_every_change_of_their_room_only():
-    store = MemoryStore()
+def eventually(check, timeout: float = 3.0):
+    """A shared store tells its subscribers from a listener thread: wait for it."""
+    deadline = time.time() + timeout
+    while not check() and time.time() < deadline:
+        time.sleep(0.01)
+    assert check()
+
+
+def test_subscribers_hear_every_change_of_their_room_only(make_store):
+    store = make_store()
     a, key_a = store.create(CONTENT)
     b, key_b = store.create(CONTENT)
     heard: list = []
     stop = store.subscribe(a.code, heard.append)
     store.update(a.code, key_a, lambda r: with_step(r, 2, False))
+    eventually(lambda: len(heard) == 1)
     store.update(b.code, key_b, lambda r: with_step(r, 5, False))
     voter = store.join(a.code)  # joining is not a change anyone sees
     q = store.update(a.code, key_a, asking).question
+    eventually(lambda: len(heard) == 2)
     store.answer(a.code, voter, q.id, 3)  # an answer wakes the presenter's stream
+    eventually(lambda: len(heard) == 3)
     assert [r.step for r in heard] == [2, 2, 2]
+    assert heard[-1].question.id == q.id
     store.end(a.code, key_a)
+    eventually(lambda: len(heard) == 4)
     assert heard[-1] is None
     stop()
     store.create(CONTENT)
+    time.sleep(0.2)
     assert len(heard) == 4
 
 
-def test_the_store_counts_right_under_threads():
-    store = MemoryStore()
+def test_the_store_counts_right_under_threads(make_store):
+    store = make_store()
     room, key = store.create(CONTENT)
     q = store.update(room.code, key, asking).question
     voters = [store.join(room.code) for _ in range(300)]

@@ -13,14 +13,13 @@ from starlette.testclient import TestClient
 from lecture import codes
 from lecture.room import Content, with_step
 from lecture.routes import ANSWERS_PER_SECOND, Lecture
-from lecture.store import MemoryStore
 
 CONTENT = Content("reverse", "reverse-dot-hx", "knight", positions=6, steps=7)
 
 
 @pytest.fixture
-def lab():
-    store = MemoryStore()
+def lab(make_store):
+    store = make_store()
     lecture = Lecture(store)
     client = TestClient(Starlette(routes=lecture.routes()))
     room, key = store.create(CONTENT)
