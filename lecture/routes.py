@@ -17,7 +17,8 @@ input, model or task) makes a follower's page run, to decode it.
 Everything a request sends is checked: the code, the key, the voter and numbers, a body of
 at most 1 KB. A wrong key changes nothing (403); a student's answer changes at most that
 student's own single answer, and a student answering more than ANSWERS_PER_SECOND times a
-second is refused (429) until the second is over.
+second is refused (429) until the second is over. While the rooms' store cannot be reached
+(a hall's Redis is down) the routes answer 503 and the event streams wait, then go on.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -34,7 +35,7 @@ from starlette.routing import Route
 
 from . import codes
 from .room import Room, asking, closing, public, revealing, with_step
-from .store import RoomStore
+from .store import RoomStore, StoreUnavailable
 
 MAX_BODY = 1024  # bytes a POST may carry
 ANSWERS_PER_SECOND = 5  # per voter
@@ -70,6 +71,20 @@ def _int(value: object, low: int, high: int) -> int | None:
     return value if ok else None  # type: ignore[return-value]
 
 
+def _or_503(
+    endpoint: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint, answering 503 while the rooms' store cannot be reached."""
+
+    async def endpoint_or_503(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except StoreUnavailable:
+            return _refuse(503, "the lecture rooms cannot be reached just now")
+
+    return endpoint_or_503
+
+
 def _sse(state: dict) -> bytes:
     return f"data: {json.dumps(state, separators=(',', ':'))}\n\n".encode()
 
@@ -83,10 +98,10 @@ class Lecture:
 
     def routes(self) -> list[Route]:
         return [
-            Route("/_lecture/{code}/events", self.events, methods=["GET"]),
-            Route("/_lecture/{code}/state", self.state, methods=["POST"]),
-            Route("/_lecture/{code}/question", self.question, methods=["POST"]),
-            Route("/_lecture/{code}/answer", self.answer, methods=["POST"]),
+            Route("/_lecture/{code}/events", _or_503(self.events), methods=["GET"]),
+            Route("/_lecture/{code}/state", _or_503(self.state), methods=["POST"]),
+            Route("/_lecture/{code}/question", _or_503(self.question), methods=["POST"]),
+            Route("/_lecture/{code}/answer", _or_503(self.answer), methods=["POST"]),
         ]
 
     def _state(self, code: str, presenter: bool) -> dict:
@@ -118,7 +133,12 @@ class Lecture:
         try:
             yield b"retry: 1000\n\n"
             while True:
-                state = self._state(code, presenter)
+                try:
+                    state = self._state(code, presenter)
+                except StoreUnavailable:  # Redis is down: keep the stream, try again soon
+                    yield b": the rooms cannot be reached\n\n"
+                    await asyncio.sleep(1)
+                    continue
                 yield _sse(state)
                 if state["ended"]:
                     return

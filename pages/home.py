@@ -151,7 +151,7 @@ room = None
 if lecture.presenting():
     room = lecture.publish(ss, lecture.content_of(ss, len(trace.source_tokens), n))
 elif lecture.following():
-    room = lecture.rooms().get(ss.lecture["code"])
+    room = lecture.room_now(ss)
 lecture_data = lecture.view_data(ss, room)
 if lecture_data is not None and lecture.following():
     ss.step = min(lecture_data["state"]["step"], n)

@@ -16,9 +16,11 @@ never receive it (a test reads them all).
 
 from __future__ import annotations
 
+import functools
 import io
 import os
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import segno
@@ -26,18 +28,44 @@ import streamlit as st
 
 from lecture import codes
 from lecture.room import Content, Room, public, with_content
-from lecture.store import RoomStore, default_store
+from lecture.store import RoomStore, StoreUnavailable, default_store
 from s2s_core.store import StoreError
 
 from . import models
 from .navigation import home_url
 
+P = ParamSpec("P")
 PUBLIC_URL = "S2S_PUBLIC_URL"  # the address students reach the app at (else the browser's)
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
 
 
+UNAVAILABLE = (
+    "The lecture rooms cannot be reached just now: the room waits, and this page goes on as "
+    "usual. It follows the lecture again once they can be (reload, or change a step)."
+)
+T = TypeVar("T")
+
+
 def rooms() -> RoomStore:
     return default_store()
+
+
+def guarded(default: object) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """A call that needs the rooms' store: if the store cannot be reached (a hall's Redis is
+    down), a note for the page and `default`, never a traceback; the session keeps its room."""
+
+    def wrap(call: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(call)
+        def guarded_call(*args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return call(*args, **kwargs)
+            except StoreUnavailable:
+                st.session_state["lecture_note"] = UNAVAILABLE
+                return default  # type: ignore[return-value]
+
+        return guarded_call
+
+    return wrap
 
 
 def current(ss: MutableMapping | None = None) -> dict | None:
@@ -59,6 +87,7 @@ def presenting(ss: MutableMapping | None = None) -> bool:
 # --- joining: a link, the Join box, Start --------------------------------------------------
 
 
+@guarded(UNAVAILABLE)
 def join(ss: MutableMapping, text: object, key: object = None) -> str | None:
     """Enter the room `text` names, as its presenter if `key` opens it; returns a note
     when that cannot be done (a code that is not one, a room that is not running)."""
@@ -97,12 +126,14 @@ def read_link(ss: MutableMapping, params: MutableMapping) -> list[str]:
     return [] if note is None else [note]
 
 
+@guarded(None)
 def start(ss: MutableMapping, content: Content) -> None:
     """Open a room showing `content`; this session presents it."""
     room, key = rooms().create(content)
     ss["lecture"] = {"code": room.code, "role": "presenter", "key": key, "following": True}
 
 
+@guarded(None)
 def end(ss: MutableMapping) -> None:
     room = current(ss)
     if room is not None and room["role"] == "presenter":
@@ -139,6 +170,7 @@ def _apply(ss: MutableMapping, content: Content) -> None:
     ss["force"] = {}
 
 
+@guarded(None)
 def sync(ss: MutableMapping) -> Room | None:
     """A follower's run starts here: the room now (its content applied), or None when the
     room has ended (the session leaves it, with a note for the page)."""
@@ -155,6 +187,7 @@ def sync(ss: MutableMapping) -> Room | None:
     return room
 
 
+@guarded(None)
 def publish(ss: MutableMapping, content: Content) -> Room | None:
     """The presenter's run ends here: the room shows what this page shows."""
     room_state = current(ss)
@@ -167,6 +200,14 @@ def publish(ss: MutableMapping, content: Content) -> Room | None:
     return room
 
 
+@guarded(None)
+def room_now(ss: MutableMapping) -> Room | None:
+    """The room this session is in now, or None."""
+    room_state = current(ss)
+    return None if room_state is None else rooms().get(room_state["code"])
+
+
+@guarded(None)
 def view_data(ss: MutableMapping, room: Room | None) -> dict | None:
     """What the step view needs to present or follow (None: on its own). A follower's has
     its voter token and never the key."""
