@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: setup run test test-fast test-js browser serving bench bench-long checkpoints lint clean
+.PHONY: setup run hall test test-fast test-js browser serving bench bench-long checkpoints lint clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ setup: $(STAMP)  ## create .venv and install the pinned requirements
 run: setup  ## start the app on the shipped checkpoints
 	$(PY) -m streamlit run lecture/asgi.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
+
+hall: setup serving  ## a lecture hall: REPLICAS replicas (default: the cores) behind HAProxy on PORT, rooms in Redis
+	$(PY) -m serving.hall --port $(PORT) $(if $(REPLICAS),--replicas $(REPLICAS),)
 
 browser:  ## Debian's Chromium for the browser tests (Playwright drives it; nothing downloaded)
 	@command -v chromium >/dev/null 2>&1 || { \
