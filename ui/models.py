@@ -191,4 +191,9 @@ def label(name: str) -> str:
         return "Transformer (attention only)"
     if not parsed.has_attention:
         return "none (fixed context c)"
-    return f"{parsed.attention} attention" + (", reads h_j + x_j" if parsed.memory == "h+x" else "")
+    size = "" if parsed.hidden is None else f", d = {parsed.hidden}"  # beside the task's size
+    return (
+        f"{parsed.attention} attention"
+        + (", reads h_j + x_j" if parsed.memory == "h+x" else "")
+        + size
+    )

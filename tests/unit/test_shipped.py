@@ -56,12 +56,13 @@ def test_shipped_model_meets_its_recorded_accuracy(name):
     recorded = metrics["in_training_range"]["exact_match"]
     assert ckpt.info["held_out"]["exact_match"] == pytest.approx(recorded, abs=1e-9)
     if ckpt.model.cfg.attention != "none" and "wer" in metrics["overall"]:
-        # g2p: CMUdict's 5,925 held-out words. The target: WER <= 30% and PER <= 8%;
-        # the shipped d = 384 model has 30.3% (18 words short of 30%) and 7.3%, the best of
-        # the recipes tried (recipes.py): hold it there
+        # g2p: CMUdict's 5,925 held-out words. The target: WER <= 30% and PER <= 8%; the
+        # default, d = 512, has 28.3% and 6.7%; g2p-additive (d = 384, the fixed-context
+        # model's pair) 30.3% and 7.3%, held there (recipes.py)
         # The Transformer: WER 34.4%, PER 8.8% after 12,000 steps with label smoothing
         # (recipes.py): held there
-        wer, per = (0.345, 0.09) if ckpt.model.cfg.is_transformer else (0.304, 0.08)
+        wer, per = (0.345, 0.09) if ckpt.model.cfg.is_transformer else (0.30, 0.08)
+        wer = 0.304 if name == "g2p-additive" else wer
         assert metrics["overall"]["wer"] <= wer and metrics["overall"]["per"] <= per, name
     elif ckpt.model.cfg.attention != "none" and "classes" in metrics:
         # past: a held-out irregular verb cannot be known from the rule (the target: regular
@@ -166,15 +167,15 @@ def test_reverse_dot_hx_keeps_its_attention_on_the_letter_it_writes():
 def test_each_task_opens_with_attention_that_points_where_the_output_comes_from(task):
     """The model a task opens with (shipped.DEFAULT_MODELS) is shipped, and where the task
     knows its gold alignment its largest alpha_ij falls on the gold position on >= 95% of
-    held-out steps (reverse: of 200 fresh inputs of lengths 5-30 too). g2p's default is short
-    of that target (>= 95%, WER <= 30%; recipes.py lists what was tried): held at 88.9% and
-    30.3%."""
+    held-out steps (reverse: of 200 fresh inputs of lengths 5-30 too). g2p's default meets
+    its WER target (<= 30%: 28.3%) but not the alignment's (>= 95%; recipes.py lists what was
+    tried): held at 89.0%."""
     name = shipped.default_name(task)
     assert name in shipped.shipped_names(task, with_metrics=True)
-    assert name == f"{task}-additive" or name.endswith("-hx"), name
+    assert name.startswith(f"{task}-additive") or name.endswith("-hx"), name
     scores = shipped.read_metrics(name)["in_training_range"]
     if task == "g2p":
-        assert scores["alignment"] >= 0.885 and scores["wer"] <= 0.304 and scores["n"] == 5925
+        assert scores["alignment"] >= 0.885 and scores["wer"] <= 0.30 and scores["n"] == 5925
     elif tasks.get_task(task).has_alignment:
         assert scores["alignment"] >= 0.95, name
     if task == "reverse":
