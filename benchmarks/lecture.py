@@ -40,7 +40,7 @@ from collections.abc import Callable
 
 from harness.servers import streamlit_server
 
-from .lecture_hall import Action, Follower, Hall, Plan, Presenter, random_word
+from .lecture_hall import Action, Follower, Hall, Plan, Presenter, random_word, stale_views
 from .load import cell, percentile
 from .processes import tree_cpu_seconds
 
@@ -168,6 +168,7 @@ async def typing(
         if all(f.shown_version >= presenter.content_version for f in followers):
             break
         await asyncio.sleep(0.1)
+    hall.errors += stale_views(hall, presenter.keys)
 
 
 async def lecture(url: str, plan: Plan, cpu: Callable[[], float]) -> Hall:

@@ -19,7 +19,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from .classroom import LETTERS, steps_shown
+from .classroom import LETTERS
 from .sse import EventStream, post_json
 from .ws_client import Run, SessionError, StreamlitSession
 
@@ -62,6 +62,7 @@ class Hall:
     input_ms: list[float] = field(default_factory=list)  # typed -> a follower's rerun done
     inputs_expected: int = 0
     presenter_input_ms: list[float] = field(default_factory=list)  # the presenter's own run
+    views: list[tuple[int, int, str]] = field(default_factory=list)  # follower, version, trace
     client_cpu_s: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -79,12 +80,22 @@ def random_word(rng: random.Random, length: int) -> str:
     return "".join(rng.choice(LETTERS) for _ in range(length))
 
 
-def lecture_data(run: Run) -> dict | None:
-    """The step view's data["lecture"] in this run (None: no step view, or no lecture)."""
+def step_view(run: Run) -> dict:
+    """The step view's data in this run ({}: none drawn)."""
     for name, data in run.components.items():
         if name.endswith("stepview"):
-            return json.loads(data).get("lecture")
-    return None
+            return json.loads(data)
+    return {}
+
+
+def stale_views(hall: Hall, keys: dict[int, str]) -> list[str]:
+    """Follower pages whose step view claims a content version but shows another trace
+    than the presenter's page showed at that version (`keys`: version -> trace key)."""
+    return [
+        f"follower {who}: its page claims content version {version} but shows another trace"
+        for who, version, key in hall.views
+        if version in keys and keys[version] != key
+    ]
 
 
 class Presenter:
@@ -95,6 +106,7 @@ class Presenter:
         self.code = self.key = ""
         self.content_version = 0
         self.stream: EventStream | None = None
+        self.keys: dict[int, str] = {}  # content version -> its step view's trace key
         self.target = 0  # answers expected for the open question
         self.full_at: float | None = None  # when its stream first counted them all
         self.counted = 0  # answers its stream counts now
@@ -103,11 +115,13 @@ class Presenter:
         """Open Home, click Start, open the presenter's event stream (with the key)."""
         await self.session.__aenter__()
         await self.session.open()
-        data = lecture_data(await self.session.click(START))
+        view = step_view(await self.session.click(START))
+        data = view.get("lecture")
         if data is None or data["role"] != "presenter":
             raise SessionError(f"Start a lecture gave no presenter's step view: {data}")
         self.code, self.key = data["code"], data["key"]
         self.content_version = data["content_version"]
+        self.keys[self.content_version] = view["key"]
         self.stream = await EventStream(f"{self.url}/{data['events']}").open()
 
     async def listen(self) -> None:
@@ -126,10 +140,12 @@ class Presenter:
         began = time.perf_counter()
         run = await self.session.type("Input", word)
         hall.presenter_input_ms.append(1000 * (time.perf_counter() - began))
-        data = lecture_data(run)
+        view = step_view(run)
+        data = view.get("lecture")
         if data is None or data["content_version"] != self.content_version + 1:
             hall.errors.append(f"presenter: typing {word!r} gave the step view {data}")
         self.content_version = data["content_version"] if data else self.content_version + 1
+        self.keys[self.content_version] = view.get("key", "")
 
     async def close(self) -> None:
         if self.stream is not None:
@@ -154,11 +170,13 @@ class Follower:
         """The page, then its event stream (the step view opens it once mounted)."""
         await self.session.__aenter__()
         began = time.perf_counter()
-        data = lecture_data(await self.session.open())
+        view = step_view(await self.session.open())
         hall.open_ms.append(1000 * (time.perf_counter() - began))
+        data = view.get("lecture")
         if data is None or data["role"] != "follower" or data["key"] is not None:
             raise SessionError(f"follower {self.who}: not a follower's step view: {data}")
         self.voter, self.shown_version = data["voter"], data["content_version"]
+        hall.views.append((self.who, self.shown_version, view["key"]))
         self.wanted_version = self.shown_version
         self.stream = await EventStream(f"{self.url}/{data['events']}").open()
 
@@ -195,12 +213,12 @@ class Follower:
                 continue
             run = await self.session.rerun()
             done = time.perf_counter()
-            data = lecture_data(run)
-            shown = 0 if data is None else data["content_version"]
+            view = step_view(run)
+            shown = view.get("lecture", {}).get("content_version", 0)
+            hall.views.append((self.who, shown, view.get("key", "")))
             if version in typed:
-                sent, word = typed[version]
-                hall.input_ms.append(1000 * (done - sent))
-                if shown < version or steps_shown(run) != len(word) + 1:
+                hall.input_ms.append(1000 * (done - typed[version][0]))
+                if shown < version:
                     hall.errors.append(f"follower {self.who}: rerun shows {shown}, not {version}")
             self.shown_version = max(shown, self.shown_version)
 

@@ -9,7 +9,7 @@ import json
 import random
 
 from benchmarks import lecture
-from benchmarks.lecture_hall import Action, Follower, Hall, Plan
+from benchmarks.lecture_hall import Action, Follower, Hall, Plan, stale_views
 from benchmarks.load import percentile
 from benchmarks.sse import Dechunker, EventParser, EventStream, post_json
 
@@ -124,6 +124,14 @@ def test_a_follower_times_each_step_against_the_action_that_sent_it():
     assert [round(ms) for ms in hall.typing_step_ms] == [100]
     assert follower.wanted_version == 2 and follower.wanted.is_set()
     assert follower.question is None  # the latest message's
+
+
+def test_a_page_claiming_a_content_version_with_another_trace_is_stale():
+    hall = Hall(views=[(0, 2, "a"), (1, 3, "b"), (2, 3, "a"), (3, 9, "z")])
+    keys = {2: "a", 3: "b"}  # the presenter's trace at each version; 9: not known
+    assert stale_views(hall, keys) == [
+        "follower 2: its page claims content version 3 but shows another trace"
+    ]
 
 
 def test_the_summary_divides_the_cpu_by_followers_times_actions():
