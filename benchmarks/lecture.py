@@ -22,6 +22,10 @@ room's event stream open (GET /_lecture/<code>/events), as their step views do. 
                 follower's rerun finished is the time an input takes to reach the class;
                 the step times meanwhile
 
+A step a follower never saw is "missed"; "merged" counts those its stream went past, showing
+a later step instead: the server took the next step before this stream sent (routes.py
+merges changes that come faster than a stream sends), or a new content's step 0 undid it.
+
 Each page is a websocket client of Streamlit's (benchmarks/ws_client.py), each event stream
 and POST a bare asyncio HTTP client (benchmarks/sse.py), all in this one process: its own
 CPU is reported beside the server's. Prints a table; `make bench` runs it as the group
@@ -249,6 +253,7 @@ def summary(hall: Hall, plan: Plan, followers: int) -> dict:
         "lecture_gap_s": plan.gap,
         **latencies(hall.step_ms, "lecture_step"),
         "lecture_steps_missed": hall.steps_expected - len(hall.step_ms),
+        "lecture_steps_merged": hall.steps_merged,
         "lecture_server_cpu_ms_per_follower_action": cpu_ms,
         "lecture_server_cpu_ms_per_follower_action_net": net,
         "lecture_idle_server_cpu_ms_per_s": idle_ms_per_s,
@@ -261,6 +266,7 @@ def summary(hall: Hall, plan: Plan, followers: int) -> dict:
         "lecture_presenter_input_p50_ms": percentile(hall.presenter_input_ms, 50),
         **latencies(hall.typing_step_ms, "lecture_typing_step"),
         "lecture_typing_steps_missed": hall.typing_steps_expected - len(hall.typing_step_ms),
+        "lecture_typing_steps_merged": hall.typing_steps_merged,
         "lecture_open_p50_ms": percentile(hall.open_ms, 50),
         "lecture_open_max_ms": max(hall.open_ms, default=None),
         "lecture_client_cpu_s": hall.client_cpu_s,
@@ -269,8 +275,12 @@ def summary(hall: Hall, plan: Plan, followers: int) -> dict:
 
 
 def table(out: dict) -> str:
+    def fmt(value) -> str:
+        small = isinstance(value, float) and abs(value) < 1
+        return f"{value:.3f}" if small else cell(value)
+
     rows = [key for key in out if key.startswith("lecture_")]
-    return "\n".join(f"{key:<44}{cell(out[key]):>12}" for key in rows)
+    return "\n".join(f"{key:<48}{fmt(out[key]):>12}" for key in rows)
 
 
 def run(followers: int = 100, actions: int = 20, rounds: int = 2, seed: int = 0) -> dict:

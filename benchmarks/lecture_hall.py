@@ -49,6 +49,7 @@ class Hall:
     step_ms: list[float] = field(default_factory=list)  # POST sent -> a follower's stream
     step_round_p95_ms: list[float] = field(default_factory=list)
     steps_expected: int = 0
+    steps_merged: int = 0  # steps a follower's stream skipped: a later one came with them
     stepping_s: float = 0.0  # the stepping rounds' length, their server CPU
     stepping_cpu_s: float = 0.0
     idle_s: float = 0.0
@@ -59,6 +60,7 @@ class Hall:
     answers_cpu_s: float = 0.0  # the server's CPU from asking to the answers counted
     typing_step_ms: list[float] = field(default_factory=list)
     typing_steps_expected: int = 0
+    typing_steps_merged: int = 0
     input_ms: list[float] = field(default_factory=list)  # typed -> a follower's rerun done
     inputs_expected: int = 0
     presenter_input_ms: list[float] = field(default_factory=list)  # the presenter's own run
@@ -196,6 +198,11 @@ class Follower:
                     (hall.typing_step_ms if action.typing else hall.step_ms).append(
                         1000 * (at - action.sent)
                     )
+                    for skipped in actions[self.next_action : k]:  # sent before, never seen
+                        if skipped.typing:
+                            hall.typing_steps_merged += 1
+                        else:
+                            hall.steps_merged += 1
                     self.next_action = k + 1
                     break
             if state["content_version"] > self.wanted_version:

@@ -122,6 +122,7 @@ def test_a_follower_times_each_step_against_the_action_that_sent_it():
     asyncio.run(follower.listen(actions, hall))
     assert [round(ms) for ms in hall.step_ms] == [60, 60]
     assert [round(ms) for ms in hall.typing_step_ms] == [100]
+    assert hall.steps_merged == 1 and hall.typing_steps_merged == 0  # step 3, skipped
     assert follower.wanted_version == 2 and follower.wanted.is_set()
     assert follower.question is None  # the latest message's
 
