@@ -46,7 +46,7 @@ test-js: setup  ## the step view's JavaScript, with Node's own runner, on fixtur
 	$(PY) -m pytest -q tests/unit/test_stepview_fixtures.py
 	node --test tests/js/*.test.mjs
 
-bench: setup browser  ## benchmarks (~17 min on 2 cores): merged into benchmarks/latest.json, a table
+bench: setup browser  ## benchmarks (~19 min on 2 cores): merged into benchmarks/latest.json, a table
 	$(PY) -m benchmarks.run
 
 bench-long: setup  ## the long benchmarks (the Transformer's seconds to 99% over seeds, ~1 h)

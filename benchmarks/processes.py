@@ -2,12 +2,14 @@
 
 ServerWatch     samples the resident memory of the server and its children (the peak)
 cpu_seconds     a process's user + system CPU time so far
+tree_cpu_seconds  the same, summed over a process and its descendants
 start_training  `python -m s2s_core.cli.train` on reverse, one thread (the load beside)
 stop_training   interrupt it; its last progress line
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -41,6 +43,19 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of process `pid` so far (all its threads)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of `pid` and its descendants so far (those still running)."""
+    try:
+        pids = tree(pid)
+    except OSError:  # a child ended while its parent's were listed
+        pids = [pid]
+    total = 0.0
+    for p in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):  # it ended meanwhile
+            total += cpu_seconds(p)
+    return total
 
 
 class ServerWatch(threading.Thread):

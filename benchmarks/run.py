@@ -1,10 +1,10 @@
 """`make bench`: run the benchmarks, print a table, write benchmarks/latest.json.
 
-    python -m benchmarks.run                  the quick groups (make bench, ~17 min on 2 cores)
+    python -m benchmarks.run                  the quick groups (make bench, ~19 min on 2 cores)
     python -m benchmarks.run --long           the long groups (make bench-long, ~1 h on 2 cores)
     python -m benchmarks.run --only GROUP     one group, quick or long
 
-    quick  core, browser, load, first_load, transformer, attribution
+    quick  core, browser, load, lecture, first_load, transformer, attribution
     long   transformer_to_99 (the Transformer's seconds to 99% over three seeds)
 
 Each run merges its groups' results into benchmarks/latest.json and keeps the other groups'
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import torch
 
-from . import attribution, browser, core, first_load, load, transformer
+from . import attribution, browser, core, first_load, lecture, load, transformer
 
 LATEST = Path(__file__).with_name("latest.json")
 
@@ -44,6 +44,10 @@ TARGETS = {  # name: (comparison, bound): what each measure should reach
     "load_p95_ms_training": ("<=", 1000.0),
     "load_errors_training": ("<=", 0),
     "load_burst_open_p50_ms": ("<=", 1000.0),  # 30 sessions opening at once
+    "lecture_step_p95_ms": ("<=", 1000.0),  # a presenter's step on 100 followers' streams
+    "lecture_typing_step_p95_ms": ("<=", 1000.0),  # the same while the presenter types
+    "lecture_answers_after_last_ms": ("<=", 10_000.0),  # 100 answers all counted
+    "lecture_errors": ("<=", 0),
     "first_load_vs_baseline_s": ("<=", 0.5),  # the g2p task's cost; a g2p link reported only
     "transformer_vs_rnn_tokens_per_s": (">=", 1.0),  # reported beside the RNN of equal size
     "transformer_to_99_vs_rnn": ("<=", 0.5),  # aim at half the RNN's time to 99%
@@ -62,6 +66,7 @@ QUICK: dict[str, Callable[[], dict]] = {  # make bench, in this order
     "core": run_core,
     "browser": browser.run,
     "load": load.run,
+    "lecture": lecture.run,
     "first_load": first_load.run,
     "transformer": transformer.run,
     "attribution": attribution.run,
@@ -210,6 +215,22 @@ def load_line(o: dict) -> str:
     )
 
 
+def lecture_line(o: dict) -> str:
+    def ms(key: str, digits: int = 0) -> str:
+        value = o.get(key)
+        return "-" if value is None else f"{value:,.{digits}f}"
+
+    return (
+        f"(lecture: {o['lecture_followers']} followers, a step every {o['lecture_gap_s']:g} s: "
+        f"p50 {ms('lecture_step_p50_ms')} ms, max {ms('lecture_step_max_ms')} ms; server CPU "
+        f"{ms('lecture_server_cpu_ms_per_follower_action', 2)} ms per follower per step, idle "
+        f"{ms('lecture_idle_server_cpu_ms_per_s', 1)} ms/s; every follower's answer counted "
+        f"{ms('lecture_answers_counted_ms')} ms after the first was sent; a new input on "
+        f"every follower's page: p50 {ms('lecture_input_p50_ms')} ms, p95 "
+        f"{ms('lecture_input_p95_ms')} ms)"
+    )
+
+
 def first_load_line(o: dict) -> str:
     return (
         f"(first page load, fresh server: {o['first_load_ms']:.0f} ms; g2p link "
@@ -225,6 +246,7 @@ DETAILS = [  # (a key the group writes, its line)
     ("attribution_trace20_ms", attribution_line),
     ("bare_rerun_ms", browser_line),
     ("load_every_s", load_line),
+    ("lecture_followers", lecture_line),
     ("first_load_ms", first_load_line),
 ]
 

@@ -163,6 +163,11 @@ class StreamlitSession:
         self.widgets[widget_id] = WidgetState(id=widget_id, string_value=text)
         return await self._rerun(self._client_state(self.widget_fragment[widget_id]))
 
+    async def rerun(self) -> Run:
+        """Rerun the whole page with every widget as it is (what the frontend sends when a
+        component asks for a rerun); return once the server finished it."""
+        return await self._rerun(self._client_state())
+
     def _client_state(self, fragment_id: str = "") -> ClientState:
         state = ClientState(
             query_string=self.query_string,
