@@ -132,7 +132,11 @@ class Lecture:
         unsubscribe = self.store.subscribe(code, wake)
         try:
             yield b"retry: 1000\n\n"
+            sent = 0.0  # when the last state went out (loop clock)
             while True:
+                # changes within MIN_GAP_S of the last message are merged into the next one
+                await asyncio.sleep(max(0.0, sent + MIN_GAP_S - loop.time()))
+                woken.clear()  # what changes from here on wakes the next message
                 try:
                     state = self._state(code, presenter)
                 except StoreUnavailable:  # Redis is down: keep the stream, try again soon
@@ -140,16 +144,16 @@ class Lecture:
                     await asyncio.sleep(1)
                     continue
                 yield _sse(state)
+                sent = loop.time()
                 if state["ended"]:
                     return
-                try:
-                    await asyncio.wait_for(woken.wait(), KEEPALIVE_S)
-                except TimeoutError:
-                    yield b": keep-alive\n\n"
-                    if await request.is_disconnected():
-                        return
-                woken.clear()
-                await asyncio.sleep(MIN_GAP_S)
+                while not woken.is_set():  # until the room changes: a comment now and then
+                    try:
+                        await asyncio.wait_for(woken.wait(), KEEPALIVE_S)
+                    except TimeoutError:
+                        yield b": keep-alive\n\n"
+                        if await request.is_disconnected():
+                            return
         finally:
             unsubscribe()
 

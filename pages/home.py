@@ -151,7 +151,7 @@ room = None
 if lecture.presenting():
     room = lecture.publish(ss, lecture.content_of(ss, len(trace.source_tokens), n))
 elif lecture.following():
-    room = lecture.room_now(ss)
+    room = lecture.applied(ss)  # the room whose content this run shows
 lecture_data = lecture.view_data(ss, room)
 if lecture_data is not None and lecture.following():
     ss.step = min(lecture_data["state"]["step"], n)

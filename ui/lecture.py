@@ -35,6 +35,7 @@ from . import models
 from .navigation import home_url
 
 P = ParamSpec("P")
+APPLIED = "_lecture_applied"  # the room this run's sync applied (a follower's)
 PUBLIC_URL = "S2S_PUBLIC_URL"  # the address students reach the app at (else the browser's)
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
 
@@ -174,6 +175,7 @@ def _apply(ss: MutableMapping, content: Content) -> None:
 def sync(ss: MutableMapping) -> Room | None:
     """A follower's run starts here: the room now (its content applied), or None when the
     room has ended (the session leaves it, with a note for the page)."""
+    ss[APPLIED] = None
     room_state = current(ss)
     if room_state is None:
         return None
@@ -184,7 +186,15 @@ def sync(ss: MutableMapping) -> Room | None:
         return None
     if following(ss):
         _apply(ss, room.content)
+        ss[APPLIED] = room
     return room
+
+
+def applied(ss: MutableMapping) -> Room | None:
+    """The room as this run's `sync` read it, the one whose content the page shows: its
+    content_version is the one the follower's view may claim (a second read could be newer
+    than the content shown, and the view would never ask for the newer one)."""
+    return ss.get(APPLIED)
 
 
 @guarded(None)
@@ -198,13 +208,6 @@ def publish(ss: MutableMapping, content: Content) -> Room | None:
         ss["lecture"] = None
         ss["lecture_note"] = f"Lecture {room_state['code']} has ended."
     return room
-
-
-@guarded(None)
-def room_now(ss: MutableMapping) -> Room | None:
-    """The room this session is in now, or None."""
-    room_state = current(ss)
-    return None if room_state is None else rooms().get(room_state["code"])
 
 
 @guarded(None)
