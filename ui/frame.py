@@ -30,7 +30,7 @@ from contextvars import ContextVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from . import lecture, navigation, session, sidebar, training_jobs
+from . import lecture, lost, navigation, session, sidebar, training_jobs
 
 # Everything imported by now (Streamlit, torch, pandas, Plotly, Altair, Captum: some 330,000
 # objects) lives as long as the server. A full garbage collection would walk them all, about
@@ -89,8 +89,11 @@ def draw() -> st.Page:
         spec = navigation.current(page)
         title = "Seq2Seq Attention Lab"  # the browser tab: "Theory · Seq2Seq Attention Lab"
         st.set_page_config(page_title=title if spec.key == "home" else f"{spec.title} · {title}")
+        first = not st.session_state.get("_url_read")  # this run reads the link
         notes = session.init_from_url(claim=training_jobs.claim)
         notes += lecture.read_link(st.session_state, st.query_params)
+        if first:  # the models the link opened: one whose training was cut off says so
+            notes += lost.lost_training_notes()
         lecture.sync(st.session_state)  # a follower shows what the presenter shows
         training_jobs.deliver(st.session_state)
         training_jobs.open_waiting()

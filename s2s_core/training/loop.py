@@ -201,8 +201,9 @@ class Run:
             share = max(share, self.elapsed() / self.cfg.max_seconds)
         return share
 
-    def save(self, held_out_scores: dict) -> None:
-        """The training facts and scores into the checkpoint; rank 0 writes it to `out`."""
+    def save(self, held_out_scores: dict, final: bool = False) -> None:
+        """The training facts and scores into the checkpoint; rank 0 writes it to `out`.
+        `final`: the run's last save ("finished": a save on the way says False)."""
         amp = str(self.amp).removeprefix("torch.") if self.amp else None
         self.ckpt.info = {
             "training": {
@@ -213,6 +214,7 @@ class Run:
                 "stopped_by": self.stopped_by,
                 "world_size": self.ctx.world_size,
                 "autocast": amp,
+                "finished": final,
             },
             "held_out": held_out_scores,
         }
@@ -321,6 +323,6 @@ def train(
     history = run.loop(wrap_for_ranks(run), batches, test[: cfg.eval_size], on_progress)
     # the whole held-out set, training lengths; rank 0 scores it while the others wait
     rates = task.reports_error_rates  # g2p: WER and PER too
-    run.save(scores_dict(summarize(predict(run.ckpt, test), rates)) if ctx.is_main else {})
+    run.save(scores_dict(summarize(predict(run.ckpt, test), rates)) if ctx.is_main else {}, True)
     ctx.barrier()
     return TrainResult(run.ckpt, history, run.stopped_by)

@@ -235,6 +235,25 @@ def test_a_stored_model_of_a_task_the_app_does_not_have_is_refused(model_store):
     assert not at.session_state["trained_models"] and "model_id" not in link(at)
 
 
+def test_a_model_whose_training_was_cut_off_opens_with_a_note(model_store, free_board):
+    """Its replica was lost while it trained (a hall): the link's id opens the checkpoint
+    stored on the way, named as cut off; a finished one opens without a note."""
+    store = ModelStore(Path(model_store))
+    training = {"steps": 1200, "max_steps": 3000, "finished": False, "name": "mine"}
+    cut = store.put(replace(tiny_checkpoint("dot"), info={"training": training}))
+    done = store.put(
+        replace(tiny_checkpoint("dot"), info={"training": {**training, "finished": True}})
+    )
+    at = app(model_id=cut)
+    at.run()
+    (note,) = [w.value for w in at.warning]
+    assert "stopped at step 1,200 of 3,000" in note and "server that trained it is gone" in note
+    assert cut in at.session_state["stored_models"].values()  # and it opens
+    finished = app(model_id=done)
+    finished.run()
+    assert not finished.warning and done in finished.session_state["stored_models"].values()
+
+
 # --- the hostile-link corpus ----------------------------------------------------------------
 
 OPENED: list[str] = []  # every file the process opens while a hostile link is read
