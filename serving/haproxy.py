@@ -42,6 +42,7 @@ frontend stats
 
 defaults
     mode http
+    option http-no-delay
     timeout connect 2s
     timeout client 2h
     timeout server 2h
