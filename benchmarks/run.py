@@ -4,7 +4,7 @@
     python -m benchmarks.run --long           the long groups (make bench-long, ~1 h on 2 cores)
     python -m benchmarks.run --only GROUP     one group, quick or long
 
-    quick  core, browser, load, first_load, transformer, attribution
+    quick  core, browser, load, inputs, first_load, transformer, attribution
     long   transformer_to_99 (the Transformer's seconds to 99% over three seeds)
 
 Each run merges its groups' results into benchmarks/latest.json and keeps the other groups'
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import torch
 
-from . import attribution, browser, core, first_load, load, transformer
+from . import attribution, browser, core, first_load, inputs, load, transformer
 
 LATEST = Path(__file__).with_name("latest.json")
 
@@ -44,6 +44,8 @@ TARGETS = {  # name: (comparison, bound): what each measure should reach
     "load_p95_ms_training": ("<=", 1000.0),
     "load_errors_training": ("<=", 0),
     "load_burst_open_p50_ms": ("<=", 1000.0),  # 30 sessions opening at once
+    "inputs_distinct_cpu_ms": ("<=", 15.0),  # server CPU per input no session typed before
+    "inputs_cached_cpu_ms": ("<=", 3.0),  # per input another session typed before
     "first_load_vs_baseline_s": ("<=", 0.5),  # the g2p task's cost; a g2p link reported only
     "transformer_vs_rnn_tokens_per_s": (">=", 1.0),  # reported beside the RNN of equal size
     "transformer_to_99_vs_rnn": ("<=", 0.5),  # aim at half the RNN's time to 99%
@@ -62,6 +64,7 @@ QUICK: dict[str, Callable[[], dict]] = {  # make bench, in this order
     "core": run_core,
     "browser": browser.run,
     "load": load.run,
+    "inputs": inputs.run,
     "first_load": first_load.run,
     "transformer": transformer.run,
     "attribution": attribution.run,
@@ -210,6 +213,13 @@ def load_line(o: dict) -> str:
     )
 
 
+def inputs_line(o: dict) -> str:
+    return (
+        f"(server CPU per new input on Home: {o['inputs_distinct_cpu_ms']:.1f} ms for one no "
+        f"session typed before, {o['inputs_cached_cpu_ms']:.1f} ms for one another typed)"
+    )
+
+
 def first_load_line(o: dict) -> str:
     return (
         f"(first page load, fresh server: {o['first_load_ms']:.0f} ms; g2p link "
@@ -225,6 +235,7 @@ DETAILS = [  # (a key the group writes, its line)
     ("attribution_trace20_ms", attribution_line),
     ("bare_rerun_ms", browser_line),
     ("load_every_s", load_line),
+    ("inputs_cached_cpu_ms", inputs_line),
     ("first_load_ms", first_load_line),
 ]
 

@@ -1,9 +1,14 @@
-"""A cache every session of this server process shares, computing each value once.
+"""Caches every session of this server process shares, computing each value once.
 
-A lecture's followers all show the presenter's input: the first follower's run decodes it
-and draws its step view, the others take the result. Ninety-nine sessions arriving while
-the first computes wait for it (`single flight`), rather than computing it again each.
-Only what any session may see goes in (shipped models' traces, their step views).
+    shared()  a lecture room's: its followers all show the presenter's input (the
+              presenter's own model's too, which the room opens for each of them): the
+              first follower's run decodes it and draws its step view, the others take it
+    public()  everyone's: shipped models' traces and step views, which every session may
+              see (a class typing the same suggested words decodes each once). Never a
+              session's own model, a what-if, or anything of a lecture's
+
+Sessions arriving while the first computes a value wait for it (`single flight`), rather
+than computing it again each.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 SIZE = 64  # values kept (a few rooms' traces and step views)
+PUBLIC_SIZE = 256  # a step view's bytes take 50-250 KB: at most ~40 MB
 
 
 class SharedCache:
@@ -51,7 +57,12 @@ class SharedCache:
 
 
 _cache = SharedCache()
+_public = SharedCache(PUBLIC_SIZE)
 
 
 def shared() -> SharedCache:
     return _cache
+
+
+def public() -> SharedCache:
+    return _public
