@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 SIZE = 64  # values kept (a few rooms' traces and step views)
-PUBLIC_SIZE = 256  # a step view's bytes take 50-250 KB: at most ~40 MB
+PUBLIC_SIZE = 256  # traces (a few KB) and step views (50-250 KB of JSON each): at most ~60 MB
 
 
 class SharedCache:
