@@ -28,6 +28,7 @@ import random
 import statistics
 import sys
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 from harness.servers import ROOT, streamlit_server
@@ -55,20 +56,18 @@ async def _measure(url: str, pid: int, n_sessions: int, n_inputs: int, seed: int
     load = Load()
     typed = [[random_input(rng, (10, 30)) for _ in range(n_inputs)] for _ in range(n_sessions)]
     opened = [random_input(rng, (10, 30)) for _ in typed]
-    sessions = [StreamlitSession(url, query(source), 120) for source in opened]
-    for s in sessions:
-        await s.__aenter__()
-    try:
+    out: dict = {}
+    async with AsyncExitStack() as stack:
+        sessions = [
+            await stack.enter_async_context(StreamlitSession(url, query(source), 120))
+            for source in opened
+        ]
         for who, s in enumerate(sessions):  # one at a time: opening is not measured
             check(who, await s.open(), opened[who], load)
-        out = {}
         for phase, lists in (("distinct", typed), ("cached", typed[1:] + typed[:1])):
             began = cpu_seconds(pid)
             count = await _phase(sessions, lists, load)
             out[phase] = 1000 * (cpu_seconds(pid) - began) / count
-    finally:
-        for s in sessions:
-            await s.__aexit__(None, None, None)
     return out | {"errors": load.errors}
 
 
