@@ -182,7 +182,6 @@ params = stepping.StepViewParams(
 # Drawn once per trace and view: for every session (a shipped model's, no what-if), for
 # every follower of a lecture, else for this run; the session's own parts go beside it.
 view_key = (id(ckpt), trace_key, view, large, fmt, head, *attribution_key)
-everyone = not ss.force and traces.shipped(choice.model)
 
 
 def draw_view() -> bytes:
@@ -190,9 +189,7 @@ def draw_view() -> bytes:
 
 
 stepview.step_view(
-    traces.cached(("stepview", *view_key), draw_view, everyone)
-    if everyone or lecture.following()
-    else draw_view(),
+    traces.step_view(view_key, draw_view, not ss.force and traces.shipped(choice.model)),
     max(0, min(ss.step, n)),
     on_force=force_token,
     extra={

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 import streamlit as st
@@ -37,7 +38,7 @@ from s2s_core.training.checkpoints import Checkpoint
 
 from . import lecture, models
 from .session import max_steps
-from .shared import public, shared
+from .shared import SharedCache, public, public_views, shared
 
 MAX_CACHED_TRACES = 32  # per session
 T = TypeVar("T")
@@ -51,14 +52,15 @@ def shipped(name: str) -> bool:
     return parsed is not None and name not in own and name in models.shipped(parsed.task)
 
 
-def cached(key: tuple, compute: Callable[[], T], everyone: bool = False) -> T:
-    """compute() once per key: for every session if `everyone` (a shipped model's, no
-    what-if), for a lecture's followers, or else in this session (an LRU cache of
+def cached(key: tuple, compute: Callable[[], T], everyone: SharedCache | None = None) -> T:
+    """compute() once per key: in the public cache `everyone` if given (a shipped model's,
+    no what-if), for a lecture's followers, or else in this session (an LRU cache of
     MAX_CACHED_TRACES entries)."""
-    if lecture.following():  # the room counts what it computes; a shipped model's is public
-        return shared().get(key, (lambda: public().get(key, compute)) if everyone else compute)
-    if everyone:
-        return public().get(key, compute)
+    if lecture.following():  # the room counts what it computes (a shipped model's: public)
+        inner = compute if everyone is None else partial(everyone.get, key, compute)
+        return shared().get(key, inner)
+    if everyone is not None:
+        return everyone.get(key, compute)
     cache: OrderedDict = st.session_state.setdefault("_traces", OrderedDict())
     if key in cache:
         cache.move_to_end(key)
@@ -69,6 +71,19 @@ def cached(key: tuple, compute: Callable[[], T], everyone: bool = False) -> T:
     return value
 
 
+def _public_if(shareable: bool) -> SharedCache | None:
+    return public() if shareable else None
+
+
+def step_view(key: tuple, draw: Callable[[], bytes], everyone: bool) -> bytes:
+    """Home's step view (its bytes, `draw()`), drawn once per `key` (the trace and how it is
+    shown) for every session if `everyone` (a shipped model's, no what-if), once for every
+    follower of a lecture, else for this run (a session's own big values are not kept)."""
+    if not everyone and not lecture.following():
+        return draw()
+    return cached(("stepview", *key), draw, public_views() if everyone else None)
+
+
 def greedy(name: str, ckpt: Checkpoint, source: str, force: dict[int, str]) -> Trace:
     key = ("greedy", name, id(ckpt), source, tuple(sorted(force.items())))
     return cached(
@@ -76,7 +91,7 @@ def greedy(name: str, ckpt: Checkpoint, source: str, force: dict[int, str]) -> T
         lambda: greedy_trace(
             ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, max_steps(ckpt.task), force=force
         ),
-        everyone=not force and shipped(name),
+        everyone=_public_if(not force and shipped(name)),
     )
 
 
@@ -87,7 +102,7 @@ def beam(name: str, ckpt: Checkpoint, source: str, width: int) -> list[Hypothesi
         lambda: beam_search(
             ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, width, max_steps(ckpt.task)
         ),
-        everyone=shipped(name),
+        everyone=_public_if(shipped(name)),
     )
 
 
@@ -112,7 +127,7 @@ def attribution(
         lambda: attribute(
             ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, trace.source, trace, method, budget_s=budget
         ),
-        everyone=not what_if and shipped(name),
+        everyone=_public_if(not what_if and shipped(name)),
     )
 
 

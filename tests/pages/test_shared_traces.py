@@ -8,7 +8,7 @@ from s2s_core.store import ModelStore
 from tests.support.apptest import app, step_view
 from tests.support.models import shipped
 from ui import session
-from ui.shared import public
+from ui.shared import SharedCache, public, public_views
 
 
 def typed(source: str, **query: str):
@@ -21,14 +21,14 @@ def typed(source: str, **query: str):
 
 def public_names() -> set[str]:
     """The models of every trace, beam and attribution the public cache holds."""
-    return {key[1] for key in list(public()._items) if key[0] != "stepview"}
+    return {key[1] for key in list(public()._items)}
 
 
 def test_a_second_session_typing_the_same_input_computes_nothing():
     first = typed("sharedinput")
-    before = public().computed
+    before = public().computed, public_views().computed
     second = typed("sharedinput")
-    assert public().computed == before  # its traces and its step view: the first session's
+    assert (public().computed, public_views().computed) == before  # the first session's
     assert step_view(second) == step_view(first)
 
 
@@ -54,3 +54,14 @@ def test_a_sessions_own_model_stays_in_its_session(model_store):
     assert own.session_state["model"] == name
     assert step_view(own)["n"] == len("ownmodelinput") + 1
     assert name not in public_names() and "reverse-none" in public_names()  # the fixed model
+
+
+def test_a_weighed_cache_drops_the_least_recently_used_past_its_budget():
+    cache = SharedCache(size=10, weigh=len)
+    cache.get("a", lambda: b"1234")
+    cache.get("b", lambda: b"1234")
+    cache.get("a", lambda: b"never")  # "a" used last: "b" goes first
+    cache.get("c", lambda: b"1234")
+    assert list(cache._items) == ["a", "c"]
+    cache.get("big", lambda: b"x" * 50)  # alone over the budget: kept, the others dropped
+    assert list(cache._items) == ["big"]
