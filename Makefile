@@ -49,7 +49,7 @@ test-js: setup  ## the step view's JavaScript, with Node's own runner, on fixtur
 bench: setup browser  ## benchmarks (~19 min on 2 cores): merged into benchmarks/latest.json, a table
 	$(PY) -m benchmarks.run
 
-bench-long: setup  ## the long benchmarks (the Transformer's seconds to 99% over seeds, ~1 h)
+bench-long: setup serving  ## the long benchmarks: the Transformer's seconds to 99% over seeds, a hall of 300, a 30-minute soak (~1.7 h)
 	$(PY) -m benchmarks.run --long
 
 checkpoints: setup  ## retrain every shipped checkpoint into checkpoints/ (see README for time)

@@ -4,8 +4,11 @@
     python -m benchmarks.run --long           the long groups (make bench-long, ~1 h on 2 cores)
     python -m benchmarks.run --only GROUP     one group, quick or long
 
-    quick  core, browser, load, lecture, first_load, transformer, attribution
-    long   transformer_to_99 (the Transformer's seconds to 99% over three seeds)
+    quick  core, browser, load, inputs, lecture, first_load, transformer, attribution
+    long   transformer_to_99 (the Transformer's seconds to 99% over three seeds), hall (300
+           sessions through a hall of 2 replicas behind HAProxy: typing, alone and beside a
+           training job; a room's link opened by 300 within 30 s, then stepping), soak (100
+           sessions coming and going in a lecture for 30 minutes; memory after)
 
 Each run merges its groups' results into benchmarks/latest.json and keeps the other groups'
 as they were; under "groups", each group's date, commit and duration say which run made its
@@ -27,7 +30,7 @@ from pathlib import Path
 
 import torch
 
-from . import attribution, browser, core, first_load, lecture, load, transformer
+from . import attribution, browser, core, first_load, hall, inputs, lecture, load, soak, transformer
 
 LATEST = Path(__file__).with_name("latest.json")
 
@@ -44,10 +47,21 @@ TARGETS = {  # name: (comparison, bound): what each measure should reach
     "load_p95_ms_training": ("<=", 1000.0),
     "load_errors_training": ("<=", 0),
     "load_burst_open_p50_ms": ("<=", 1000.0),  # 30 sessions opening at once
+    "inputs_distinct_cpu_ms": ("<=", 15.0),  # server CPU per input no session typed before
+    "inputs_cached_cpu_ms": ("<=", 3.0),  # per input another session typed before
     "lecture_step_p95_ms": ("<=", 1000.0),  # a presenter's step on 100 followers' streams
     "lecture_typing_step_p95_ms": ("<=", 1000.0),  # the same while the presenter types
     "lecture_answers_after_last_ms": ("<=", 10_000.0),  # 100 answers all counted
     "lecture_errors": ("<=", 0),
+    "hall_load_p95_ms": ("<=", 1000.0),  # the same 300 through a hall of 2 replicas
+    "hall_load_errors": ("<=", 0),
+    "hall_load_p95_ms_training": ("<=", 1000.0),
+    "hall_load_errors_training": ("<=", 0),
+    "hall_room_open_p95_ms": ("<=", 3000.0),  # 300 opening a room's link within 30 s
+    "hall_room_step_p95_ms": ("<=", 1000.0),  # then the presenter's step on their streams
+    "hall_room_errors": ("<=", 0),
+    "soak_errors": ("<=", 0),  # 30 minutes of a lecture, sessions coming and going
+    "soak_rss_growth_max": ("<=", 0.10),  # each replica's memory after, against its warm one
     "first_load_vs_baseline_s": ("<=", 0.5),  # the g2p task's cost; a g2p link reported only
     "transformer_vs_rnn_tokens_per_s": (">=", 1.0),  # reported beside the RNN of equal size
     "transformer_to_99_vs_rnn": ("<=", 0.5),  # aim at half the RNN's time to 99%
@@ -66,12 +80,17 @@ QUICK: dict[str, Callable[[], dict]] = {  # make bench, in this order
     "core": run_core,
     "browser": browser.run,
     "load": load.run,
+    "inputs": inputs.run,
     "lecture": lecture.run,
     "first_load": first_load.run,
     "transformer": transformer.run,
     "attribution": attribution.run,
 }
-LONG: dict[str, Callable[[], dict]] = {"transformer_to_99": transformer.run_long}  # bench-long
+LONG: dict[str, Callable[[], dict]] = {  # make bench-long
+    "transformer_to_99": transformer.run_long,
+    "hall": hall.run,  # 300 sessions through 2 replicas behind HAProxy (~6 min)
+    "soak": soak.run,  # 100 sessions coming and going for 30 minutes (~37 min)
+}
 GROUPS = QUICK | LONG
 
 
@@ -231,6 +250,13 @@ def lecture_line(o: dict) -> str:
     )
 
 
+def inputs_line(o: dict) -> str:
+    return (
+        f"(server CPU per new input on Home: {o['inputs_distinct_cpu_ms']:.1f} ms for one no "
+        f"session typed before, {o['inputs_cached_cpu_ms']:.1f} ms for one another typed)"
+    )
+
+
 def first_load_line(o: dict) -> str:
     return (
         f"(first page load, fresh server: {o['first_load_ms']:.0f} ms; g2p link "
@@ -246,6 +272,7 @@ DETAILS = [  # (a key the group writes, its line)
     ("attribution_trace20_ms", attribution_line),
     ("bare_rerun_ms", browser_line),
     ("load_every_s", load_line),
+    ("inputs_cached_cpu_ms", inputs_line),
     ("lecture_followers", lecture_line),
     ("first_load_ms", first_load_line),
 ]

@@ -21,7 +21,7 @@ from presentation.verdicts import OVER_REGULARISED, over_regularised
 from s2s_core.attribution import METHODS
 from s2s_core.model.decoding import Trace
 from s2s_core.tasks import Example
-from ui import frame, models, session, sidebar, views
+from ui import frame, models, session, sidebar, traces, views
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
 
@@ -93,7 +93,7 @@ def attribution_card(name: str, trace: Trace, expected: Example | None, per_row:
     one's largest value falls on the gold position, on this input."""
     method = ss.explorer_attribution_method
     complete = bool(ss.get("attribution_complete", False))  # Home's switch, if set there
-    attribution = session.attribution(name, models.get_model(name), trace, method, complete)
+    attribution = traces.attribution(name, models.get_model(name), trace, method, complete)
     views.plotly(
         figures.grid_attribution(
             trace, attribution.rows, per_row, large, title=f"{METHODS[method]}: a_ij"
@@ -147,7 +147,7 @@ for start in range(0, len(names), per_row):
     for col, name in zip(st.columns(per_row), names[start : start + per_row]):
         with col:
             model_card(
-                name, session.greedy(name, models.get_model(name), source, {}), expected, per_row
+                name, traces.greedy(name, models.get_model(name), source, {}), expected, per_row
             )
 
 
@@ -157,7 +157,7 @@ for name in names:
     ckpt_t = models.get_model(name)
     if not ckpt_t.model.cfg.is_transformer:
         continue
-    trace = session.greedy(name, ckpt_t, source, {})
+    trace = traces.greedy(name, ckpt_t, source, {})
     st.divider()
     st.subheader(f"Every head of {models.label(name)}: layer × head")
     agreement = head_agreement(trace, expected)
@@ -188,7 +188,7 @@ st.caption(
 ss.setdefault("explorer_beam_width", 3)
 st.slider("Beam width k", 2, 8, key="explorer_beam_width", persist_state=session.KEEP)
 ckpt = models.get_model(choice.model)
-hyps = session.beam(choice.model, ckpt, source, ss.explorer_beam_width)
+hyps = traces.beam(choice.model, ckpt, source, ss.explorer_beam_width)
 st.dataframe(
     figures.beam_frame(hyps, expected),
     width="stretch",
@@ -197,7 +197,7 @@ st.dataframe(
         "P(Y|X)": st.column_config.NumberColumn(format="%.4f"),
     },
 )
-beams = [session.hypothesis_trace(ckpt, source, h) for h in hyps]
+beams = [traces.hypothesis_trace(ckpt, source, h) for h in hyps]
 if not ckpt.model.cfg.has_attention:
     st.info(NO_ATTENTION + ": its hypotheses have no α_ij to show.")
 else:

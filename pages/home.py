@@ -20,7 +20,7 @@ from presentation.heads import with_head
 from presentation.verdicts import OVER_REGULARISED, over_regularised
 from s2s_core.attribution import METHODS
 from s2s_core.shipped import ModelName
-from ui import frame, lecture, lecture_panel, models, session, sidebar, stepview, views
+from ui import frame, lecture, lecture_panel, models, session, sidebar, stepview, traces, views
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
 
@@ -96,23 +96,23 @@ views.source_or_stop(source, ckpt.src_vocab, task.max_source_len)
 # --- the trace (computed once per model, input and decoding; kept in this session) --------
 
 if ss.decoding == "beam":
-    hyps = session.beam(choice.model, ckpt, source, ss.beam_width)
+    hyps = traces.beam(choice.model, ckpt, source, ss.beam_width)
     pick = views.beam_picker(
         hyps,
         "Beam hypotheses (best first): pick one to inspect",
         "beam_choice",
         on_change=lambda: go_to(0),
     )
-    trace = session.hypothesis_trace(ckpt, source, hyps[pick])
+    trace = traces.hypothesis_trace(ckpt, source, hyps[pick])
 else:
     pick = -1  # no beam hypothesis
-    trace = session.greedy(choice.model, ckpt, source, ss.force)
+    trace = traces.greedy(choice.model, ckpt, source, ss.force)
 n = len(trace.steps)
 ss.step = max(0, min(int(ss.get("step", 0)), n))
 expected = task.solve(source)
 fixed_name = str(ModelName(task.name, "none"))
 fixed = (
-    session.greedy(fixed_name, models.get_model(fixed_name), source, {})
+    traces.greedy(fixed_name, models.get_model(fixed_name), source, {})
     if fixed_name in models.model_names(task.name)
     else None
 )
@@ -136,8 +136,9 @@ view = st.radio(
     "log P(y_i), from the model's gradients. Both: side by side, same rows and columns.",
     persist_state=session.KEEP,
 )
+attribution_key = (ss.attribution_method, ss.attribution_complete)
 attribution = (
-    session.attribution(choice.model, ckpt, trace, ss.attribution_method, ss.attribution_complete)
+    traces.attribution(choice.model, ckpt, trace, *attribution_key, what_if=bool(ss.force))
     if view != "attention"
     else None
 )
@@ -178,12 +179,18 @@ params = stepping.StepViewParams(
     rnn=ckpt.model.cfg.rnn,
     head=head,
 )
-# every follower of a lecture shows the same view: drawn once, for all of them
-shared_key = ("stepview", trace_key, ss.step, view, large, fmt, head, ss.attribution_method)
+# Drawn once per trace and view: for every session (a shipped model's, no what-if), for
+# every follower of a lecture, else for this run; the session's own parts go beside it.
+view_key = (id(ckpt), trace_key, view, large, fmt, head, *attribution_key)
+
+
+def draw_view() -> bytes:
+    return stepview.encode(stepping.step_view(params))
+
+
 stepview.step_view(
-    session.cached(shared_key, lambda: stepping.step_view(params))
-    if lecture.following()
-    else stepping.step_view(params),
+    traces.step_view(view_key, draw_view, not ss.force and traces.shipped(choice.model)),
+    max(0, min(ss.step, n)),
     on_force=force_token,
     extra={
         "quiz": quiz,
@@ -211,8 +218,8 @@ session.write_url()
 
 st.divider()
 # While the class guesses, the whole output must not give the next step away: the step view
-# hides this container (class st-key-lecture-cards) while a question or a quiz asks.
-cards = st.container(key="lecture-cards")
+# hides this container (stepview.CARDS) while a question or a quiz asks.
+cards = st.container(key=stepview.CARDS)
 cols = cards.columns(3)
 with cols[0]:
     st.markdown("**Expected**")

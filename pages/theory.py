@@ -23,7 +23,7 @@ from presentation.formulas import FORMULAS
 from presentation.text import escape_markdown, number
 from s2s_core.shipped import ModelName
 from s2s_core.training import throughput
-from ui import frame, models, navigation, session, sidebar, views
+from ui import frame, models, navigation, session, sidebar, traces, views
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
 
@@ -49,8 +49,8 @@ if not cfg.has_attention or cfg.is_transformer:  # §7 is the RNN's attention
     att_name = models.default_model(task.name)
 none_ckpt, att_ckpt = models.get_model(none_name), models.get_model(att_name)
 views.source_or_stop(source, att_ckpt.src_vocab, task.max_source_len)
-fixed = session.greedy(none_name, none_ckpt, source, {})
-att = session.greedy(att_name, att_ckpt, source, {})
+fixed = traces.greedy(none_name, none_ckpt, source, {})
+att = traces.greedy(att_name, att_ckpt, source, {})
 expected = task.solve(source)
 n = len(att.steps)
 if ss.get("theory_step") not in range(1, n + 1):
@@ -177,7 +177,7 @@ def live_8() -> None:
     pictures = [(none_name, fixed), (att_name, att)]
     if transformer_name in models.model_names(task.name):
         ckpt_t = models.get_model(transformer_name)
-        pictures.append((transformer_name, session.greedy(transformer_name, ckpt_t, source, {})))
+        pictures.append((transformer_name, traces.greedy(transformer_name, ckpt_t, source, {})))
     for name, trace in pictures:
         shown = min(step, len(trace.steps))
         st.markdown(f"**{escape_markdown(models.label(name))}**, step {shown}")

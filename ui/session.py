@@ -1,4 +1,4 @@
-"""This browser session's decoding state, its trace cache, and the shareable link.
+"""This browser session's decoding state and the shareable link (its traces: ui/traces.py).
 
 State lives in st.session_state (one per browser tab, never shared). The link's query
 parameters mirror task, model, input, step, decoding, a Transformer's head, Home's
@@ -12,38 +12,25 @@ current.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Collection, MutableMapping
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Final
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from presentation.text import escape_markdown, token_text
 from s2s_core import store, tasks
-from s2s_core.attribution import METHODS, QUICK_S, Attribution, AttributionMethod, attribute
-from s2s_core.model.decoding import (
-    Hypothesis,
-    Trace,
-    beam_search,
-    encode_source,
-    greedy_trace,
-    new_trace,
-)
+from s2s_core.attribution import METHODS
 from s2s_core.model.vocab import NEVER_WRITTEN
-from s2s_core.training.checkpoints import Checkpoint
 
-from . import lecture, models
+from . import models
 from .models import default_model
 from .navigation import home_url
-from .shared import shared
 
-MAX_CACHED_TRACES = 32
 BEAM_WIDTHS = range(2, 9)
 HEAT_VIEWS = ("attention", "attribution", "both")  # Home's heatmap: alpha, a_ij or both
 KEEP: Final = "session"  # persist_state: a page's widget keeps its value while another page shows
-T = TypeVar("T")
 
 
 def max_steps(task_name: str) -> int:
@@ -331,67 +318,3 @@ def on_task_change() -> None:
     ss.model = default_model(ss.task)
     ss.input = tasks.get_task(ss.task).default_input
     restart()
-
-
-# --- the traces of this session (a small cache: Next/Back never recompute) ---------------
-
-
-def cached(key: tuple, compute: Callable[[], T]) -> T:
-    """compute() once per key in this session (an LRU cache of MAX_CACHED_TRACES entries);
-    a lecture's follower shares the presenter's decoding with every other follower."""
-    if lecture.following():
-        return shared().get(key, compute)
-    cache: OrderedDict = st.session_state.setdefault("_traces", OrderedDict())
-    if key in cache:
-        cache.move_to_end(key)
-        return cache[key]
-    value = cache[key] = compute()
-    if len(cache) > MAX_CACHED_TRACES:
-        cache.popitem(last=False)
-    return value
-
-
-def greedy(name: str, ckpt: Checkpoint, source: str, force: dict[int, str]) -> Trace:
-    key = ("greedy", name, id(ckpt), source, tuple(sorted(force.items())))
-    return cached(
-        key,
-        lambda: greedy_trace(
-            ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, max_steps(ckpt.task), force=force
-        ),
-    )
-
-
-def beam(name: str, ckpt: Checkpoint, source: str, width: int) -> list[Hypothesis]:
-    key = ("beam", name, id(ckpt), source, width)
-    return cached(
-        key,
-        lambda: beam_search(
-            ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, source, width, max_steps(ckpt.task)
-        ),
-    )
-
-
-def attribution(
-    name: str, ckpt: Checkpoint, trace: Trace, method: AttributionMethod, complete: bool = False
-) -> Attribution:
-    """The attribution of every step of `trace`, computed once per trace and method (only
-    when a view asks for it: integrated gradients costs a few hundred forward passes).
-    Integrated gradients refines its rows while that fits in QUICK_S seconds, or (`complete`)
-    until each row is within the tolerance, however long that takes."""
-    tokens = tuple(s.token for s in trace.steps)
-    key = ("attribution", name, id(ckpt), trace.source, tokens, method, complete)
-    budget = None if complete else QUICK_S
-    return cached(
-        key,
-        lambda: attribute(
-            ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab, trace.source, trace, method, budget_s=budget
-        ),
-    )
-
-
-def hypothesis_trace(ckpt: Checkpoint, source: str, hyp: Hypothesis) -> Trace:
-    """A beam hypothesis shown like a greedy trace (its own steps and attention)."""
-    enc = encode_source(ckpt.model, ckpt.src_vocab, source)
-    trace = new_trace(ckpt.model, source, enc, ckpt.tgt_vocab.separator)
-    trace.steps = hyp.steps
-    return trace

@@ -17,7 +17,9 @@ gives a keyed container (st-key-<key>), by which the view shows only the current
 blocks (presentation/stepping.py step_key).
 
 The data travels as UTF-8 JSON bytes: encoded once here (a dict would be encoded twice,
-once more to name the element), and the browser decodes it once.
+once more to name the element), and the browser decodes it once. The large part, a trace's
+figures and formulas, is encoded once for every session that shows it (`encode`, cached by
+ui/traces.py); each run adds only its own few members (the step, a quiz, a lecture).
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ KATEX = _katex_url()
 PLOTLY = f"component/{__name__}.plotly/plotly.min.js"
 ENTRY = f"component/{__name__}.modules/index.js"
 BLOCKS = f"st-key-{STEP_KEY_PREFIX}"  # the class of a container keyed step_key(i, what)
+# Home's whole-output cards ("Expected", "This model", "Fixed-context"): a container keyed
+# CARDS, hidden while the view asks where the decoder will look (body.sv-asking).
+CARDS = "lecture-cards"
+ASKING_CSS = f"body.sv-asking .st-key-{CARDS} {{ visibility: hidden; }}"
 
 components_v1.declare_component("plotly", path=str(PLOTLY_JS))
 components_v1.declare_component("modules", path=str(MODULES))
@@ -65,28 +71,43 @@ export default async function (component) {{
 _mount = st.components.v2.component(
     "stepview",
     js=LOADER,
-    css=(MODULES / "stepview.css").read_text(),
+    css=(MODULES / "stepview.css").read_text() + ASKING_CSS,
     isolate_styles=False,  # Plotly's own styles (hover, camera button) live in the page
 )
 
 
+def encode(view: StepView) -> bytes:
+    """The step view's data as the members of one JSON object, without its braces and
+    without the step to open at: the large, shareable part (every session typing this input
+    gets the same bytes; `step_view` adds the session's own members around them)."""
+    data = {**view.to_json(), "plotly": PLOTLY, "katex": KATEX, "blocks": BLOCKS}
+    del data["step"]  # the session's: see step_view
+    return _members(data)
+
+
+def _members(data: dict[str, Any]) -> bytes:
+    # allow_nan=False: a NaN would reach the browser as invalid JSON; fail here instead
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return encoded[1:-1].encode()
+
+
 def step_view(
-    view: StepView,
+    view: bytes,
+    step: int,
     on_force: Callable[[], None],
     extra: dict[str, Any] | None = None,
     on_lecture: Callable[[], None] = lambda: None,
 ) -> Any:
-    """Mount the step view; `on_force` runs when a what-if button is pressed (its value:
-    st.session_state.stepview["force"] = {"step": i, "token": ..., "key": trace key}).
-    `extra`: more data for the view ("quiz", "lecture", "guess": ui/lecture.py and
-    presentation/guess.py); `on_lecture` runs when a lecture's view asks for a new run (the
-    room's content changed, or it ended)."""
-    data = {**view.to_json(), **(extra or {}), "plotly": PLOTLY, "katex": KATEX, "blocks": BLOCKS}
-    # allow_nan=False: a NaN would reach the browser as invalid JSON; fail here instead
-    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """Mount the step view `view` (`encode`'s bytes) at `step`; `on_force` runs when a
+    what-if button is pressed (its value: st.session_state.stepview["force"] = {"step": i,
+    "token": ..., "key": trace key}). `extra`: more data for the view ("quiz", "lecture",
+    "guess": ui/lecture.py and presentation/guess.py), this session's own, encoded beside the
+    view's bytes rather than with them; `on_lecture` runs when a lecture's view asks for a
+    new run (the room's content changed, or it ended)."""
+    own = _members({"step": step, **(extra or {})})
     return _mount(
         key="stepview",
-        data=encoded.encode(),
+        data=b"{" + view + b"," + own + b"}",
         on_force_change=on_force,
         on_lecture_change=on_lecture,
     )

@@ -16,6 +16,9 @@ ROWS = """() => {
     const p = document.querySelector('.stepview .sv-plot[data-figure="attention"]');
     return p && p._fullData && p._fullData[0] ? p._fullData[0].z.length : -1;
 }"""
+CARDS_SHOWN = (
+    """() => getComputedStyle(document.querySelector('.st-key-lecture-cards')).visibility"""
+)
 CLASS_COUNTS = """() => {
     const p = document.querySelector('[data-testid="sv-class"] .js-plotly-plot');
     return p && p._fullData ? Array.from(p._fullData[0].y) : null;
@@ -72,6 +75,7 @@ def test_a_presenter_leads_two_students_and_asks_them():
             s.wait_for_selector(".sv-ask-prompt", timeout=5_000)
             assert rows(s) == 3
             assert s.evaluate("() => document.body.classList.contains('sv-asking')")
+            assert s.evaluate(CARDS_SHOWN) == "hidden"  # the whole output would tell
         students[0].get_by_test_id("sv-guess-1").click()
         students[1].get_by_test_id("sv-guess-4").click()
         presenter.wait_for_function(
@@ -86,6 +90,7 @@ def test_a_presenter_leads_two_students_and_asks_them():
             wait_rows(s, 4)
             assert f"‘{picked}’" in s.inner_text("[data-testid='sv-reveal-panel']")
             assert not s.evaluate("() => document.body.classList.contains('sv-asking')")
+            assert s.evaluate(CARDS_SHOWN) == "visible"
 
         # A reload rejoins the room, at its step
         students[0].reload()
