@@ -30,7 +30,7 @@ import redis
 
 from . import codes
 from .room import IDLE_SECONDS, MAX_VOTERS, Content, Room, expired, from_json, to_json
-from .store import Change, StoreUnavailable, Subscriber
+from .store import Change, Listeners, StoreUnavailable, Subscriber
 
 PREFIX = "lecture"
 TTL = IDLE_SECONDS
@@ -53,7 +53,7 @@ class RedisStore:
         self.redis = client or redis.Redis.from_url(
             url, socket_timeout=2, socket_connect_timeout=2, decode_responses=True
         )
-        self._subscribers: dict[str, list[Subscriber]] = {}
+        self._listeners = Listeners()
         self._lock = threading.Lock()
         self._listener: threading.Thread | None = None
         self._listening = threading.Event()  # the listener has subscribed
@@ -162,27 +162,17 @@ class RedisStore:
     # --- telling this process's event streams ---------------------------------------------
 
     def subscribe(self, code: str, callback: Subscriber) -> Callable[[], None]:
+        unsubscribe = self._listeners.add(code, callback)
         with self._lock:
-            self._subscribers.setdefault(code, []).append(callback)
             if self._listener is None:
                 self._listener = threading.Thread(target=self._listen, daemon=True)
                 self._listener.start()
         self._listening.wait(2)  # a change made after this returns is heard
-
-        def unsubscribe() -> None:
-            with self._lock:
-                listeners = self._subscribers.get(code, [])
-                if callback in listeners:
-                    listeners.remove(callback)
-                if not listeners:
-                    self._subscribers.pop(code, None)
-
         return unsubscribe
 
     def _tell(self, codes_: list[str]) -> None:
         for code in codes_:
-            with self._lock:
-                listeners = list(self._subscribers.get(code, ()))
+            listeners = self._listeners.of(code)
             if not listeners:
                 continue
             try:
@@ -203,9 +193,7 @@ class RedisStore:
                 pubsub.get_message(timeout=1)  # the confirmation: subscribed from here on
                 self._listening.set()
                 if lost:  # back after Redis was lost: every stream reads its room again
-                    with self._lock:
-                        known = list(self._subscribers)
-                    self._tell(known)
+                    self._tell(self._listeners.rooms())
                     lost = False
                 for message in pubsub.listen():
                     channel = message.get("channel", "")

@@ -48,6 +48,37 @@ class RoomStore(Protocol):
     def subscribe(self, code: str, callback: Subscriber) -> Callable[[], None]: ...
 
 
+class Listeners:
+    """Each room's subscribers in this process (its event streams), for any store."""
+
+    def __init__(self) -> None:
+        self._by_room: dict[str, list[Subscriber]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, code: str, callback: Subscriber) -> Callable[[], None]:
+        """Subscribe `callback` to room `code`; returns the unsubscribe."""
+        with self._lock:
+            self._by_room.setdefault(code, []).append(callback)
+
+        def remove() -> None:
+            with self._lock:
+                listeners = self._by_room.get(code, [])
+                if callback in listeners:
+                    listeners.remove(callback)
+                if not listeners:
+                    self._by_room.pop(code, None)
+
+        return remove
+
+    def of(self, code: str) -> list[Subscriber]:
+        with self._lock:
+            return list(self._by_room.get(code, ()))
+
+    def rooms(self) -> list[str]:
+        with self._lock:
+            return list(self._by_room)
+
+
 def _question_id(room: Room) -> int | None:
     return None if room.question is None else room.question.id
 
@@ -58,7 +89,7 @@ class MemoryStore:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._rooms: dict[str, Room] = {}
         self._answers: dict[str, dict[str, int]] = {}  # code -> voter -> position
-        self._subscribers: dict[str, list[Subscriber]] = {}
+        self._listeners = Listeners()
         self._lock = threading.Lock()
         self._clock = clock
 
@@ -75,7 +106,7 @@ class MemoryStore:
         self._answers.pop(code, None)
 
     def _tell(self, code: str, room: Room | None) -> None:
-        for callback in list(self._subscribers.get(code, ())):
+        for callback in self._listeners.of(code):
             callback(room)
 
     def create(self, content: Content) -> tuple[Room, str]:
@@ -161,18 +192,7 @@ class MemoryStore:
         return True
 
     def subscribe(self, code: str, callback: Subscriber) -> Callable[[], None]:
-        with self._lock:
-            self._subscribers.setdefault(code, []).append(callback)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                listeners = self._subscribers.get(code, [])
-                if callback in listeners:
-                    listeners.remove(callback)
-                if not listeners:
-                    self._subscribers.pop(code, None)
-
-        return unsubscribe
+        return self._listeners.add(code, callback)
 
 
 _default: RoomStore | None = None
