@@ -7,7 +7,7 @@ with its own random input (?task=reverse&model=reverse-additive&input=<10-30 let
 the sessions arrive over --ramp seconds, as a class does. Once every page is open, each
 session types a new random input every --every seconds (each pause drawn uniformly from
 0.5x to 1.5x of it), for --seconds. Between inputs a student steps through the trace:
-that happens in the browser (Home's step view, ui/assets/stepview/) and sends the
+that happens in the browser (Home's step view, presentation/stepview/) and sends the
 server nothing, so it costs the server nothing here either.
 
     input latency  from sending the new input until the server's script_finished message

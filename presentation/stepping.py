@@ -3,7 +3,7 @@
 A trace is recorded whole in a few milliseconds; stepping through it is only a view. So the
 server draws the figures of every step 0..n with the same pure functions as everywhere
 (presentation/figures/), each as one base figure and per-step operations
-(presentation/figures/frames.py), and the browser (ui/assets/stepview/) shows step i
+(presentation/figures/frames.py), and the browser (presentation/stepview/) shows step i
 without asking the server: Next, Back, Play and the keyboard cost no script run.
 
 `step_view` gathers it all into a StepView, plain data for the browser; what it is asked
@@ -85,7 +85,7 @@ def step_key(i: int, what: str) -> str:
 @dataclass
 class StepView:
     """Everything Home's step view shows, for every step 0..n of one trace: the data the
-    browser receives once (ui/stepview.py mounts it, ui/assets/stepview/ draws it).
+    browser receives once (ui/stepview.py mounts it, presentation/stepview/ draws it).
 
     key       names the trace: the browser keeps its step while the key stays the same (a
               new heatmap choice or Classroom mode redraws the same trace at that step)

@@ -1,7 +1,7 @@
 """Home's step view: a Streamlit component that steps through a whole trace in the browser.
 
 The trace's figures for every step come from presentation/stepping.py as plain data; the
-component (the ES modules of ui/assets/stepview/, Streamlit components v2, drawn in the
+component (the ES modules of presentation/stepview/, Streamlit components v2, drawn in the
 page itself rather than in a frame) shows step i of them at each Next, Back, Play or key,
 with no server run. The server runs again only when the trace or its view changes.
 
@@ -33,9 +33,10 @@ import plotly
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
+import presentation
 from presentation.stepping import STEP_KEY_PREFIX, StepView
 
-MODULES = Path(__file__).parent / "assets" / "stepview"  # index.js and the modules it imports
+MODULES = Path(presentation.__file__).parent / "stepview"  # index.js and the modules it imports
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data"  # holds plotly.min.js
 STREAMLIT_JS = Path(st.__file__).parent / "static" / "static" / "js"  # served at static/js/
 

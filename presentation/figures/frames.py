@@ -9,7 +9,7 @@ operations that turn the base into that step's figure:
     ["head", path, k]      keep the first k items of the list at `path` (the rows so far)
     ["del", path]          remove the key at `path`
 
-`apply(base, ops)` replays them; the browser's `applyOps` (ui/assets/stepview/ops.js)
+`apply(base, ops)` replays them; the browser's `applyOps` (presentation/stepview/ops.js)
 does exactly the same (tests/js/ops.test.mjs checks it on real traces). Each figure module
 writes the operations of its own figures (heatmap.py: `attention_frames`), and
 tests/unit/test_stepping.py checks that every step comes back as the pure builder draws

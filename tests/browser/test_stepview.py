@@ -1,7 +1,7 @@
 """Home's step view in real Chromium: stepping runs in the browser, not on the server.
 
 Next, Back, Reset, Play and the keys step through the trace the server sent once
-(ui/assets/stepview/): the heatmap's plot element survives every step (Plotly.react
+(presentation/stepview/): the heatmap's plot element survives every step (Plotly.react
 draws into it), and the page sends the server nothing, so no script runs. A what-if is
 the one thing the view sends back, and the server decodes again from that step.
 

@@ -1,11 +1,11 @@
-// Small screens (ui/assets/stepview/fit.js): a heatmap's cell numbers are left out where
+// Small screens (presentation/stepview/fit.js): a heatmap's cell numbers are left out where
 // they would overprint (a 390 px phone, a 9-letter input), kept where they fit, and a long
 // title is broken and set smaller rather than cut.
 
 import { test } from "node:test"
 import assert from "node:assert/strict"
 
-import { fitAnnotations, fitCellText, fitTitle, fits, labelChars, lineWidth, plotWidth, titleRoom } from "../../ui/assets/stepview/fit.js"
+import { fitAnnotations, fitCellText, fitTitle, fits, labelChars, lineWidth, plotWidth, titleRoom } from "../../presentation/stepview/fit.js"
 
 // The attention heatmap of a 9-letter input as the server sends it (presentation/figures):
 // the cells' numbers at 11 px, the source strip's letters at 17 px.

@@ -1,10 +1,10 @@
-// The formulas' typesetting (ui/assets/stepview/formulas.js): each general formula once,
+// The formulas' typesetting (presentation/stepview/formulas.js): each general formula once,
 // and from one step to the next only the live lines that changed are replaced.
 
 import { test } from "node:test"
 import assert from "node:assert/strict"
 
-import { allLatex, formulaPlan, typesetter } from "../../ui/assets/stepview/formulas.js"
+import { allLatex, formulaPlan, typesetter } from "../../presentation/stepview/formulas.js"
 
 // two steps of data.formulas: the same general formulas 0 and 1, new numbers at step 2
 const FORMULAS = {

@@ -1,4 +1,4 @@
-// Guessing where the decoder looks (ui/assets/stepview/guess.js): the model's position,
+// Guessing where the decoder looks (presentation/stepview/guess.js): the model's position,
 // the reveal's sentence, the class's line, Quiz me's score and a click on a heatmap cell.
 
 import { test } from "node:test"
@@ -7,7 +7,7 @@ import assert from "node:assert/strict"
 import {
   alphaRowAt, answerText, argmax, attributionAt, classLine, clickedColumn, promptText, revealText,
   scoreAfter, scoreText,
-} from "../../ui/assets/stepview/guess.js"
+} from "../../presentation/stepview/guess.js"
 
 const GUESS = {
   sources: ["k", "n", "i", "g", "h", "t"],

@@ -1,10 +1,10 @@
-// The keyboard (ui/assets/stepview/keys.js): → / PageDown next, ← / PageUp back, Space
+// The keyboard (presentation/stepview/keys.js): → / PageDown next, ← / PageUp back, Space
 // play/pause, Home reset, and only once the view has the focus.
 
 import { test } from "node:test"
 import assert from "node:assert/strict"
 
-import { keyAction, eventAction } from "../../ui/assets/stepview/keys.js"
+import { keyAction, eventAction } from "../../presentation/stepview/keys.js"
 
 const press = (key, more = {}) => keyAction({ key, inView: true, tag: "DIV", ...more })
 

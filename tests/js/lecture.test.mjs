@@ -1,4 +1,4 @@
-// Lecture mode's decisions (ui/assets/stepview/lecture.js): what a follower's view shows
+// Lecture mode's decisions (presentation/stepview/lecture.js): what a follower's view shows
 // for each room state, the presenter's and Quiz me's controls, and the class's chart.
 
 import { test } from "node:test"
@@ -6,7 +6,7 @@ import assert from "node:assert/strict"
 
 import {
   FOLLOWER_LOCKS, afterMessage, classFigure, followerAction, latestRoom, modeOf, presenterButtons, questionPhase, quizAsks, quizLocks,
-} from "../../ui/assets/stepview/lecture.js"
+} from "../../presentation/stepview/lecture.js"
 
 const room = (more = {}) => ({ code: "K7M3PX", version: 3, content_version: 2, step: 4, playing: false,
   question: null, counts: null, answers: null, ended: false, ...more })

@@ -5,7 +5,7 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 import { readdirSync, readFileSync } from "node:fs"
 
-const DIR = new URL("../../ui/assets/stepview/", import.meta.url)
+const DIR = new URL("../../presentation/stepview/", import.meta.url)
 const MODULES = readdirSync(DIR).filter((f) => f.endsWith(".js"))
 const PURE = ["ops.js", "formulas.js", "keys.js", "state.js", "fit.js", "guess.js", "lecture.js", "room.js"] // no page needed to test them
 

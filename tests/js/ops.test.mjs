@@ -1,4 +1,4 @@
-// applyOps (ui/assets/stepview/ops.js) against Python's frames.apply, on every figure of
+// applyOps (presentation/stepview/ops.js) against Python's frames.apply, on every figure of
 // every step of real traces: tests/unit/test_stepview_fixtures.py writes the fixtures
 // (`make test-js` runs it first).
 
@@ -6,7 +6,7 @@ import { test } from "node:test"
 import assert from "node:assert/strict"
 import { existsSync, readFileSync } from "node:fs"
 
-import { applyOps, figureAt } from "../../ui/assets/stepview/ops.js"
+import { applyOps, figureAt } from "../../presentation/stepview/ops.js"
 
 const FIXTURES = new URL("../../artifacts/js-fixtures/", import.meta.url)
 const TRACES = ["reverse", "g2p", "reverse-transformer"] // an RNN, g2p, a Transformer

@@ -1,11 +1,11 @@
-// Lecture mode's requests (ui/assets/stepview/room.js): the presenter's steps coalesce
+// Lecture mode's requests (presentation/stepview/room.js): the presenter's steps coalesce
 // (one request in flight, the latest step wins), a question waits for the steps sent
 // before it, answers carry the voter, and the event stream's messages become room states.
 
 import { test } from "node:test"
 import assert from "node:assert/strict"
 
-import { coalescing, listen, postJSON, roomClient } from "../../ui/assets/stepview/room.js"
+import { coalescing, listen, postJSON, roomClient } from "../../presentation/stepview/room.js"
 
 // A fetch whose responses the test lets through one at a time.
 function fakeFetch() {

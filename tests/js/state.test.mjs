@@ -1,10 +1,10 @@
-// The step view's state (ui/assets/stepview/state.js): the controls at each step, where
+// The step view's state (presentation/stepview/state.js): the controls at each step, where
 // Play starts, Play's clock, and the step a trace opens at.
 
 import { test } from "node:test"
 import assert from "node:assert/strict"
 
-import { clamp, controls, createState, dueAt, openingStep, playFrom } from "../../ui/assets/stepview/state.js"
+import { clamp, controls, createState, dueAt, openingStep, playFrom } from "../../presentation/stepview/state.js"
 
 test("the controls at the first, a middle and the last step", () => {
   assert.deepEqual(controls(0, 10, false),

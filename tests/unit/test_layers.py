@@ -22,6 +22,7 @@ LAYERS = (
     "s2s_core",
     "analysis",
     "presentation",
+    "s2s_lab",
     "ui",
     "pages",
     "lecture",

@@ -207,7 +207,7 @@ def test_streamlits_class_names_live_in_ui_only():
     """The presentation and the browser's modules name no Streamlit class: ui/stepview.py
     tells the view how the page marks a step's blocks (a test asserts the rule hides them)."""
     root = Path(__file__).resolve().parents[2]
-    files = [*(root / "presentation").rglob("*.py"), *(root / "ui/assets/stepview").glob("*")]
+    files = [*(root / "presentation").rglob("*.py"), *(root / "presentation/stepview").glob("*")]
     assert files
     for path in files:
         assert "st-key" not in path.read_text(), path

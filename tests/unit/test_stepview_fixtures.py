@@ -2,7 +2,7 @@
 Home's step view, at every step, of real traces of shipped models, as the browser receives
 it (base figure and each step's operations) and as Python's `frames.apply` builds it.
 
-Node applies the same operations with ui/assets/stepview/ops.js `applyOps` and asserts the
+Node applies the same operations with presentation/stepview/ops.js `applyOps` and asserts the
 same JSON, step by step. `make test-js` runs this file first, then `node --test`; the
 fixtures are written to artifacts/js-fixtures/ (git-ignored).
 """

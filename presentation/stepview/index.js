@@ -8,6 +8,8 @@
 //                                        the same for a_i.
 //   data.plotly, data.katex              where Plotly and KaTeX load from (ui/stepview.py)
 //   data.blocks                          the class prefix of the page's per-step blocks
+//   data.link                            false: leave the address alone (an exported page,
+//                                        a notebook); else ?step= follows the step
 //   data.quiz, data.lecture, data.guess  Quiz me and lecture mode (modes.js); absent: off
 //
 // `mount` is the entry of a Streamlit component (components v2: ui/stepview.py imports
@@ -34,8 +36,10 @@ export function parse(data) {
   return data
 }
 
-// KaTeX from Streamlit's own static files (an ES module); null without it.
+// KaTeX from Streamlit's own static files (an ES module), or the page's own (an exported
+// page holds it: globalThis.katex); null without either.
 function loadKatex(url) {
+  if (globalThis.katex) return Promise.resolve(globalThis.katex)
   if (!url) return Promise.resolve(null)
   katexLoading ??= import(new URL(url, document.baseURI).href)
     .then((module) => module.default)

@@ -32,7 +32,7 @@ export function show(sv, i, due = null) {
   drawControls(sv)
   drawStepFormulas(sv)
   dom.blocks.textContent = blockRule(data.blocks, state.step)
-  writeLinkSoon(state, state.step)
+  if (data.link !== false) writeLinkSoon(state, state.step)
   dom.view.dataset.step = String(state.step)
   const record = probe()
   if (record) {
