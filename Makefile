@@ -9,9 +9,9 @@ PORT   ?= 8501
 
 .PHONY: setup run hall test test-fast test-js browser serving bench bench-long checkpoints lint clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install the pinned requirements

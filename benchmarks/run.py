@@ -30,7 +30,19 @@ from pathlib import Path
 
 import torch
 
-from . import attribution, browser, core, first_load, hall, inputs, lecture, load, soak, transformer
+from . import (
+    attribution,
+    browser,
+    core,
+    export,
+    first_load,
+    hall,
+    inputs,
+    lecture,
+    load,
+    soak,
+    transformer,
+)
 
 LATEST = Path(__file__).with_name("latest.json")
 
@@ -66,6 +78,8 @@ TARGETS = {  # name: (comparison, bound): what each measure should reach
     "transformer_vs_rnn_tokens_per_s": (">=", 1.0),  # reported beside the RNN of equal size
     "transformer_to_99_vs_rnn": ("<=", 0.5),  # aim at half the RNN's time to 99%
     "attribution_trace20_ms": ("<=", 250.0),  # a 20-step trace's integrated gradients
+    "export_html_mb": ("<=", 5.0),  # the offline page of a 30-step trace
+    "export_gif_s": ("<=", 10.0),  # its GIF at 1920x1080
 }
 
 
@@ -85,6 +99,7 @@ QUICK: dict[str, Callable[[], dict]] = {  # make bench, in this order
     "first_load": first_load.run,
     "transformer": transformer.run,
     "attribution": attribution.run,
+    "export": export.run,
 }
 LONG: dict[str, Callable[[], dict]] = {  # make bench-long
     "transformer_to_99": transformer.run_long,

@@ -20,7 +20,19 @@ from presentation.heads import with_head
 from presentation.verdicts import OVER_REGULARISED, over_regularised
 from s2s_core.attribution import METHODS
 from s2s_core.shipped import ModelName
-from ui import frame, lecture, lecture_panel, models, session, sidebar, stepview, traces, views
+from s2s_lab.decoding import Decoding, metrics_of
+from ui import (
+    frame,
+    lecture,
+    lecture_panel,
+    models,
+    session,
+    sidebar,
+    stepview,
+    takeaway,
+    traces,
+    views,
+)
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
 
@@ -264,6 +276,20 @@ with st.expander("Export and share"):
             + ".csv",
             mime="text/csv",
         )
+    takeaway.downloads(
+        lambda: Decoding(
+            ckpt,
+            source,
+            shown,
+            view,  # type: ignore[arg-type]  # one of HEAT_VIEWS
+            head,
+            attribution,
+            expected,
+            fixed.fixed_context_norm if fixed else None,
+            metrics_of(ckpt),
+        ),
+        f"decoding-{choice.model}-{takeaway.file_stem(source)}",
+    )
     st.markdown(
         "The address bar holds this view (task, model, input, step, decoding, a "
         "Transformer's head, the heatmap shown): copy it to share. "

@@ -15,9 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from .animation import SIZES
 from .decoding import VIEWS, ExportError, decode
-
-SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}
 
 
 def _head(text: str) -> tuple[int, int]:

@@ -15,6 +15,7 @@ on 2 cores (BENCHMARKS.md), with no browser.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -29,8 +30,10 @@ from presentation.figures.frames import apply
 from .decoding import Decoding, ExportError
 
 Kind = Literal["gif", "mp4"]
+SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}  # slides: 16:9
 FRAME_MS = 800
 END_MS = 2400
+MP4_FPS = 5  # FRAME_MS and END_MS are whole numbers of its frames
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 INK, GREY, RIGHT, WRONG, OUTLINE = "#31333f", "#6b6f7b", "#1a7f37", "#d62728", "#d62728"
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -269,6 +272,14 @@ def frames(decoding: Decoding, width: int, height: int) -> list[Image.Image]:
     return [frame(decoding, view, i, width, height) for i in range(view["n"] + 1)]
 
 
+def encode(decoding: Decoding, kind: Kind, width: int, height: int) -> bytes:
+    """The animation's bytes (Home's download button)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"decoding.{kind}"
+        write(decoding, path, kind, width, height)
+        return path.read_bytes()
+
+
 def write(decoding: Decoding, path: str | Path, kind: Kind, width: int, height: int) -> int:
     """Write the animation of `decoding` to `path`; the number of frames (one per step)."""
     pictures = frames(decoding, width, height)
@@ -293,13 +304,14 @@ def write(decoding: Decoding, path: str | Path, kind: Kind, width: int, height: 
 
 
 def _mp4(pictures: list[Image.Image], durations: list[int], path: Path) -> None:
-    """H.264 at 25 frames a second, each picture held for its duration (imageio-ffmpeg's
-    own ffmpeg binary)."""
+    """H.264 at MP4_FPS frames a second, each picture held for its duration (imageio-ffmpeg's
+    own ffmpeg binary). The pictures stand still between steps: a few frames a second keep
+    every step's timing and cost a fifth of 25 (BENCHMARKS.md)."""
     try:
         import imageio_ffmpeg
     except ImportError:
         raise ExportError("an MP4 needs imageio-ffmpeg (pip install imageio-ffmpeg)") from None
-    fps = 25
+    fps = MP4_FPS
     width, height = pictures[0].size
     writer = imageio_ffmpeg.write_frames(
         str(path), (width, height), fps=fps, quality=8, macro_block_size=8

@@ -19,7 +19,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MODULES = Path(__file__).resolve().parent.parent / "presentation" / "stepview"
+import presentation
+
+MODULES = Path(presentation.__file__).parent / "stepview"  # the app's step view, as files
 ENTRY = "index"
 
 _IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w-]+)\.js"\s*;?\s*$', re.M)

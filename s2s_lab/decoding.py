@@ -87,6 +87,15 @@ def open_checkpoint(path: str | Path) -> Checkpoint:
         raise ExportError(str(err)) from None
 
 
+def metrics_of(ckpt: Checkpoint) -> dict:
+    """The held-out scores beside a checkpoint (metrics.json), or {} (a model in training)."""
+    path = ckpt.path / "metrics.json" if ckpt.path else None
+    try:
+        return json.loads(path.read_text()) if path and path.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+
+
 def _fixed_norm(ckpt: Checkpoint, source: str) -> float | None:
     """||c|| of the fixed-context model beside this checkpoint (<task>-none), if there is one."""
     if ckpt.path is None or ckpt.model.cfg.attention == "none":
@@ -150,10 +159,6 @@ def decode(
     attribution = (
         None if view == "attention" else attribute(m, sv, tv, source, trace, method, budget_s=None)
     )
-    metrics_file = ckpt.path / "metrics.json" if ckpt.path else None
-    metrics = (
-        json.loads(metrics_file.read_text()) if metrics_file and metrics_file.is_file() else {}
-    )
     return Decoding(
         ckpt,
         source,
@@ -163,5 +168,5 @@ def decode(
         attribution,
         task.solve(source),
         _fixed_norm(ckpt, source),
-        metrics,
+        metrics_of(ckpt),
     )

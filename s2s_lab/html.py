@@ -57,7 +57,7 @@ def katex_script() -> str:
 
 
 @cache
-def _vendor() -> tuple[str, str]:
+def vendor() -> tuple[str, str]:
     """Plotly and KaTeX, packed once per process (they never change while it runs)."""
     return _packed(PLOTLY_JS.read_bytes()), _packed(katex_script().encode())
 
@@ -138,7 +138,7 @@ def _inline(script: str) -> str:
 
 def page(decoding: Decoding, title: str | None = None) -> str:
     """The whole HTML page of `decoding`."""
-    plotly_packed, katex_packed = _vendor()
+    plotly_packed, katex_packed = vendor()
     ckpt, task = decoding.checkpoint, decoding.task
     layer, h = decoding.head or (0, 0)
     title = title or f"{task.title}: “{decoding.source}” decoded step by step"

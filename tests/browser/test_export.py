@@ -105,3 +105,43 @@ def test_classroom_mode_is_a_toggle_inside_the_page(chromium, tmp_path):
     assert page.locator(".stepview").get_attribute("data-step") == "2"  # the step is kept
     assert page.errors == []  # type: ignore[attr-defined]
     page.close()
+
+
+def test_home_downloads_the_decoding_on_screen(chromium, tmp_path):
+    """Home's buttons give the decoding shown (a Transformer's head, both heatmaps): the
+    page opens offline at it, the GIF has a frame per step at the size picked."""
+    from PIL import Image
+
+    from harness.chromium import wait_for_app
+    from harness.servers import app_server
+
+    link = "/?task=reverse&model=reverse-transformer&input=attention&head=2.1&view=both"
+    with app_server() as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(url + link)
+        page.wait_for_selector("text=step 0 of 10", timeout=90_000)
+        wait_for_app(page)
+        page.get_by_text("Export and share").click()
+        with page.expect_download() as got:
+            page.get_by_role("button", name="Download this decoding (HTML, works offline)").click()
+        saved = tmp_path / "home.html"
+        got.value.save_as(saved)
+        page.get_by_text("1280x720").click()
+        wait_for_app(page)
+        with page.expect_download(timeout=60_000) as got:
+            page.get_by_role("button", name="Download as animation (GIF)").click()
+        gif = tmp_path / "home.gif"
+        got.value.save_as(gif)
+        page.close()
+    offline = open_offline(chromium, saved)
+    assert "head 2.1" in offline.locator("header").inner_text()
+    for _ in range(3):
+        offline.get_by_test_id("sv-next").click()
+    for figure in ("attention", "attribution"):
+        offline.wait_for_function(
+            "(sel) => document.querySelector(sel)._fullData[0].z.length === 3",
+            arg=HEAT.format(figure),
+        )
+    assert offline.blocked == [] and offline.errors == []  # type: ignore[attr-defined]
+    with Image.open(gif) as g:
+        assert g.size == (1280, 720) and g.n_frames == 11  # steps 0..10

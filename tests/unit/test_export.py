@@ -192,14 +192,15 @@ def test_frames_grow_row_by_row_and_mark_the_current_one():
 
 
 def test_an_mp4_holds_each_step_for_its_time(tmp_path):
-    """25 frames a second: each step FRAME_MS, the last END_MS more (ffmpeg counts them)."""
+    """MP4_FPS frames a second: each step FRAME_MS, the last END_MS more (ffmpeg counts)."""
     import imageio_ffmpeg
 
     d = decode(REVERSE, "attention")
     animation.write(d, tmp_path / "a.mp4", "mp4", 1280, 720)
     frames, _ = imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "a.mp4"))
     steps = len(d.trace.steps) + 1
-    assert frames == round(25 * (steps * animation.FRAME_MS + animation.END_MS) / 1000)
+    fps = animation.MP4_FPS
+    assert frames == round(fps * (steps * animation.FRAME_MS + animation.END_MS) / 1000)
 
 
 # --- the command line ------------------------------------------------------------------------
@@ -255,3 +256,29 @@ def test_an_unwritable_folder_is_refused(tmp_path, capsys):
         assert (locked / "out.html").is_file()
     else:
         assert code == 2 and "cannot be written" in capsys.readouterr().err
+
+
+def test_the_example_notebook_is_cleared_and_its_cells_run(tmp_path, monkeypatch):
+    """docs/notebook.ipynb: no outputs kept; its code cells, run in order from docs/, give
+    widgets of the step view and write the page and the GIF."""
+    notebook = json.loads((ROOT / "docs" / "notebook.ipynb").read_text())
+    cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in cells)
+    work = tmp_path / "docs"
+    work.mkdir()
+    (tmp_path / "checkpoints").symlink_to(ROOT / "checkpoints")
+    monkeypatch.chdir(work)
+    scope: dict = {}
+    shown = []
+    for cell in cells:
+        source = "".join(cell["source"])
+        lines = source.rstrip().splitlines()
+        exec("\n".join(lines[:-1]), scope)  # a cell's last line is what it shows
+        shown.append(eval(lines[-1], scope) if not lines[-1].startswith("print") else None)
+        if lines[-1].startswith("print"):
+            exec(lines[-1], scope)
+    widgets = [w for w in shown if w is not None]
+    assert [type(w).__name__ for w in widgets] == ["StepView"] * 3
+    assert widgets[1].data["view"] == "both" and widgets[2].data["large"] is True
+    assert (work / "attention.html").stat().st_size > 1_000_000
+    assert Image.open(work / "attention.gif").n_frames == 11
