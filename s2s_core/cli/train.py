@@ -2,6 +2,11 @@
 
     python -m s2s_core train --task reverse --attention additive --out checkpoints/reverse-additive
     python -m s2s_core train --task dates --attention none --out runs/dates-none --max-seconds 60
+    python -m s2s_core train --pairs examples/en-de-numbers.tsv --out runs/numbers-de
+
+--pairs trains on your own pairs (a TSV or CSV file, s2s_core/tasks/pairs_file.py): the same
+checks and messages as the app's Train page; the task travels with the model (task.json),
+so evaluate and decode take the result as they take any checkpoint.
 
 Prints a tqdm progress bar (loss, accuracy, tokens/s, held-out exact match). Ctrl-C
 stops cleanly: the last checkpoint written stays. --resume continues a run in --out.
@@ -20,9 +25,13 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import fields
+from pathlib import Path
 
 from tqdm import tqdm
 
+from s2s_core import tasks
+from s2s_core.tasks.pairs import PairsTask
+from s2s_core.tasks.pairs_file import LIMITS, MAX_BYTES, PairsError, Tokens, read_pairs
 from s2s_core.training import distributed
 from s2s_core.training.checkpoints import CheckpointError
 from s2s_core.training.loop import Progress, TrainConfig, train
@@ -37,6 +46,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     ap.add_argument("--out", required=True, help="checkpoint directory to write")
     ap.add_argument("--resume", action="store_true", help="continue the run saved in --out")
+    ap.add_argument("--pairs", help="train on your own pairs: a TSV or CSV file (replaces --task)")
+    for side in ("source", "target"):
+        ap.add_argument(
+            f"--{side}-tokens",
+            choices=("chars", "words"),
+            help=f"cut each {side} into characters or words (default: words where every "
+            f"{side} has a space)",
+        )
     for f in fields(TrainConfig):
         value = getattr(defaults, f.name)
         kind = {"int": int, "float": float, "str": str}.get(type(value).__name__, float)
@@ -66,8 +83,39 @@ def progress_bar(bar: tqdm):
     return on_progress
 
 
+def own_task(path: str, tokens: tuple[Tokens | None, Tokens | None]) -> str:
+    """Read --pairs, say what was kept and refused, register the task; its name."""
+    file = Path(path)
+    if not file.is_file():
+        raise PairsError(f"{path}: no such file")
+    if file.stat().st_size > MAX_BYTES:  # never read a huge file to refuse it
+        raise PairsError(f"{path}: {file.stat().st_size / 2**20:,.1f} MB; at most {LIMITS}")
+    read = read_pairs(file.read_bytes(), tokens)
+    task = PairsTask.of(read, file.stem)
+    tasks.register(task)
+    print(
+        f"{path}: {len(read.pairs):,} pairs kept ({read.duplicates:,} duplicates merged), "
+        f"{len(read.refused):,} lines refused; symbols: {' / '.join(read.tokens)}; "
+        + (
+            f"{len(task.held):,} sources held out"
+            if task.held
+            else "too few to hold any out: scored on the training pairs"
+        ),
+        file=sys.stderr,
+    )
+    for r in read.refused[:10]:
+        print(f"  line {r.line}: {r.reason}", file=sys.stderr)
+    return task.name
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.pairs:
+        try:
+            args.task = own_task(args.pairs, (args.source_tokens, args.target_tokens))
+        except PairsError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
     cfg = TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig)})
     is_main = distributed.env_rank() == 0  # under torchrun, rank 0 alone shows progress
     bar = tqdm(total=cfg.max_steps, unit="step", dynamic_ncols=True, disable=not is_main)

@@ -42,6 +42,7 @@ from s2s_core.tasks.numbers import NumbersTask
 from s2s_core.tasks.past import PastTask
 
 __all__ = [
+    "OWN_TASKS",
     "TASKS",
     "Example",
     "Span",
@@ -49,6 +50,7 @@ __all__ = [
     "get_task",
     "held_out_sources",
     "normalize",
+    "register",
     "test_examples",
     "train_examples",
 ]
@@ -135,9 +137,23 @@ TASKS: dict[str, Task] = {
 }
 
 
+# Teachers' own tasks (pairs.py), by name, as this process met them: with a model that
+# carries one (training/checkpoints.py load), or from an upload. Never listed to anyone:
+# a page shows a session only its own.
+OWN_TASKS: dict[str, Task] = {}
+
+
+def register(task: Task) -> Task:
+    """Make a teacher's task known to `get_task` in this process; the registered one (the
+    first of equal names: the same pairs)."""
+    if task.name in TASKS:
+        raise ValueError(f"{task.name!r} is a shipped task's name")
+    return OWN_TASKS.setdefault(task.name, task)
+
+
 def get_task(name: str) -> Task:
     """The task called `name`; a ValueError naming the choices for an unknown name."""
-    try:
-        return TASKS[name]
-    except KeyError:
-        raise ValueError(f"unknown task {name!r}; choose from: {', '.join(TASKS)}") from None
+    found = TASKS.get(name) or OWN_TASKS.get(name)
+    if found is None:
+        raise ValueError(f"unknown task {name!r}; choose from: {', '.join(TASKS)}")
+    return found

@@ -87,6 +87,16 @@ class Task:
         """(source alphabet, target alphabet)."""
         raise NotImplementedError
 
+    @property
+    def scored_on_training(self) -> bool:
+        """True for a task whose scores are on its training examples (a teacher's file too
+        small to hold pairs out): training then excludes nothing."""
+        return False
+
+    def source_symbols(self) -> list[str]:
+        """The input tokens: the source alphabet's characters (a teacher's pairs: words)."""
+        return list(self.source_alphabet)
+
     def target_symbols(self) -> list[str]:
         """The output tokens: the target alphabet's characters (g2p: its phonemes)."""
         return list(self.target_alphabet)

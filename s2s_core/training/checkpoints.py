@@ -28,10 +28,12 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from s2s_core import tasks as task_registry
 from s2s_core.model.build import Model, build_model
 from s2s_core.model.config import ModelConfig
 from s2s_core.model.vocab import Vocab
 from s2s_core.shipped import ModelName
+from s2s_core.tasks.pairs import PairsTask
 
 FORMAT = "seq2seq-attention-lab/1"
 
@@ -111,6 +113,9 @@ def save(
         **{k: v for k, v in ckpt.info.items() if k not in ("format", "task", "model")},
         "versions": library_versions(),
     }
+    own = task_registry.OWN_TASKS.get(ckpt.task)
+    if isinstance(own, PairsTask):  # a teacher's pairs travel with each of their models
+        write_json(directory / TASK_FILE, own.to_json())
     write_json(directory / "config.json", config)
     ckpt.path = directory
     return directory
@@ -147,6 +152,22 @@ def _read_json(path: Path) -> dict:
     return data
 
 
+TASK_FILE = "task.json"  # a teacher's own task, beside the models trained on it
+
+
+def _register_own_task(directory: Path, name: str) -> None:
+    """Make the task of a model trained on a teacher's pairs known (its task.json)."""
+    if name in task_registry.TASKS or name in task_registry.OWN_TASKS:
+        return
+    path = directory / TASK_FILE
+    if not path.is_file():
+        return  # (a page names an unknown task when it asks for it)
+    try:
+        task_registry.register(PairsTask.from_json(_read_json(path)))
+    except (KeyError, TypeError, IndexError, ValueError) as err:
+        raise CheckpointError(f"{path}: not a valid task ({err})") from None
+
+
 def load(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoint:
     """Load a checkpoint directory; raises CheckpointError naming the file at fault."""
     directory = Path(directory)
@@ -165,6 +186,7 @@ def load(directory: str | Path, device: torch.device | str = "cpu") -> Checkpoin
         raise CheckpointError(f"{config_path}: invalid config ({err})") from None
     if not weights_path.is_file():
         raise CheckpointError(f"{weights_path}: missing")
+    _register_own_task(directory, task)
     try:
         weights = load_file(str(weights_path))  # safetensors: parses tensors, never runs code
     except (SafetensorError, OSError, ValueError) as err:

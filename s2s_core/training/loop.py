@@ -104,7 +104,7 @@ def training_batches(
 def new_checkpoint(cfg: TrainConfig) -> Checkpoint:
     """A freshly initialised model (seeded) with the task's vocabularies."""
     task = task_registry.get_task(cfg.task)
-    src_vocab, tgt_vocab = Vocab(list(task.source_alphabet)), Vocab(task.target_symbols())
+    src_vocab, tgt_vocab = Vocab(task.source_symbols()), Vocab(task.target_symbols())
     torch.manual_seed(cfg.seed)
     model = build_model(
         ModelConfig(
@@ -310,7 +310,8 @@ def train(
     task = task_registry.get_task(cfg.task)
     evaluation = held_out(task)
     test = [e for e in evaluation if in_training_range(task, e)]
-    exclude = {e.source for e in evaluation}  # training never sees a held-out source
+    # training never sees a held-out source (unless the task is scored on its training pairs)
+    exclude = set() if task.scored_on_training else {e.source for e in evaluation}
     batches = training_batches(
         task,
         cfg,
