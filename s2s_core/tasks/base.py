@@ -93,6 +93,11 @@ class Task:
         small to hold pairs out): training then excludes nothing."""
         return False
 
+    def training_pool(self) -> Sequence[str]:
+        """Held-out sources that training may see all the same: none, except where a
+        task is scored on its training examples (`scored_on_training`: all of them)."""
+        return self.held_out_pool() or () if self.scored_on_training else ()
+
     def source_symbols(self) -> list[str]:
         """The input tokens: the source alphabet's characters (a teacher's pairs: words)."""
         return list(self.source_alphabet)

@@ -310,8 +310,7 @@ def train(
     task = task_registry.get_task(cfg.task)
     evaluation = held_out(task)
     test = [e for e in evaluation if in_training_range(task, e)]
-    # training never sees a held-out source (unless the task is scored on its training pairs)
-    exclude = set() if task.scored_on_training else {e.source for e in evaluation}
+    exclude = {e.source for e in evaluation} - set(task.training_pool())
     batches = training_batches(
         task,
         cfg,

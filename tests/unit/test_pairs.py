@@ -166,3 +166,25 @@ def test_the_cli_refuses_hostile_files_in_one_line(tmp_path, capsys, name, data,
 def test_the_cli_names_a_missing_file(tmp_path, capsys):
     assert train_main(["--pairs", str(tmp_path / "nope.tsv"), "--out", str(tmp_path / "o")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_file_too_small_to_hold_pairs_out_trains_and_says_so(tmp_path, capsys):
+    path = tmp_path / "small.tsv"
+    path.write_bytes(tsv([(f"w{i}", f"v{i}") for i in range(30)]))
+    code = train_main(
+        [
+            "--pairs",
+            str(path),
+            "--out",
+            str(tmp_path / "run"),
+            "--max-steps",
+            "5",
+            "--eval-every",
+            "5",
+            "--hidden",
+            "16",
+        ]
+    )
+    assert code == 0
+    assert "scored on the training pairs" in capsys.readouterr().err
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["held_out"]["n"] == 30
