@@ -24,6 +24,7 @@ import pandas as pd
 from s2s_core import tasks as task_registry
 from s2s_core.model.decoding import greedy_trace
 from s2s_core.tasks import Example, Task
+from s2s_core.training import evaluation
 from s2s_core.training.checkpoints import Checkpoint
 from s2s_core.training.evaluation import Prediction, predict, scores_by_length
 
@@ -227,3 +228,10 @@ def timing_frame(timings: list[Timing]) -> pd.DataFrame:
     )
     frame["ms_per_step"] = frame.ms / frame.steps.clip(lower=1)
     return frame
+
+
+def held_out_scores(ckpt: Checkpoint) -> dict:
+    """A model's scores on its task's held-out set, by source length, as metrics.json holds
+    them (a teacher's own pairs ship no metrics.json: the Bottleneck page scores their
+    models here, on the pairs held out from training)."""
+    return evaluation.evaluate(ckpt, attribution_sample=0)

@@ -46,8 +46,20 @@ def chart(figure) -> None:
 
 choice = sidebar.choices()
 task, large = choice.task, choice.large
-names = shipped_names(task.name, with_metrics=True)
+own_task = task.name not in tasks.TASKS  # a teacher's pairs: this session's models, scored
+names = models.model_names(task.name) if own_task else shipped_names(task.name, with_metrics=True)
 labels = {name: models.label(name) for name in names}
+
+
+def own_scores() -> dict[str, dict]:
+    """This session's models of a teacher's pairs, scored on the pairs held out (once each)."""
+    kept = ss.setdefault("bn_own_scores", {})
+    for name in names:
+        ckpt = models.get_model(name)
+        if kept.get(name, (None,))[0] != id(ckpt):
+            kept[name] = (id(ckpt), measure.held_out_scores(ckpt))
+    return {labels[n]: kept[n][1] for n in names}
+
 
 st.title("The bottleneck: one vector c for the whole input")
 st.caption(
@@ -57,6 +69,8 @@ st.caption(
     "fig. 2: the fixed-context model's translations get worse as sentences get longer, "
     "the attention model's do not. Here is the same test on this task."
 )
+if not names and own_task:
+    frame.no_model_yet()
 if not names:
     st.error(
         f"No shipped checkpoint of task {task.name!r} has metrics.json "
@@ -67,7 +81,11 @@ if not names:
 # --- 1. accuracy by length (shipped metrics.json) ------------------------------------------
 
 st.header("1. Accuracy by input length")
-shipped = {labels[n]: m for n, m in models.shipped_metrics(tuple(names)).items()}
+if own_task:
+    with st.spinner("Scoring your models on the held-out pairs…"):
+        shipped = own_scores()
+else:
+    shipped = {labels[n]: m for n, m in models.shipped_metrics(tuple(names)).items()}
 accuracy = bn.accuracy_frame(shipped)
 measures = bn.measures(accuracy)
 if ss.get("bn_metric") not in measures:  # WER and PER exist for g2p only
@@ -117,6 +135,23 @@ if train_max and "transformer" in shipped_kinds:
         f"was longer than {train_max}, so the codes beyond were never used, in the encoder "
         "nor in the decoder. The attention RNNs degrade too, but more gently."
     )
+
+if own_task:  # the sections below compare a task's shipped models, trained to a recipe
+    st.info(
+        (
+            "**Scored on the training pairs**: your file was too small to hold any out, so "
+            "these numbers say what the model learnt, not how it generalises. "
+            if task.scored_on_training
+            else ""
+        )
+        + "For your pairs this page scores the models you trained, on the pairs held out "
+        "from training. To see the bottleneck itself, train a fixed-context model "
+        "(attention: none) beside an attention one on the Train page: both appear above. "
+        "The norms, capacity and timing sections compare a task's shipped models and stay "
+        "with the shipped tasks.",
+        icon=":material/info:",
+    )
+    st.stop()
 
 # --- 2. the same on fresh samples (live, bounded) ------------------------------------------
 
@@ -288,7 +323,11 @@ else:
 # --- 6. is the heatmap telling the truth? attention against attribution (metrics.json) --------
 
 st.header("6. Does the heatmap show what the model used?")
-shipped = {labels[n]: m for n, m in models.shipped_metrics(tuple(names)).items()}
+if own_task:
+    with st.spinner("Scoring your models on the held-out pairs…"):
+        shipped = own_scores()
+else:
+    shipped = {labels[n]: m for n, m in models.shipped_metrics(tuple(names)).items()}
 rows = truth.agreements(shipped)
 if not task.has_alignment:
     st.caption(

@@ -41,12 +41,45 @@ st.caption(
     "part by part."
 )
 
+
+def kinds(names: list[str]) -> dict[str, str]:
+    """Each model's attention kind, by name."""
+    return {n: p.attention for n in names if (p := ModelName.parse(n)) is not None}
+
+
+def theory_models(task_name: str, picked: str) -> tuple[str, str]:
+    """The fixed-context model and the attention RNN the live numbers come from: the
+    shipped ones, or (a teacher's pairs) this session's own; the page stops, saying which
+    to train, when one is missing."""
+    names = models.model_names(task_name)
+    kind = kinds(names)
+    fixed = str(ModelName(task_name, "none"))
+    if fixed not in names:  # a teacher's pairs: the first own fixed-context model
+        fixed = next((n for n in names if kind.get(n) == "none"), "")
+    rnn = [n for n in names if kind.get(n) not in (None, "none", "transformer")]
+    attentive = picked if picked in rnn else models.default_model(task_name)
+    if attentive not in rnn:
+        attentive = rnn[0] if rnn else ""
+    if not fixed or not attentive:
+        missing = " and ".join(
+            what
+            for what, gone in (
+                ("a fixed-context model (attention: none)", not fixed),
+                ("an attention RNN (additive, dot or general)", not attentive),
+            )
+            if gone
+        )
+        st.info(
+            f"The live numbers compare a fixed-context model with an attention RNN of the "
+            f"same task. For your pairs, train {missing} on the Train page.",
+            icon=":material/model_training:",
+        )
+        st.stop()
+    return fixed, attentive
+
+
 source = choice.source
-none_name = str(ModelName(task.name, "none"))
-att_name = choice.model
-cfg = models.get_model(att_name).model.cfg
-if not cfg.has_attention or cfg.is_transformer:  # §7 is the RNN's attention
-    att_name = models.default_model(task.name)
+none_name, att_name = theory_models(task.name, choice.model)
 none_ckpt, att_ckpt = models.get_model(none_name), models.get_model(att_name)
 views.source_or_stop(source, att_ckpt.src_vocab, task.max_source_len)
 fixed = traces.greedy(none_name, none_ckpt, source, {})

@@ -19,9 +19,8 @@ import streamlit as st
 from presentation.figures import training as figures_training
 from presentation.formulas import FORMULAS
 from s2s_core import tasks
-from s2s_core.model.attention import RNN_ATTENTION_KINDS
 from s2s_core.shipped import ModelName
-from ui import frame, models, session, sidebar, training_jobs, views
+from ui import frame, models, own_task, session, sidebar, training_jobs, views
 
 frame.ensure()  # Streamlit may run this page alone: then draw the frame here
 
@@ -39,7 +38,8 @@ STOPPED_BY = {
 }
 KIND_HELP = (
     "none: one fixed context vector c for every step (seed §4–6); additive, "
-    "dot, general: the score functions a(s_{i-1}, h_j) of attention (seed §7)"
+    "dot, general: the score functions a(s_{i-1}, h_j) of attention (seed §7); transformer: "
+    "attention only, 2 layers of 4 heads, d_model = d (seed §9–10)"
 )
 
 owner = training_jobs.session_owner()
@@ -106,6 +106,7 @@ st.caption(
     "Adam."
 )
 st.latex(FORMULAS["loss"].latex + r", \qquad " + FORMULAS["readout"].latex)
+own_task.section()  # your own pairs: upload or paste, then train on them
 
 busy = state != "free"
 job_now = jobs.current()
@@ -116,7 +117,7 @@ else:
 cols = st.columns([2, 2, 2], vertical_alignment="bottom")
 cols[0].selectbox(
     "Attention",
-    RNN_ATTENTION_KINDS,  # the Transformer is trained with `make checkpoints`
+    training_jobs.TRAINABLE,  # the RNN kinds and a small Transformer
     key="train_attention",
     disabled=busy,
     help=KIND_HELP,

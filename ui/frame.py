@@ -30,7 +30,7 @@ from contextvars import ContextVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from . import lecture, lost, navigation, session, sidebar, training_jobs
+from . import lecture, lost, models, navigation, session, sidebar, training_jobs
 
 # Everything imported by now (Streamlit, torch, pandas, Plotly, Altair, Captum: some 330,000
 # objects) lives as long as the server. A full garbage collection would walk them all, about
@@ -104,7 +104,20 @@ def draw() -> st.Page:
                 + "\n".join(f"- {note}" for note in notes),
                 icon=":material/link_off:",
             )
+        if spec.uses_model and not models.model_names(st.session_state.task):
+            no_model_yet()  # your own pairs, before a model was trained on them
     return page
+
+
+def no_model_yet() -> None:
+    """A page that decodes, on a task with no model yet: where to train one; the page stops."""
+    st.info(
+        "This task has no model yet: train one on the **Train** page (the sidebar's task is "
+        "the one it trains), then come back.",
+        icon=":material/model_training:",
+    )
+    navigation.link("train", "Train a model on these pairs")
+    st.stop()
 
 
 def run(page: st.Page) -> None:

@@ -26,6 +26,7 @@ TRAINED = "trained_models"  # session_state key: {name: Checkpoint} of this sess
 STORED = "stored_models"  # session_state key: {name: id in the model store} of those kept there
 TRAINING = "training_id"  # session_state key: the store id of the model this session trains
 WAITING = "waiting_ids"  # session_state key: store ids of models another tab still trains
+OWN_TASKS = "own_tasks"  # session_state key: {name: task} of the pairs this session uploaded
 MAX_OWN_MODELS = 5  # models one session may keep (each is a whole Seq2Seq in memory)
 
 
@@ -117,7 +118,7 @@ def open_stored(model_id: str) -> str:
         if known == model_id:
             return name
     ckpt = _load_stored(model_id, model_store().version(model_id))
-    if ckpt.task not in tasks.TASKS:  # stored by a version of the app with other tasks
+    if ckpt.task not in tasks.TASKS and ckpt.task not in tasks.OWN_TASKS:  # no task.json
         raise store.StoreError("the stored model is for a task this app does not have")
     name = unique_name(stored_name(ckpt), trained_models())
     trained_models()[name] = ckpt
@@ -132,6 +133,34 @@ def forget(name: str) -> None:
     stored_ids().pop(name, None)
 
 
+def own_tasks() -> dict[str, tasks.Task]:
+    """This session's own tasks: the pairs it uploaded, and the tasks of its own models
+    (opened from a link: their pairs came with them). No other session's are listed."""
+    found: dict[str, tasks.Task] = dict(st.session_state.get(OWN_TASKS, {}))
+    for ckpt in trained_models().values():
+        if ckpt.task not in tasks.TASKS and ckpt.task not in found:
+            found[ckpt.task] = tasks.get_task(ckpt.task)
+    return found
+
+
+def add_own_task(task: tasks.Task) -> str:
+    """A task of uploaded pairs joins this process's tasks and this session's list; its name."""
+    task = tasks.register(task)
+    st.session_state.setdefault(OWN_TASKS, {})[task.name] = task
+    return task.name
+
+
+def task_label(name: str) -> str:
+    """A task as the sidebar lists it: its title; a teacher's own pairs say so."""
+    title = tasks.get_task(name).title
+    return title if name in tasks.TASKS else f"Your pairs: {title}"
+
+
+def task_names() -> list[str]:
+    """The tasks this session can pick: the shipped ones, then its own."""
+    return [*tasks.TASKS, *own_tasks()]
+
+
 def model_names(task: str) -> list[str]:
     """Every model this session can pick for `task`: shipped first, then its own."""
     own = [name for name, c in trained_models().items() if c.task == task]
@@ -143,7 +172,7 @@ def default_model(task: str) -> str:
     the output comes from), or the first model it has."""
     names = model_names(task)
     preferred = default_name(task)
-    return preferred if preferred in names else names[0]
+    return preferred if preferred in names or not names else names[0]
 
 
 LOOKS_NEXT_DOOR = (

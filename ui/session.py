@@ -65,7 +65,9 @@ class Reading:
     def note(self, template: str, text: str, default: object) -> str:
         """A refusal's note: `template` with {value} (the link's value, quoted), {length},
         {default}, {model} and {task} (the task read so far)."""
-        task = tasks.TASKS.get(self.state.get("task", ""))
+        task = models.own_tasks().get(self.state.get("task", "")) or tasks.TASKS.get(
+            self.state.get("task", "")
+        )
         model = self.state.get("model")
         return template.format(
             value=shown(text), length=len(text), default=default, model=model, task=task
@@ -98,6 +100,11 @@ def _shipped_or_own(text: str, reading: Reading) -> str | None:
     return text if text in models.model_names(reading.state["task"]) else None
 
 
+def _known_task(text: str, _reading: Reading) -> str | None:
+    """A shipped task, or one of this session's own (its models, opened first, brought it)."""
+    return text if text in models.task_names() else None
+
+
 def _task(reading: Reading) -> str:
     """The task of the first stored model the link opened, or reverse."""
     return models.trained_models()[reading.opened[0]].task if reading.opened else "reverse"
@@ -128,11 +135,7 @@ def _head(text: str, reading: Reading) -> tuple[int, int] | None:
 # task's length, a head against the model): name, state key, check, default, note.
 LINK_PARAMETERS = (
     LinkParameter(
-        "task",
-        "task",
-        _one_of(tasks.TASKS),
-        _task,
-        "unknown task {value} in the link; showing {default}",
+        "task", "task", _known_task, _task, "unknown task {value} in the link; showing {default}"
     ),
     LinkParameter(
         "model",

@@ -146,13 +146,17 @@ def _input_box() -> None:
 def draw(page: PageSpec) -> None:
     """The shared sidebar for `page` (the page reads it with `choices()`)."""
     with st.sidebar:
+        names = models.task_names()
+        if st.session_state.get("task") not in names:  # a task this session no longer has
+            st.session_state.task = "reverse"
+            session.on_task_change()
         st.selectbox(
             "Task",
-            list(tasks.TASKS),
+            names,
             key="task",
             on_change=session.on_task_change,
             disabled=lecture.following(),
-            format_func=lambda name: tasks.TASKS[name].title,
+            format_func=models.task_label,
         )
         if page.uses_model:
             _model_choice()
