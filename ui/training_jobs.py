@@ -59,6 +59,7 @@ ABANDONED_AFTER = 300.0  # seconds a finished, uncollected job may hold the boar
 MIN_SECONDS = 5
 TRAINABLE = (*RNN_ATTENTION_KINDS, "transformer")  # what the Train page offers
 OWN_TASK_SETTINGS = {"embedding": 32}  # a teacher's pairs: up to 200 symbols a side
+TRANSFORMER = {"layers": 2, "heads": 4, "lr": 3e-3}  # d_model = d = its embedding
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,8 @@ def make_config(
     seed: int = 0,
 ) -> TrainConfig:
     """The page's settings as a TrainConfig; ValueError with a clear message past the caps.
-
-    The time budget governs (max_steps is out of reach); the learning-rate schedule
-    follows the budget. Held-out exact match is measured every 200 steps on 200 examples
-    (an evaluation decodes greedily: about as long as 30–60 training steps).
-    """
+    The time budget governs (max_steps is out of reach); the learning-rate schedule follows
+    it. Held-out exact match is measured every 200 steps on 200 examples."""
     tasks.get_task(task)  # a shipped task, or uploaded pairs known here; else ValueError
     if attention not in TRAINABLE:
         raise ValueError(f"unknown attention {attention!r}; choose from {', '.join(TRAINABLE)}")
@@ -114,16 +112,14 @@ def make_config(
             f"time budget {seconds:g} s is out of range: "
             f"{MIN_SECONDS}–{lim.max_seconds} s on this machine"
         )
-    # a Transformer: d_model = d (its embedding too), 2 layers of 4 heads, a gentler rate
     transformer = attention == "transformer"
+    embedding = hidden if transformer else TASK_SETTINGS.get(task, OWN_TASK_SETTINGS)["embedding"]
     return TrainConfig(
         task=task,
         attention=attention,
         hidden=hidden,
-        embedding=hidden
-        if transformer
-        else TASK_SETTINGS.get(task, OWN_TASK_SETTINGS)["embedding"],
-        **({"layers": 2, "heads": 4, "lr": 3e-3} if transformer else {}),  # type: ignore[arg-type]
+        embedding=embedding,
+        **(TRANSFORMER if transformer else {}),  # type: ignore[arg-type]
         max_steps=10**7,
         max_seconds=float(seconds),
         eval_every=200,

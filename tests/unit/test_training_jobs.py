@@ -134,3 +134,16 @@ def test_a_job_passes_only_with_its_model_id_and_once_its_tab_is_gone(board):
     assert board.claim(job.model_id, "alice-after-reload", "tab-3", is_open) == "mine"
     assert (job.owner, job.tab) == ("alice-after-reload", "tab-3") and not board.stop("alice")
     assert board.stop("alice-after-reload")
+
+
+def test_the_train_page_trains_a_small_transformer_and_own_pairs():
+    cfg = tj.make_config("reverse", "transformer", 64, 30)
+    assert (cfg.attention, cfg.embedding, cfg.layers, cfg.heads, cfg.lr) == (
+        "transformer",
+        64,
+        2,
+        4,
+        3e-3,
+    )
+    with pytest.raises(ValueError, match="unknown task"):
+        tj.make_config("own000000000000", "additive", 64, 30)  # pairs this process never met
