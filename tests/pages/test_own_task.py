@@ -131,3 +131,16 @@ def test_a_trained_model_on_own_pairs_decodes_on_home(free_board):
         assert not at.exception, page
         assert not at.error, (page, [e.value for e in at.error])
     assert "train a fixed-context model (attention: none)" in texts(at)  # Theory says which
+
+    # a lecture on it: a student's session (as on another replica: the task unknown to the
+    # process until the model brings its pairs from the store) follows the presenter
+    at.switch_page(HOME).run()
+    [start] = [b for b in at.button if b.label == "▶ Start a lecture"]
+    start.click().run()
+    code = at.session_state["lecture"]["code"]
+    tasks.OWN_TASKS.pop(at.session_state["task"])
+    student = app(lecture=code)
+    student.run()
+    assert not student.exception
+    assert student.session_state["task"] == at.session_state["task"]
+    assert step_view(student)["tokens"] == step_view(at)["tokens"]
