@@ -22,3 +22,10 @@ def test_no_deploy_button_in_class():
     assert settings["client"]["toolbarMode"] == "viewer"
     option = config.get_config_options()["client.toolbarMode"]  # a name Streamlit knows
     assert option.default_val == "auto"  # ... and whose default we really change
+
+
+def test_uploads_stop_at_10_mb():
+    """A pairs file may have 2 MB; the uploader refuses past 10 MB (Streamlit's default: 200)."""
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["server"]["maxUploadSize"] == 10
+    assert config.get_config_options()["server.maxUploadSize"].default_val == 200
