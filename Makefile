@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: setup run hall test test-fast test-js browser serving bench bench-long checkpoints lint clean
+.PHONY: setup run hall axe test test-fast test-js browser serving bench bench-long checkpoints lint clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,18 @@ serving:  ## Debian's redis-server and haproxy: a hall's shared rooms and its lo
 		echo "installing Debian's redis-server and haproxy"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server haproxy >/dev/null; }
 
-test: setup browser serving lint test-js  ## lint, then every test: unit, AppTest pages, Chromium end to end, JavaScript
+AXE_VERSION := 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "installing Debian's npm for axe-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+
+axe: $(AXE)  ## axe-core from npm, for the accessibility tests (the app never loads it)
+
+test: setup browser serving axe lint test-js  ## lint, then every test: unit, AppTest pages, Chromium end to end, JavaScript
 	$(PY) -m pytest -q
 
 test-fast: setup serving test-js  ## the tests that need no browser

@@ -31,6 +31,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from . import lecture, lost, models, navigation, session, sidebar, training_jobs
+from .style import ACCESSIBLE_CSS
 
 # Everything imported by now (Streamlit, torch, pandas, Plotly, Altair, Captum: some 330,000
 # objects) lives as long as the server. A full garbage collection would walk them all, about
@@ -89,6 +90,7 @@ def draw() -> st.Page:
         spec = navigation.current(page)
         title = "Seq2Seq Attention Lab"  # the browser tab: "Theory · Seq2Seq Attention Lab"
         st.set_page_config(page_title=title if spec.key == "home" else f"{spec.title} · {title}")
+        st.markdown(ACCESSIBLE_CSS, unsafe_allow_html=True)  # contrast, formulas on phones
         first = not st.session_state.get("_url_read")  # this run reads the link
         notes = session.init_from_url(claim=training_jobs.claim)
         notes += lecture.read_link(st.session_state, st.query_params)

@@ -1,4 +1,5 @@
-"""Classroom mode's CSS: larger text for a projector (our own fixed CSS, no user text in it).
+"""The app's own CSS (fixed text, no user text in it): what every page gets for WCAG 2.1 AA,
+and Classroom mode's larger text for a projector.
 
 Figures take their sizes from presentation/style.py (font_size: 22 px in Classroom mode, 13
 otherwise); this CSS enlarges Streamlit's own text by about the same factor.
@@ -20,4 +21,18 @@ CLASSROOM_CSS = (
     # the what-if choices (pills) and other button groups
     "[data-testid='stButtonGroup'] button, [data-testid='stButtonGroup'] p "
     "{ font-size: 1.3rem !important; }</style>"
+)
+
+
+# Every page (ui/frame.py), for WCAG 2.1 AA (tests/browser/test_accessibility.py runs axe-core):
+# - captions: Streamlit greys them (60% opacity) to 3.8:1 on white; this grey, opaque, gives
+#   6.3:1 (5.9:1 on the sidebar's background)
+# - a formula wider than a phone's screen: KaTeX makes it a scrolling box that a keyboard
+#   cannot reach; on narrow screens it is drawn a little smaller and never scrolls
+ACCESSIBLE_CSS = (
+    "<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; } "
+    "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * "
+    "{ color: #5b606b !important; } "
+    "@media (max-width: 640px) { .katex-display { overflow: visible !important; } "
+    ".katex-display > .katex { font-size: 0.9em; } }</style>"
 )
