@@ -19,7 +19,7 @@ from typing import Literal
 
 import plotly.io as pio
 
-from presentation import step_formulas
+from presentation import describe, step_formulas
 from presentation.figures import heatmap, step_charts
 from presentation.figures.frames import Frames, plain, whole
 from presentation.heads import Head
@@ -118,6 +118,8 @@ class StepView:
     speed: float = 0.8
     speeds: tuple[float, ...] = SPEEDS
     template: dict = field(default_factory=dict)
+    alt: list[str] = field(default_factory=list)  # each step in words (describe.py)
+    tables: dict[str, dict] = field(default_factory=dict)  # each heatmap as a table
 
     def to_json(self) -> dict:
         """Plain data for the browser (shared, not copied: the figures are large)."""
@@ -222,6 +224,18 @@ def _charts(p: StepViewParams) -> dict[str, Frames]:
     }
 
 
+def _tables(p: StepViewParams) -> dict[str, dict]:
+    """The heatmaps the view shows, as tables (a screen reader's way through them)."""
+    trace, out = p.trace, {}
+    if p.view in ("attention", "both") and trace.has_attention:
+        rows = [s.attention or [] for s in trace.steps]
+        out["attention"] = describe.matrix_table(trace, rows, "Attention weights α_ij")
+    if p.view in ("attribution", "both") and p.attribution is not None:
+        caption = "Attribution a_ij (log-probability units)"
+        out["attribution"] = describe.matrix_table(trace, p.attribution.rows, caption)
+    return out
+
+
 def step_view(p: StepViewParams) -> StepView:
     """The step view of `p.trace`: every step's figures, tokens, what-ifs and formulas."""
     trace, attribution, what_if = p.trace, p.attribution, p.what_if
@@ -249,6 +263,8 @@ def step_view(p: StepViewParams) -> StepView:
             for s in trace.steps
         ],
         template=_template(),
+        alt=describe.step_sentences(trace, None if p.view == "attention" else attribution, p.head),
+        tables=_tables(p),
         formulas=Typeset.of(
             [[]] + [step_formulas.step_formulas(trace, i, p.rnn, p.head) for i in range(1, n + 1)]
         ),

@@ -24,7 +24,7 @@ import { useMode } from "./modes.js"
 import { drawStepFormulas, play, show, stop, toggle } from "./player.js"
 import { drawPlots, followSizes, loadPlotly, plotNodes } from "./plots.js"
 import { createState, openingStep } from "./state.js"
-import { build, drawHeat, drawSpeeds } from "./view.js"
+import { build, drawHeat, drawSpeeds, drawTables } from "./view.js"
 
 const views = new WeakMap() // the element a view lives in -> that view (sv)
 let katexLoading = null // KaTeX, loaded once for the page
@@ -50,12 +50,20 @@ function loadKatex(url) {
 // A control's action ("next", "back", "reset" or "toggle": a button or a key), unless a
 // lecture or quiz has it off or takes it itself (modes.js).
 function act(sv, action) {
+  if (action === "table") return toggleTable(sv) // reading, never stepping: always allowed
   const locks = sv.mode ? sv.mode.locks() : {}
   if (locks[action === "toggle" ? "play" : action]) return
   if (sv.mode && sv.mode.intercept(action)) return
   if (action === "toggle") return toggle(sv)
   stop(sv)
   show(sv, { next: sv.state.step + 1, back: sv.state.step - 1, reset: 0 }[action])
+}
+
+// The heatmap as a table (key T): opened with the focus on it, or closed.
+function toggleTable(sv) {
+  const { table } = sv.dom
+  table.open = !table.open
+  if (table.open) table.querySelector("summary").focus()
 }
 
 function wire(sv) {
@@ -71,6 +79,7 @@ function wire(sv) {
     if (sv.state.playing) { stop(sv); play(sv) }
   }
   context.ontoggle = () => drawPlots(sv, sv.state.step)
+  sv.dom.table.ontoggle = () => drawTables(sv.dom.tableBody, sv.data.tables, sv.state.step)
   view.onkeydown = (event) => {
     const action = eventAction(event, view)
     if (!action) return

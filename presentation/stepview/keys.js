@@ -5,6 +5,7 @@ export const KEYS = {
   back: ["ArrowLeft", "PageUp"],
   toggle: [" "], // play / pause
   reset: ["Home"],
+  table: ["t", "T"], // the heatmap as a table, open or closed
 }
 
 // The action of a key pressed on the page, or null (the browser keeps it):

@@ -7,7 +7,7 @@
 import { drawFormulas } from "./formulas.js"
 import { blockRule, probe, writeLinkSoon } from "./page.js"
 import { drawPlots } from "./plots.js"
-import { clamp, dueAt, playFrom } from "./state.js"
+import { announces, clamp, dueAt, playFrom } from "./state.js"
 import { drawText } from "./view.js"
 
 export function drawStepFormulas(sv) {
@@ -31,6 +31,7 @@ export function show(sv, i, due = null) {
   const drawn = drawPlots(sv, state.step)
   drawControls(sv)
   drawStepFormulas(sv)
+  if (announces(state.playing, state.speed)) announce(sv)
   dom.blocks.textContent = blockRule(data.blocks, state.step)
   if (data.link !== false) writeLinkSoon(state, state.step)
   dom.view.dataset.step = String(state.step)
@@ -46,12 +47,18 @@ export function show(sv, i, due = null) {
   return drawn
 }
 
+// Say the step shown, through the view's polite live region.
+export function announce(sv) {
+  sv.dom.live.textContent = sv.data.alt?.[sv.state.step] ?? ""
+}
+
 export function stop(sv) {
   const wasPlaying = sv.state.playing
   clearTimeout(sv.state.timer)
   sv.state.timer = null
   sv.state.playing = false
   drawControls(sv)
+  if (wasPlaying) announce(sv) // where Play stopped
   if (wasPlaying && sv.mode) sv.mode.shown()
 }
 

@@ -48,3 +48,9 @@ export const playFrom = (i, n) => (i >= n ? 0 : i)
 // When Play's k-th step is due (ms, performance.now() clock): on a clock that starts at
 // `start`, so that a slow step never delays the ones after it.
 export const dueAt = (start, k, speed) => start + k * speed * 1000
+
+// Whether a step is announced to a screen reader as it is shown: always, except while Play
+// runs faster than one step per ANNOUNCE_MIN_S (each sentence would cut the last one off:
+// the step is said once Play pauses).
+export const ANNOUNCE_MIN_S = 1.5
+export const announces = (playing, speed) => !playing || speed >= ANNOUNCE_MIN_S

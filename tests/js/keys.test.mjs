@@ -41,3 +41,9 @@ test("a keydown event is read from its target inside the view", () => {
   assert.equal(eventAction(event({ tagName: "BODY" }), root), null)
   assert.equal(eventAction(event(inside, { ctrlKey: true }), root), null)
 })
+
+test("T opens the heatmap as a table, in either case, only with the view focused", () => {
+  assert.equal(keyAction({ key: "t", inView: true }), "table")
+  assert.equal(keyAction({ key: "T", inView: true }), "table")
+  assert.equal(keyAction({ key: "t", inView: false }), null) // typing elsewhere on the page
+})

@@ -4,7 +4,9 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 
-import { clamp, controls, createState, dueAt, openingStep, playFrom } from "../../presentation/stepview/state.js"
+import {
+  ANNOUNCE_MIN_S, announces, clamp, controls, createState, dueAt, openingStep, playFrom,
+} from "../../presentation/stepview/state.js"
 
 test("the controls at the first, a middle and the last step", () => {
   assert.deepEqual(controls(0, 10, false),
@@ -31,4 +33,11 @@ test("a trace opens at the step last shown for it, else at the link's", () => {
   assert.equal(openingStep(state, { key: "a", step: 3, n: 10 }), 7)
   assert.equal(openingStep(state, { key: "b", step: 30, n: 10 }), 10) // past the end: the last
   assert.equal(clamp(-1, 10), 0)
+})
+
+test("a step is announced, except while Play runs faster than one step per 1.5 s", () => {
+  assert.equal(announces(false, 0.1), true) // a click or a key: always said
+  assert.equal(announces(true, 2), true)
+  assert.equal(announces(true, ANNOUNCE_MIN_S), true)
+  assert.equal(announces(true, 0.8), false) // said where Play stops (player.js stop)
 })
