@@ -167,3 +167,25 @@ def test_200_percent_zoom_and_320_px_reflow(server, name, size, zoom):
     assert width <= size[0] // zoom + 1, width  # no horizontal scrolling of the page
     page.screenshot(path=str(ARTIFACTS / f"a11y-{name}.png"), full_page=True)
     context.close()
+
+
+def test_reduced_motion_plays_without_transitions(server, tmp_path):
+    """prefers-reduced-motion: the view sets no transition or animation, and Play still steps."""
+    _, b = server
+    path = tmp_path / "out.html"
+    html.write(decode(ROOT / "checkpoints" / "reverse-additive", "attention"), path)
+    context = b.new_context(reduced_motion="reduce", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector(".stepview .js-plotly-plot", timeout=30_000)
+    page.select_option(".stepview select", index=len(page.locator(".stepview option").all()) - 1)
+    page.get_by_test_id("sv-play").click()
+    page.wait_for_function(
+        "() => document.querySelector('.stepview').dataset.step === '10'", timeout=20_000
+    )
+    moving = page.evaluate("""() => [...document.querySelectorAll('.stepview *')].filter((e) => {
+        const s = getComputedStyle(e)
+        return parseFloat(s.transitionDuration) > 0 || s.animationName !== 'none'
+    }).length""")
+    assert moving == 0
+    context.close()
