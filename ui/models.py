@@ -212,6 +212,14 @@ def label(name: str) -> str:
 
     Reads no session state (a selectbox may call it outside a script run)."""
     parsed = ModelName.parse(name)
+    if parsed is not None and parsed.trained and parsed.task not in tasks.TASKS:
+        # a teacher's pairs: the task's name is a digest, and the sidebar names the task
+        kind = {"transformer": "Transformer", "none": "no attention (fixed context c)"}.get(
+            parsed.attention, f"{parsed.attention} attention"
+        )
+        return f"{kind}, d = {parsed.hidden} (trained {parsed.trained})" + (
+            f" #{parsed.copy}" if parsed.copy else ""
+        )
     if parsed is not None and parsed.trained:
         return name  # its name says that it was trained here
     if parsed is None or not (CHECKPOINT_DIR / name).is_dir():  # trained, with another name

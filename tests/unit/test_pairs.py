@@ -188,3 +188,15 @@ def test_a_file_too_small_to_hold_pairs_out_trains_and_says_so(tmp_path, capsys)
     assert code == 0
     assert "scored on the training pairs" in capsys.readouterr().err
     assert json.loads((tmp_path / "run" / "config.json").read_text())["held_out"]["n"] == 30
+
+
+def test_a_model_of_own_pairs_is_labelled_by_its_kind_not_its_digest():
+    from ui import models
+
+    assert models.label("ownf07adc8ef750-additive-d64 (trained 10:41)") == (
+        "additive attention, d = 64 (trained 10:41)"
+    )
+    assert models.label("own0123456789ab-none-d16 (trained 09:05) #2") == (
+        "no attention (fixed context c), d = 16 (trained 09:05) #2"
+    )
+    assert models.label("reverse-dot-d16 (trained 10:41)") == "reverse-dot-d16 (trained 10:41)"
