@@ -49,7 +49,7 @@ def test_the_transformer_steps_through_attention_one_head_at_a_time():
         z = heatmap_z(page)
         for row, step in zip(z, trace.steps):
             assert row == pytest.approx(step.heads[2][1], abs=1e-3)
-        assert page.get_by_text("step 3 of 10").count() == 1  # the step stayed
+        assert page.get_by_text("step 3 of 10", exact=True).count() == 1  # the step stayed
         no_errors(page)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "e2e-transformer-home.png"), full_page=True)
