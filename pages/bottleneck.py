@@ -112,20 +112,34 @@ chart(
 )
 st.caption(" · ".join(bn.trend(accuracy, metric)))
 held_out_n = max(m["overall"]["n"] for m in shipped.values())
-st.caption(
-    f"The held-out sets shipped with the models ({held_out_n:,} sources each, never seen in "
-    "training), "
+interval = (
     "split into buckets of 5 source lengths; the band is a Wilson 95% interval from each "
     "bucket's n (none for the phoneme error rate, which counts edits, not sources). "
-    + (
-        f"The models trained on lengths up to {train_max}: the shaded lengths test "
-        "extrapolation, like the longest sentences in Bahdanau et al.'s fig. 2. "
-        if train_max
-        else "This task's lengths are the ones its library writes, all seen in training. "
-    )
-    + "Outputs of 4 or 10 symbols (numbers, dates) fit in one c, and so does what sort needs "
-    "(how many of each letter: 26 counts); 30 letters in their order (reverse) do not."
 )
+if own_task:
+    st.caption(
+        f"Your pairs held out from training ({held_out_n:,} sources"
+        + (
+            ", here your training pairs: the file was too small to hold any out), "
+            if task.scored_on_training
+            else ", never seen in training), "
+        )
+        + interval
+    )
+else:
+    st.caption(
+        f"The held-out sets shipped with the models ({held_out_n:,} sources each, never seen "
+        "in training), "
+        + interval
+        + (
+            f"The models trained on lengths up to {train_max}: the shaded lengths test "
+            "extrapolation, like the longest sentences in Bahdanau et al.'s fig. 2. "
+            if train_max
+            else "This task's lengths are the ones its library writes, all seen in training. "
+        )
+        + "Outputs of 4 or 10 symbols (numbers, dates) fit in one c, and so does what sort "
+        "needs (how many of each letter: 26 counts); 30 letters in their order (reverse) do not."
+    )
 shipped_kinds = {p.attention for n in names if (p := ModelName.parse(n)) is not None}
 if train_max and "transformer" in shipped_kinds:
     st.caption(

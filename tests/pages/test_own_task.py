@@ -130,6 +130,8 @@ def test_a_trained_model_on_own_pairs_decodes_on_home(free_board):
         at.switch_page(page).run()
         assert not at.exception, page
         assert not at.error, (page, [e.value for e in at.error])
+        if page == BOTTLENECK:  # scored on the pairs held out, and said so
+            assert "Your pairs held out from training (100 sources" in texts(at)
     assert "train a fixed-context model (attention: none)" in texts(at)  # Theory says which
 
     # a lecture on it: a student's session (as on another replica: the task unknown to the
