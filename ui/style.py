@@ -27,12 +27,16 @@ CLASSROOM_CSS = (
 # Every page (ui/frame.py), for WCAG 2.1 AA (tests/browser/test_accessibility.py runs axe-core):
 # - captions: Streamlit greys them (60% opacity) to 3.8:1 on white; this grey, opaque, gives
 #   6.3:1 (5.9:1 on the sidebar's background)
-# - a formula wider than a phone's screen: KaTeX makes it a scrolling box that a keyboard
-#   cannot reach; on narrow screens it is drawn a little smaller and never scrolls
+# - a formula or a table wider than a phone's screen: KaTeX and st.table make it a scrolling
+#   box that a keyboard cannot reach; on narrow screens formulas are drawn a little smaller,
+#   table cells wrap their words, and neither scrolls
 ACCESSIBLE_CSS = (
     "<style>[data-testid='stCaptionContainer'] { opacity: 1 !important; } "
     "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * "
     "{ color: #5b606b !important; } "
     "@media (max-width: 640px) { .katex-display { overflow: visible !important; } "
-    ".katex-display > .katex { font-size: 0.9em; } }</style>"
+    ".katex-display > .katex { font-size: 0.9em; } "
+    ".stTable > div { overflow: visible !important; } "
+    ".stTable th, .stTable td { white-space: normal !important; overflow-wrap: anywhere; } }"
+    "</style>"
 )
