@@ -17,6 +17,7 @@ from presentation import stepping
 from presentation.heads import Head, with_head
 from s2s_core import tasks
 from s2s_core.attribution import Attribution, AttributionMethod, attribute
+from s2s_core.cli.decode import max_steps
 from s2s_core.model.decoding import (
     beam_search,
     check_source,
@@ -104,12 +105,8 @@ def _fixed_norm(ckpt: Checkpoint, source: str) -> float | None:
     if not (folder / "config.json").is_file():
         return None
     fixed = load(folder)
-    trace = greedy_trace(fixed.model, fixed.src_vocab, fixed.tgt_vocab, source, _steps(ckpt))
+    trace = greedy_trace(fixed.model, fixed.src_vocab, fixed.tgt_vocab, source, max_steps(ckpt))
     return trace.fixed_context_norm
-
-
-def _steps(ckpt: Checkpoint) -> int:
-    return tasks.get_task(ckpt.task).max_target_len + 1
 
 
 def _head(trace: Trace, head: tuple[int, int] | None) -> Head:
@@ -148,11 +145,11 @@ def decode(
         raise ExportError(f"this input can't be decoded: {err}") from None
     m, sv, tv = ckpt.model, ckpt.src_vocab, ckpt.tgt_vocab
     if beam is None:
-        trace = greedy_trace(m, sv, tv, source, _steps(ckpt))
+        trace = greedy_trace(m, sv, tv, source, max_steps(ckpt))
     else:
         if not 2 <= beam <= 8:
             raise ExportError(f"a beam of width {beam}: choose 2 to 8")
-        best = beam_search(m, sv, tv, source, beam, _steps(ckpt))[0]
+        best = beam_search(m, sv, tv, source, beam, max_steps(ckpt))[0]
         trace = new_trace(m, source, encode_source(m, sv, source), tv.separator)
         trace.steps = best.steps  # the best hypothesis, shown like a greedy trace
     picked = _head(trace, head)

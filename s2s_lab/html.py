@@ -91,17 +91,21 @@ def _views(decoding: Decoding) -> bytes:
     return json.dumps(views, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-HOST = """
-const unpack = async (id) => {
-  const text = document.getElementById(id).textContent
+# gzip in base64 -> text, with the browser's own DecompressionStream (the page and the widget)
+UNPACK = """
+const unpack = async (text) => {
   const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))
   return new Response(stream).text()
 }
+"""
+
+HOST = """
+const packed = (id) => unpack(document.getElementById(id).textContent)
 const run = (0, eval) // a vendor script, run as if loaded by a <script> tag
 const root = document.getElementById("sv-root")
 const classroom = document.getElementById("sv-classroom")
-Promise.all([unpack("sv-plotly"), unpack("sv-katex"), unpack("sv-data")])
+Promise.all([packed("sv-plotly"), packed("sv-katex"), packed("sv-data")])
   .then(([plotlyJs, katexJs, data]) => {
     run(plotlyJs)
     run(katexJs)
@@ -173,7 +177,7 @@ the arrow keys work offline: this file holds the step view, its data, Plotly and
 <script type="application/octet-stream" id="sv-plotly">{plotly_packed}</script>
 <script type="application/octet-stream" id="sv-katex">{katex_packed}</script>
 <script>
-{_inline(bundle.bundle() + HOST)}
+{_inline(bundle.bundle() + UNPACK + HOST)}
 </script>
 </body>
 </html>

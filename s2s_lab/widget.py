@@ -21,11 +21,6 @@ from . import bundle, html
 from .decoding import Decoding, HeatView, decode
 
 RENDER = """
-const unpack = async (text) => {
-  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))
-  return new Response(stream).text()
-}
 let vendors = null // Plotly and KaTeX, run once per page
 function loadVendors(model) {
   vendors ??= (async () => {
@@ -54,7 +49,7 @@ export default { render }
 @cache
 def esm() -> str:
     """The widget's module: the bundled step view and its `render`."""
-    return bundle.bundle() + RENDER
+    return bundle.bundle() + html.UNPACK + RENDER
 
 
 class StepView(anywidget.AnyWidget):

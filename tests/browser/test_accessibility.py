@@ -29,13 +29,18 @@ def server():
         yield url, b
 
 
+def settle(page) -> None:
+    """The app idle, its charts and step view drawn."""
+    wait_for_app(page)
+    page.wait_for_timeout(800)
+
+
 def opened(server, path: str, size=(1400, 900)):
     url, b = server
     page = b.new_page(viewport={"width": size[0], "height": size[1]})
     page.goto(url + path)
     page.wait_for_selector("[data-testid='stApp']", timeout=90_000)
-    wait_for_app(page)
-    page.wait_for_timeout(800)  # charts and the step view draw
+    settle(page)
     page.wait_for_function(  # the app's own CSS in effect (ui/style.py ACCESSIBLE_CSS)
         """() => [...document.querySelectorAll("[data-testid='stCaptionContainer']")]
             .every((c) => getComputedStyle(c).opacity === "1")""",
@@ -75,8 +80,7 @@ def test_a_lecture_presenters_view(server):
     page = opened(server, "/?task=reverse&input=attention")
     page.get_by_role("button", name="▶ Start a lecture").click()
     page.wait_for_selector("text=/[A-Z0-9]{6}/", timeout=30_000)
-    wait_for_app(page)
-    page.wait_for_timeout(800)
+    settle(page)
     no_violations(page)
     page.close()
 
@@ -88,8 +92,7 @@ def test_the_upload_summary_with_refused_lines(server, tmp_path):
     page.get_by_text("Your own pairs: upload a file or paste them").click()
     page.locator("input[type=file]").set_input_files(str(pairs))
     page.wait_for_selector("text=/268 pairs kept/", timeout=60_000)
-    wait_for_app(page)
-    page.wait_for_timeout(800)
+    settle(page)
     no_violations(page)
     page.close()
 
