@@ -74,6 +74,19 @@ def _tokens(data: bytes) -> tuple[Tokens, Tokens]:
     return ss.pairs_source_tokens, ss.pairs_target_tokens
 
 
+def _read(data: bytes, name: str) -> tuple[PairsFile, PairsTask]:
+    """The pairs and their task, read once per file, choice of symbols and name (the page
+    reruns every second while a model trains: a 2 MB file is not parsed again each time)."""
+    ss = st.session_state
+    tokens = _tokens(data)
+    key = (ss.pairs_digest, tokens, name)
+    kept = ss.get("pairs_read")
+    if kept is None or kept[0] != key:
+        read = read_pairs(data, tokens)
+        kept = ss.pairs_read = (key, read, PairsTask.of(read, _title(name)))
+    return kept[1], kept[2]
+
+
 def _summary(read: PairsFile, task: PairsTask) -> None:
     st.success(tables.headline(read, len(task.held), len(task.training)))
     st.dataframe(tables.lengths(read), hide_index=True, width="stretch")
@@ -104,8 +117,7 @@ def section() -> None:
             return
         data, name = given
         try:
-            read = read_pairs(data, _tokens(data))
-            task = PairsTask.of(read, _title(name))
+            read, task = _read(data, name)
         except PairsError as err:
             st.error(f"**These pairs can't be used:** {err}.", icon=":material/block:")
             return

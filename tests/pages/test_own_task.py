@@ -38,6 +38,9 @@ def test_an_upload_is_summarised_then_becomes_the_sidebars_task(free_board):
     assert list(lengths["longest"]) == [31, 29]  # "seven hundred and seventy-seven" ...
     examples = at.dataframe[1].value
     assert examples.iloc[4].tolist() == ["four", "vier"] and len(examples) == 10
+    read = at.session_state["pairs_read"][1]
+    at.run()  # a rerun (every second while a model trains) reads the file no more
+    assert at.session_state["pairs_read"][1] is read
     at.button(key="pairs_use").click().run()
     assert not at.exception
     name = at.session_state["task"]
