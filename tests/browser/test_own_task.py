@@ -26,6 +26,19 @@ def task_shown(page) -> str:
     return page.get_by_role("combobox", name="Task").input_value()
 
 
+def type_input(page, text: str) -> None:
+    """Type an input and wait for the page to show it (its link names it once it ran)."""
+    box = page.get_by_role("textbox", name="Input")
+    box.wait_for(timeout=60_000)
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_function(
+        "(q) => new URLSearchParams(location.search).get('input') === q", arg=text, timeout=60_000
+    )
+    wait_for_app(page)
+    page.wait_for_selector("text=/step 0 of \\d+/", timeout=60_000)
+
+
 def output_of(page) -> str:
     return page.locator(CARDS).nth(1).inner_text().strip()
 
@@ -55,12 +68,7 @@ def test_upload_train_step_and_share_own_pairs(tmp_path):
         assert "Traceback" not in page.inner_text("body")
 
         page.get_by_role("link", name="Home").click()
-        box = page.get_by_role("textbox", name="Input")
-        box.wait_for(timeout=60_000)
-        box.fill("twenty-four")
-        box.press("Enter")
-        page.wait_for_selector("text=/step 0 of \\d+/", timeout=60_000)
-        wait_for_app(page)
+        type_input(page, "twenty-four")
         page.get_by_test_id("sv-next").click()
         page.wait_for_selector("text=/step 1 of/", timeout=30_000)
         # the alignment crosses: "vier…" is written first, looking at "four" (x8–x11), not
@@ -89,9 +97,6 @@ def test_upload_train_step_and_share_own_pairs(tmp_path):
         wait_for_app(other)
         assert task_shown(other) == "Your pairs: en-de-numbers"
         assert "could not be used" not in other.inner_text("body")
-        other.get_by_role("textbox", name="Input").fill("twenty-four")
-        other.get_by_role("textbox", name="Input").press("Enter")
-        other.wait_for_selector("text=/step 0 of \\d+/", timeout=60_000)
-        wait_for_app(other)
+        type_input(other, "twenty-four")
         assert output_of(other) == output
         other.screenshot(path=str(ARTIFACTS / "own-shared.png"), full_page=True)
